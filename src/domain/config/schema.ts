@@ -1,0 +1,256 @@
+/**
+ * The shape of `railyard.yaml`, as zod schemas. This file is the single source of the
+ * configuration's types, of `schema/railyard.schema.json` (via `railyard schema`) and of the
+ * configuration reference in `docs/configuration.md`. Every object is strict: an unknown key is
+ * an error, so a typo never silently disables a gate.
+ *
+ * Cross-references (a component's team exists, a line's components exist, …) are checked in
+ * `references.ts`, after this shape has been accepted.
+ */
+import { z } from "zod";
+import { isDuration } from "../duration.js";
+
+/** A name usable in train IDs, URLs, file paths and Prometheus labels. */
+export const Name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, "use lowercase letters, digits, '-' and '_', starting with a letter");
+
+export const Duration = z
+  .string()
+  .refine(isDuration, { message: "not a duration: write 90s, 90m, 26h, 2d, 1h30m or ISO 8601 such as PT26H" })
+  .describe("A duration: 90s, 90m, 26h, 2d, 1h30m, or ISO 8601 such as PT26H.");
+
+export const ROLES = ["viewer", "member", "approver", "coordinator", "admin"] as const;
+export const Role = z.enum(ROLES);
+
+export const Person = z
+  .strictObject({
+    name: Name.describe("Login name; what approvals and the audit trail show."),
+    email: z.email().optional(),
+    roles: z.array(Role).default(["member"]).describe("Roles this person holds. @default [member]"),
+  })
+  .describe("A person in a team.");
+
+export const Team = z
+  .strictObject({
+    description: z.string().optional(),
+    members: z.array(Person).default([]),
+  })
+  .describe("A team owns components and may approve trains.");
+
+export const GitopsDeployer = z
+  .strictObject({
+    type: z.literal("gitops"),
+    repository: z
+      .string()
+      .min(1)
+      .describe(
+        "Git URL or path (relative to the configuration file) of the repository Argo CD / Flux read.",
+      ),
+    branch: z.string().min(1).default("main").describe("@default main"),
+    file: z
+      .string()
+      .min(1)
+      .default("environments/{environment}.yaml")
+      .describe("Per-environment file holding versions. Placeholders: {environment}, {component}, {line}."),
+    path: z
+      .string()
+      .min(1)
+      .default("{component}.version")
+      .describe("Dotted YAML path set to the version. Placeholders: {component}, {environment}."),
+    author: z
+      .strictObject({ name: z.string().min(1), email: z.string().min(1) })
+      .default({ name: "Railyard", email: "railyard@localhost" })
+      .describe("Commit author. @default Railyard <railyard@localhost>"),
+    timeout: Duration.default("2m").describe("Limit for one Git operation. @default 2m"),
+  })
+  .describe("Commits the version into a Git repository; rollback reverts those commits.");
+
+export const CommandDeployer = z
+  .strictObject({
+    type: z.literal("command"),
+    command: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .describe(
+        "Program to run (an argv list, or a string run by /bin/sh -c). It receives RAILYARD_TRAIN_ID, RAILYARD_COMPONENT, RAILYARD_VERSION, RAILYARD_PREVIOUS_VERSION, RAILYARD_ENVIRONMENT, RAILYARD_ACTION (deploy|rollback) and RAILYARD_IDEMPOTENCY_KEY.",
+      ),
+    cwd: z.string().optional().describe("Working directory, relative to the configuration file."),
+    timeout: Duration.default("10m").describe("@default 10m"),
+    env: z.record(z.string(), z.string()).default({}).describe("Extra environment variables (not secrets)."),
+  })
+  .describe("Runs a program once per environment; exit code 0 means deployed.");
+
+export const Deployer = z.discriminatedUnion("type", [GitopsDeployer, CommandDeployer]);
+
+export const Dependency = z
+  .strictObject({
+    component: Name,
+    version: z.string().min(1).describe('A semver range, e.g. ">=42.0.0 <50.0.0".'),
+  })
+  .describe("This component needs that component at a version in the range.");
+
+export const Component = z
+  .strictObject({
+    team: Name.describe("Owning team."),
+    description: z.string().optional(),
+    deployer: Name.describe("Name of an entry under `deployers`."),
+    depends_on: z.array(Dependency).default([]),
+  })
+  .describe("A deployable unit owned by one team.");
+
+export const Environment = z
+  .strictObject({
+    kind: z.enum(["integration", "production"]),
+    description: z.string().optional(),
+    labels: z.record(z.string(), z.string()).default({}),
+  })
+  .describe("A place components are deployed to: the one integration environment, or a production target.");
+
+export const Schedule = z
+  .strictObject({
+    rrule: z.string().min(1).describe('RFC 5545 RRULE without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU".'),
+    start: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "write a local date-time such as 2026-01-06T10:00")
+      .describe("Local date-time of the first departure (DTSTART), e.g. 2026-01-06T10:00."),
+    timezone: z.string().min(1).describe('IANA time zone, e.g. "Europe/Berlin".'),
+    cutoff: Duration.describe("How long before departure boarding closes: 26h, 90m, 2d or PT26H."),
+  })
+  .describe("When the line's trains depart and when their boarding closes.");
+
+const GateBase = {
+  name: Name.describe("Unique within its stage; shown in results."),
+  timeout: Duration.default("5m").describe("@default 5m"),
+};
+
+export const CommandGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("command"),
+    command: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .describe(
+        "Program to run (argv list, or a string run by /bin/sh -c). Exit code 0 passes. It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_STAGE, RAILYARD_WAVE, RAILYARD_ENVIRONMENTS and RAILYARD_MANIFEST (JSON).",
+      ),
+    cwd: z.string().optional().describe("Working directory, relative to the configuration file."),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .describe("Passes when the program exits 0; its output is kept.");
+
+export const HttpGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("http"),
+    url: z
+      .string()
+      .min(1)
+      .describe("URL to call. Placeholders: {train}, {line}, {stage}, {wave}, {environment}."),
+    method: z.enum(["GET", "POST", "HEAD"]).default("GET").describe("@default GET"),
+    headers: z.record(z.string(), z.string()).default({}).describe("Plain headers (no secrets)."),
+    headersFromEnv: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Headers whose values come from environment variables: {Authorization: SMOKE_TOKEN}."),
+    body: z.string().optional(),
+  })
+  .describe("Passes when the endpoint answers 2xx within the timeout.");
+
+export const Gate = z.discriminatedUnion("type", [CommandGate, HttpGate]);
+
+export const Approval = z
+  .discriminatedUnion("mode", [
+    z.strictObject({ mode: z.literal("auto") }).describe("Approved as soon as every gate passes."),
+    z
+      .strictObject({
+        mode: z.literal("manual"),
+        team: Name.describe("Team whose members may approve."),
+        required: z.number().int().min(1).default(1).describe("Distinct approvers needed. @default 1"),
+      })
+      .describe("Needs `required` distinct members of `team` to approve."),
+  ])
+  .default({ mode: "auto" });
+
+export const Wave = z
+  .strictObject({
+    name: Name,
+    environments: z.array(Name).min(1).describe("Production environments this wave deploys to."),
+    bake: Duration.default("0s").describe("How long to wait after deploying before verifying. @default 0s"),
+    verify: z.array(Gate).default([]).describe("Gates that must pass after the bake time."),
+  })
+  .describe("One stage of the rollout; waves run in order.");
+
+export const Rollout = z
+  .strictObject({
+    waves: z.array(Wave).min(1),
+  })
+  .describe("How a train reaches production.");
+
+export const RollbackPolicy = z
+  .strictObject({
+    policy: z
+      .enum(["automatic", "manual"])
+      .default("automatic")
+      .describe(
+        "automatic: a failed deployment or verification rolls the train back; manual: the train is blocked until someone retries or rolls back. @default automatic",
+      ),
+  })
+  .default({ policy: "automatic" });
+
+export const Line = z
+  .strictObject({
+    description: z.string().optional(),
+    schedule: Schedule,
+    components: z.array(Name).min(1).describe("Components that ride this line's trains."),
+    gates: z.array(Gate).default([]).describe("Gates run after the integration stage, before approval."),
+    approval: Approval,
+    rollout: Rollout,
+    rollback: RollbackPolicy,
+    notify: z.array(Name).default([]).describe("Notification channels told about this line's trains."),
+  })
+  .describe("A recurring release train definition.");
+
+export const NotificationChannel = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("webhook"),
+      urlFromEnv: z
+        .string()
+        .min(1)
+        .describe("Environment variable holding the URL (URLs often embed secrets)."),
+      events: z.array(z.string()).default(["*"]),
+    }),
+    z.strictObject({
+      type: z.literal("slack"),
+      webhookUrlFromEnv: z
+        .string()
+        .min(1)
+        .describe("Environment variable holding the Slack incoming-webhook URL."),
+      events: z.array(z.string()).default(["*"]),
+    }),
+  ])
+  .describe("Where train events are announced.");
+
+export const RailyardConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe("Configuration format version. Always 1 for now."),
+    teams: z.record(Name, Team).default({}),
+    deployers: z.record(Name, Deployer).default({}),
+    components: z.record(Name, Component).default({}),
+    environments: z.record(Name, Environment),
+    lines: z.record(Name, Line),
+    notifications: z.record(Name, NotificationChannel).default({}),
+  })
+  .describe("Railyard configuration: teams, components, environments, lines and notification channels.");
+
+export type RailyardConfig = z.infer<typeof RailyardConfig>;
+export type LineConfig = z.infer<typeof Line>;
+export type GateConfig = z.infer<typeof Gate>;
+export type WaveConfig = z.infer<typeof Wave>;
+export type ComponentConfig = z.infer<typeof Component>;
+export type DeployerConfig = z.infer<typeof Deployer>;
+export type EnvironmentConfig = z.infer<typeof Environment>;
+export type ScheduleConfig = z.infer<typeof Schedule>;
+export type TeamConfig = z.infer<typeof Team>;
+export type PersonConfig = z.infer<typeof Person>;
+export type RoleName = z.infer<typeof Role>;

@@ -1,0 +1,142 @@
+/**
+ * The event log's vocabulary. Every change to Railyard's state is one of these events, appended
+ * to the hash-chained `events` table; the current-state tables are projections of them written
+ * in the same transaction (see `src/store/projector.ts`).
+ */
+import type {
+  ApprovalDecision,
+  DependencyConstraint,
+  GateStatus,
+  Instant,
+  ManifestItem,
+  StepKind,
+  StepStatus,
+  TrainKind,
+} from "./model.js";
+import type { TrainEventType, TrainState } from "./train-state.js";
+
+export interface EventPayloads {
+  "train.created": {
+    line: string;
+    number: number;
+    kind: TrainKind;
+    cutoffAt: Instant;
+    departureAt: Instant;
+  };
+  "train.transitioned": {
+    from: TrainState;
+    to: TrainState;
+    event: TrainEventType;
+    resumeTo: TrainState | null;
+    reason: string | null;
+    /** Set when the transition starts a wave (depart, next_wave) or finishes deploying one. */
+    wave?: number;
+  };
+  "artifact.pushed": {
+    artifactId: string;
+    component: string;
+    version: string;
+    commit: string;
+    buildUrl: string | null;
+    digest: string | null;
+    dependsOn: DependencyConstraint[];
+    /** The train it boarded, null when none could take it. */
+    boardedTrain: string | null;
+    /** True when it arrived after the cut-off of the train it asked for (or the open one). */
+    late: boolean;
+    requestedTrain: string | null;
+  };
+  "manifest.frozen": {
+    revision: number;
+    items: Array<Omit<ManifestItem, "trainId" | "revision">>;
+  };
+  "component.dropped": {
+    component: string;
+    reason: string;
+    /** Manifest revision after the drop (0 while boarding). */
+    revision: number;
+  };
+  "step.started": {
+    stepId: string;
+    key: string;
+    kind: StepKind;
+    attempt: number;
+    idempotencyKey: string;
+  };
+  "step.finished": {
+    stepId: string;
+    key: string;
+    status: Exclude<StepStatus, "running">;
+    output: string | null;
+    error: string | null;
+    durationMs: number;
+  };
+  "gate.evaluated": {
+    resultId: string;
+    stage: string;
+    gate: string;
+    type: string;
+    attempt: number;
+    status: GateStatus;
+    output: string;
+    durationMs: number;
+  };
+  "approval.recorded": {
+    approvalId: string;
+    approver: string;
+    decision: ApprovalDecision;
+    comment: string | null;
+    manifestRevision: number;
+  };
+  "deployment.recorded": {
+    environment: string;
+    component: string;
+    version: string | null;
+    previousVersion: string | null;
+    action: "deploy" | "rollback";
+    wave: string;
+    /** e.g. the Git commit that carried it */
+    reference: string | null;
+  };
+  "config.loaded": {
+    hash: string;
+    source: string;
+    lines: string[];
+  };
+  "token.created": {
+    tokenId: string;
+    name: string;
+    subject: string;
+    roles: string[];
+    expiresAt: Instant | null;
+  };
+  "token.revoked": {
+    tokenId: string;
+  };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** An event before it is stored: the store assigns id, time chain and hashes. */
+export type NewEvent = {
+  [K in EventType]: {
+    type: K;
+    trainId: string | null;
+    actor: string;
+    payload: EventPayloads[K];
+  };
+}[EventType];
+
+/** An event as stored in the hash chain. */
+export type StoredEvent = NewEvent & {
+  id: number;
+  time: Instant;
+  prevHash: string;
+  hash: string;
+};
+
+/** The hash every chain starts from. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The actor recorded for the reconciler's own decisions. */
+export const SYSTEM_ACTOR = "system";

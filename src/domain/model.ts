@@ -1,0 +1,145 @@
+/**
+ * Records Railyard keeps: the current state that the store projects from the event log.
+ * All instants are ISO 8601 UTC strings with milliseconds (`2026-01-06T09:00:00.000Z`), which
+ * sort the same as the instants they name, in SQLite and PostgreSQL alike.
+ */
+import type { TrainState } from "./train-state.js";
+
+export type Instant = string;
+
+export type TrainKind = "scheduled" | "hotfix";
+
+export interface Train {
+  /** `<line>-<number>`, e.g. `web-42`. */
+  id: string;
+  line: string;
+  number: number;
+  kind: TrainKind;
+  state: TrainState;
+  /** For `blocked` / `paused`: where retry / resume returns. */
+  resumeTo: TrainState | null;
+  /** Why the train is in its state (blocked, paused, aborted, skipped, rolling back). */
+  reason: string | null;
+  cutoffAt: Instant;
+  departureAt: Instant;
+  /** Incremented when the manifest changes after freezing (a component dropped); 0 before freezing. */
+  manifestRevision: number;
+  /** Index into the line's waves of the wave being deployed or verified; -1 before deploying. */
+  currentWave: number;
+  /** When the current wave finished deploying (its bake time counts from here). */
+  waveDeployedAt: Instant | null;
+  /** When the reconciler should look at this train next; null waits for outside input. */
+  wakeAt: Instant | null;
+  createdAt: Instant;
+  updatedAt: Instant;
+  /** When the train reached a terminal state. */
+  endedAt: Instant | null;
+}
+
+export interface DependencyConstraint {
+  component: string;
+  /** semver range */
+  version: string;
+}
+
+export interface Artifact {
+  id: string;
+  component: string;
+  version: string;
+  commit: string;
+  buildUrl: string | null;
+  digest: string | null;
+  dependsOn: DependencyConstraint[];
+  /** The train it boarded (or null if it boarded none). */
+  trainId: string | null;
+  /** True when dropped from its train by a coordinator. */
+  dropped: boolean;
+  pushedBy: string;
+  pushedAt: Instant;
+}
+
+export type ManifestItemStatus = "boarded" | "held" | "dropped";
+
+export interface ManifestItem {
+  trainId: string;
+  component: string;
+  version: string;
+  artifactId: string;
+  /** What ran in production before this train (null: never released). */
+  previousVersion: string | null;
+  status: ManifestItemStatus;
+  /** For held and dropped items: why, in words a team can act on. */
+  reason: string | null;
+  /** Manifest revision in which this item got its status. */
+  revision: number;
+}
+
+export type StepKind = "integrate" | "gate" | "deploy" | "rollback";
+export type StepStatus = "running" | "succeeded" | "failed";
+
+export interface Step {
+  /** `<trainId>/<key>#<attempt>` */
+  id: string;
+  trainId: string;
+  /** e.g. `r1/integrate/api`, `r1/gate/gating/tests`, `deploy/canary/api`, `rollback/canary/api`. */
+  key: string;
+  kind: StepKind;
+  attempt: number;
+  status: StepStatus;
+  idempotencyKey: string;
+  startedAt: Instant;
+  finishedAt: Instant | null;
+  /** Combined output kept for people (truncated to a bound). */
+  output: string | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export type GateStatus = "passed" | "failed";
+
+export interface GateResult {
+  id: string;
+  trainId: string;
+  /** `gating`, or `verify/<wave>` */
+  stage: string;
+  gate: string;
+  type: string;
+  attempt: number;
+  status: GateStatus;
+  output: string;
+  durationMs: number;
+  evaluatedAt: Instant;
+}
+
+export type ApprovalDecision = "approve" | "reject";
+
+export interface Approval {
+  id: string;
+  trainId: string;
+  approver: string;
+  decision: ApprovalDecision;
+  comment: string | null;
+  manifestRevision: number;
+  at: Instant;
+}
+
+/** The version of a component currently running in an environment. */
+export interface Deployment {
+  environment: string;
+  component: string;
+  version: string;
+  trainId: string;
+  updatedAt: Instant;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  /** The person or bot the token acts as. */
+  subject: string;
+  roles: string[];
+  createdAt: Instant;
+  expiresAt: Instant | null;
+  revokedAt: Instant | null;
+  lastUsedAt: Instant | null;
+}

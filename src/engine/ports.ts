@@ -1,0 +1,209 @@
+/**
+ * The interfaces the engine owns and the outer layers implement: the store, deployers, gate
+ * runners and the clock. Dependencies point inward: `src/store` and `src/integrations` import
+ * these types; the engine never imports them.
+ */
+import type { DeployerConfig, GateConfig } from "../domain/config/schema.js";
+import type { EventType, NewEvent, StoredEvent } from "../domain/events.js";
+import type {
+  Approval,
+  Artifact,
+  Deployment,
+  GateResult,
+  Instant,
+  ManifestItem,
+  Step,
+  TokenRecord,
+  Train,
+} from "../domain/model.js";
+import type { TrainState } from "../domain/train-state.js";
+
+// ---------------------------------------------------------------------------------------------
+// Clock
+
+/** Where the engine gets the time. Tests and the demo inject a simulated clock. */
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store
+
+export interface TrainFilter {
+  line?: string;
+  states?: TrainState[];
+  /** Only trains not in a terminal state. */
+  active?: boolean;
+  /** Newest first; at most this many. @default 100 */
+  limit?: number;
+}
+
+export interface EventFilter {
+  trainId?: string;
+  /** Only events with id greater than this. */
+  afterId?: number;
+  /** Inclusive lower bound on `time`. */
+  from?: Instant;
+  /** Exclusive upper bound on `time`. */
+  to?: Instant;
+  actor?: string;
+  types?: EventType[];
+  /** Oldest first; at most this many. @default 1000 */
+  limit?: number;
+}
+
+export interface ArtifactFilter {
+  trainId?: string;
+  component?: string;
+  /** Newest first. @default 100 */
+  limit?: number;
+}
+
+/** Outcome of recomputing the hash chain. */
+export type ChainVerification =
+  | { ok: true; events: number; lastHash: string }
+  | {
+      ok: false;
+      events: number;
+      /** The first event whose stored hash or prev_hash does not match the recomputation. */
+      brokenAt: number;
+      problem: string;
+    };
+
+/** Read access, inside or outside a transaction. */
+export interface StoreReader {
+  getTrain(id: string): Promise<Train | undefined>;
+  listTrains(filter?: TrainFilter): Promise<Train[]>;
+  /** Non-terminal trains whose wakeAt <= now, oldest wakeAt first. */
+  dueTrains(now: Instant, limit: number): Promise<Train[]>;
+  /** The train of a line departing at that instant, if one was created. */
+  findTrainByDeparture(line: string, departureAt: Instant): Promise<Train | undefined>;
+  /** Highest train number used on a line (0 when none). */
+  lastTrainNumber(line: string): Promise<number>;
+  /** The line's most recently released train. */
+  lastReleasedTrain(line: string): Promise<Train | undefined>;
+
+  getManifest(trainId: string): Promise<ManifestItem[]>;
+  getArtifact(id: string): Promise<Artifact | undefined>;
+  findArtifact(component: string, version: string): Promise<Artifact | undefined>;
+  listArtifacts(filter?: ArtifactFilter): Promise<Artifact[]>;
+  listSteps(trainId: string): Promise<Step[]>;
+  /** Steps left `running` (by a crash, or by work in flight in this process). */
+  runningSteps(): Promise<Step[]>;
+  listGateResults(trainId: string): Promise<GateResult[]>;
+  listApprovals(trainId: string): Promise<Approval[]>;
+  /** Current versions per environment and component. */
+  listDeployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]>;
+
+  listEvents(filter?: EventFilter): Promise<StoredEvent[]>;
+
+  findTokenByHash(hash: string): Promise<(TokenRecord & { hash: string }) | undefined>;
+  listTokens(): Promise<TokenRecord[]>;
+  getSetting(key: string): Promise<string | undefined>;
+}
+
+/** Write access inside a transaction. */
+export interface StoreWriter extends StoreReader {
+  /**
+   * Appends events to the hash chain at `time` and applies their projections, in order.
+   * @throws when a projection's constraint fails (the whole transaction is then rolled back).
+   */
+  append(events: NewEvent[], time: Instant): Promise<StoredEvent[]>;
+  setWakeAt(trainId: string, wakeAt: Instant | null): Promise<void>;
+  insertToken(token: TokenRecord & { hash: string }): Promise<void>;
+  touchToken(id: string, at: Instant): Promise<void>;
+  setSetting(key: string, value: string): Promise<void>;
+}
+
+export interface Store extends StoreReader {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs `fn` in one transaction; events appended in it commit or vanish together with it. */
+  transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** Convenience for one append outside an explicit transaction. */
+  append(events: NewEvent[], time: Instant): Promise<StoredEvent[]>;
+  setWakeAt(trainId: string, wakeAt: Instant | null): Promise<void>;
+  /** Wakes every non-terminal train (used at startup so crashed work resumes). */
+  wakeAllActive(now: Instant): Promise<number>;
+  /** Recomputes the hash chain from the first event. */
+  verifyChain(): Promise<ChainVerification>;
+  /** Streams events oldest first in pages (for export). */
+  streamEvents(filter?: Omit<EventFilter, "limit">, pageSize?: number): AsyncIterable<StoredEvent>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployers
+
+export interface DeployRequest {
+  trainId: string;
+  line: string;
+  component: string;
+  /** The version to run; for a rollback, the version to return to (null: remove / never released). */
+  version: string | null;
+  previousVersion: string | null;
+  environments: string[];
+  /** Wave name, or `integration`. */
+  wave: string;
+  /** Stable across retries of the same step attempt and across crashes: `<train>/<step key>#<attempt>`. */
+  idempotencyKey: string;
+  /**
+   * For rollbacks: the step key whose deployment to undo (the gitops deployer reverts the commits
+   * carrying it).
+   */
+  undoStepKey?: string;
+  signal: AbortSignal;
+}
+
+export interface DeployResult {
+  /** What happened, for people (kept as the step's output). */
+  output: string;
+  /** Reference of the change (a commit SHA), if any. */
+  reference: string | null;
+  /** True when the work was found already done for this idempotency key and nothing was repeated. */
+  alreadyDone: boolean;
+}
+
+/** Deploys and rolls back components. Implementations must be idempotent on `idempotencyKey`. */
+export interface Deployer {
+  deploy(request: DeployRequest): Promise<DeployResult>;
+  rollback(request: DeployRequest): Promise<DeployResult>;
+}
+
+/** Builds the deployer for a named `deployers:` entry. */
+export type DeployerFactory = (name: string, config: DeployerConfig) => Deployer;
+
+// ---------------------------------------------------------------------------------------------
+// Gates
+
+export interface GateContext {
+  trainId: string;
+  line: string;
+  /** `gating` or `verify/<wave>` */
+  stage: string;
+  wave: string | null;
+  environments: string[];
+  manifest: Array<{ component: string; version: string; previousVersion: string | null }>;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+export interface GateOutcome {
+  status: "passed" | "failed";
+  /** Evidence for people: program output, HTTP status and body excerpt, or the error. */
+  output: string;
+  durationMs: number;
+}
+
+/** Evaluates gates. A gate that cannot be evaluated (timeout, unreachable) fails with the reason. */
+export interface GateRunner {
+  run(gate: GateConfig, context: GateContext): Promise<GateOutcome>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observability hooks
+
+/**
+ * Test seam for crash-safety tests: called at named points of every step. A server started with
+ * `RAILYARD_FAILPOINT` kills itself at the matching point; in normal runs it does nothing.
+ */
+export type Failpoint = (name: string) => void;
