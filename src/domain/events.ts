@@ -46,6 +46,14 @@ export interface EventPayloads {
     late: boolean;
     requestedTrain: string | null;
   };
+  /** A held artifact rides the next train (trainId is the train it left). */
+  "artifact.carried": {
+    artifactId: string;
+    component: string;
+    version: string;
+    toTrain: string;
+    reason: string;
+  };
   "manifest.frozen": {
     revision: number;
     items: Array<Omit<ManifestItem, "trainId" | "revision">>;

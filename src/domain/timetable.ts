@@ -43,7 +43,7 @@ export interface Timetable {
 
 function checkTimezone(timezone: string): void {
   try {
-    Temporal.Now.instant().toZonedDateTimeISO(timezone);
+    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(timezone);
   } catch {
     throw new InvalidScheduleError(
       "timezone",

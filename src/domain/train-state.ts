@@ -38,7 +38,7 @@ export const TERMINAL_STATES: readonly TrainState[] = ["released", "rolled_back"
 /** States in which production has (possibly) been changed by this train. */
 export const PRODUCTION_STATES: readonly TrainState[] = ["deploying", "verifying"];
 
-/** States from which a train can be paused. */
+/** States from which a train can be paused (a blocked train already waits for a person). */
 const PAUSABLE: readonly TrainState[] = [
   "scheduled",
   "boarding",
@@ -48,7 +48,6 @@ const PAUSABLE: readonly TrainState[] = [
   "awaiting_approval",
   "deploying",
   "verifying",
-  "blocked",
 ];
 
 /** Stages that can fail into `blocked` and be retried. */

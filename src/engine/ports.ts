@@ -207,3 +207,15 @@ export interface GateRunner {
  * `RAILYARD_FAILPOINT` kills itself at the matching point; in normal runs it does nothing.
  */
 export type Failpoint = (name: string) => void;
+
+// ---------------------------------------------------------------------------------------------
+// Logging
+
+/** The slice of pino's logger the engine uses; pass a pino logger. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}

@@ -34,7 +34,7 @@ export const Person = z
 export const Team = z
   .strictObject({
     description: z.string().optional(),
-    members: z.array(Person).default([]),
+    members: z.array(Person).default([]).describe("People in the team."),
   })
   .describe("A team owns components and may approve trains.");
 
@@ -72,7 +72,7 @@ export const CommandDeployer = z
     command: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .describe(
-        "Program to run (an argv list, or a string run by /bin/sh -c). It receives RAILYARD_TRAIN_ID, RAILYARD_COMPONENT, RAILYARD_VERSION, RAILYARD_PREVIOUS_VERSION, RAILYARD_ENVIRONMENT, RAILYARD_ACTION (deploy|rollback) and RAILYARD_IDEMPOTENCY_KEY.",
+        "Program to run once per environment (an argv list, or a string run by /bin/sh -c). It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_COMPONENT, RAILYARD_VERSION, RAILYARD_PREVIOUS_VERSION, RAILYARD_ENVIRONMENT, RAILYARD_WAVE, RAILYARD_ACTION (deploy|rollback) and RAILYARD_IDEMPOTENCY_KEY (`<train>/<step>#<attempt>@<environment>`; the program must not act twice for one key).",
       ),
     cwd: z.string().optional().describe("Working directory, relative to the configuration file."),
     timeout: Duration.default("10m").describe("@default 10m"),
@@ -84,7 +84,7 @@ export const Deployer = z.discriminatedUnion("type", [GitopsDeployer, CommandDep
 
 export const Dependency = z
   .strictObject({
-    component: Name,
+    component: Name.describe("The component needed."),
     version: z.string().min(1).describe('A semver range, e.g. ">=42.0.0 <50.0.0".'),
   })
   .describe("This component needs that component at a version in the range.");
@@ -100,9 +100,16 @@ export const Component = z
 
 export const Environment = z
   .strictObject({
-    kind: z.enum(["integration", "production"]),
+    kind: z
+      .enum(["integration", "production"])
+      .describe(
+        "integration: where each train's manifest is deployed and gated; production: a rollout target.",
+      ),
     description: z.string().optional(),
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Free-form labels, e.g. {region: eu-west-1}."),
   })
   .describe("A place components are deployed to: the one integration environment, or a production target.");
 
@@ -130,7 +137,7 @@ export const CommandGate = z
     command: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .describe(
-        "Program to run (argv list, or a string run by /bin/sh -c). Exit code 0 passes. It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_STAGE, RAILYARD_WAVE, RAILYARD_ENVIRONMENTS and RAILYARD_MANIFEST (JSON).",
+        "Program to run (argv list, or a string run by /bin/sh -c). Exit code 0 passes. It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_STAGE, RAILYARD_WAVE, RAILYARD_ENVIRONMENTS, RAILYARD_ATTEMPT and RAILYARD_MANIFEST (JSON array of {component, version, previousVersion}).",
       ),
     cwd: z.string().optional().describe("Working directory, relative to the configuration file."),
     env: z.record(z.string(), z.string()).default({}),
@@ -168,11 +175,12 @@ export const Approval = z
       })
       .describe("Needs `required` distinct members of `team` to approve."),
   ])
-  .default({ mode: "auto" });
+  .default({ mode: "auto" })
+  .describe("How a train is approved after its gates pass.");
 
 export const Wave = z
   .strictObject({
-    name: Name,
+    name: Name.describe("Unique within the line; appears in step keys and commit messages."),
     environments: z.array(Name).min(1).describe("Production environments this wave deploys to."),
     bake: Duration.default("0s").describe("How long to wait after deploying before verifying. @default 0s"),
     verify: z.array(Gate).default([]).describe("Gates that must pass after the bake time."),
@@ -194,7 +202,8 @@ export const RollbackPolicy = z
         "automatic: a failed deployment or verification rolls the train back; manual: the train is blocked until someone retries or rolls back. @default automatic",
       ),
   })
-  .default({ policy: "automatic" });
+  .default({ policy: "automatic" })
+  .describe("What happens when a deployment or verification fails.");
 
 export const Line = z
   .strictObject({
@@ -217,7 +226,7 @@ export const NotificationChannel = z
         .string()
         .min(1)
         .describe("Environment variable holding the URL (URLs often embed secrets)."),
-      events: z.array(z.string()).default(["*"]),
+      events: z.array(z.string()).default(["*"]).describe("Event types to send, or * for all."),
     }),
     z.strictObject({
       type: z.literal("slack"),
@@ -225,21 +234,23 @@ export const NotificationChannel = z
         .string()
         .min(1)
         .describe("Environment variable holding the Slack incoming-webhook URL."),
-      events: z.array(z.string()).default(["*"]),
+      events: z.array(z.string()).default(["*"]).describe("Event types to send, or * for all."),
     }),
   ])
   .describe("Where train events are announced.");
 
 export const RailyardConfig = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: z.string().optional().describe("URL or path of this JSON Schema, for editors."),
     version: z.literal(1).describe("Configuration format version. Always 1 for now."),
-    teams: z.record(Name, Team).default({}),
-    deployers: z.record(Name, Deployer).default({}),
-    components: z.record(Name, Component).default({}),
-    environments: z.record(Name, Environment),
-    lines: z.record(Name, Line),
-    notifications: z.record(Name, NotificationChannel).default({}),
+    teams: z.record(Name, Team).default({}).describe("Teams by name: their people and roles."),
+    deployers: z.record(Name, Deployer).default({}).describe("Deployers by name; components refer to one."),
+    components: z.record(Name, Component).default({}).describe("Components by name."),
+    environments: z
+      .record(Name, Environment)
+      .describe("Environments by name: exactly one integration environment and the production targets."),
+    lines: z.record(Name, Line).describe("Lines by name: each is a recurring release train."),
+    notifications: z.record(Name, NotificationChannel).default({}).describe("Notification channels by name."),
   })
   .describe("Railyard configuration: teams, components, environments, lines and notification channels.");
 

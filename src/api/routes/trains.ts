@@ -1,0 +1,216 @@
+/** Trains: list, show, events, approvals and people's actions. */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Railyard } from "../../engine/railyard.js";
+import { principalOf, requireAuth } from "../auth.js";
+import {
+  ApprovalRequestSchema,
+  ApprovalResultSchema,
+  ApprovalSchema,
+  DropSchema,
+  EventSchema,
+  ProblemSchema,
+  ReasonSchema,
+  TrainDetailSchema,
+  TrainSchema,
+  TrainStateSchema,
+} from "../schemas.js";
+
+const TrainParams = z.object({ id: z.string().min(1).describe("Train ID, e.g. web-42") });
+const errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
+
+export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const auth = requireAuth(railyard);
+
+  r.get(
+    "/api/v1/trains",
+    {
+      schema: {
+        tags: ["trains"],
+        summary: "List trains, newest first",
+        querystring: z.object({
+          line: z.string().optional(),
+          state: z
+            .string()
+            .optional()
+            .describe("Comma-separated states, e.g. deploying,verifying")
+            .refine((s) => !s || s.split(",").every((x) => TrainStateSchema.safeParse(x.trim()).success), {
+              message: `states are ${TrainStateSchema.options.join(", ")}`,
+            }),
+          active: z.enum(["true", "false"]).optional().describe("Only trains that have not ended"),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.array(TrainSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { line, state, active, limit } = request.query;
+      return railyard.trains({
+        ...(line ? { line } : {}),
+        ...(state ? { states: state.split(",").map((s) => TrainStateSchema.parse(s.trim())) } : {}),
+        ...(active === "true" ? { active: true } : {}),
+        limit,
+      });
+    },
+  );
+
+  r.get(
+    "/api/v1/trains/:id",
+    {
+      schema: {
+        tags: ["trains"],
+        summary: "A train with its manifest, gates, approvals, waves, steps and events",
+        params: TrainParams,
+        response: { 200: TrainDetailSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => railyard.train(request.params.id),
+  );
+
+  r.get(
+    "/api/v1/trains/:id/events",
+    {
+      schema: {
+        tags: ["trains"],
+        summary: "A train's events after a given event id (poll this to follow a train)",
+        params: TrainParams,
+        querystring: z.object({
+          afterId: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(1000),
+        }),
+        response: { 200: z.array(EventSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      await railyard.train(request.params.id);
+      return railyard.events({
+        trainId: request.params.id,
+        ...(request.query.afterId === undefined ? {} : { afterId: request.query.afterId }),
+        limit: request.query.limit,
+      });
+    },
+  );
+
+  r.get(
+    "/api/v1/trains/:id/approvals",
+    {
+      schema: {
+        tags: ["approvals"],
+        summary: "Approvals and rejections recorded for a train",
+        params: TrainParams,
+        response: { 200: z.array(ApprovalSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => (await railyard.train(request.params.id)).approval.records,
+  );
+
+  r.post(
+    "/api/v1/trains/:id/approvals",
+    {
+      preHandler: auth,
+      schema: {
+        tags: ["approvals"],
+        summary: "Approve or reject a train awaiting approval",
+        description:
+          "Approvals count per distinct person (the token's subject) of the line's approving team; approving twice counts once. A rejection needs a comment and blocks the train.",
+        security: [{ bearer: [] }],
+        params: TrainParams,
+        body: ApprovalRequestSchema,
+        response: { 201: ApprovalResultSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const who = principalOf(request);
+      const { decision, comment } = request.body;
+      if (decision === "reject") {
+        const train = await railyard.reject(request.params.id, who, comment ?? "");
+        const detail = await railyard.train(train.id);
+        return reply.code(201).send({
+          train,
+          approvers: detail.approval.approvers,
+          required: detail.approval.required,
+          satisfied: false,
+          duplicate: false,
+        });
+      }
+      return reply.code(201).send(await railyard.approve(request.params.id, who, comment ?? null));
+    },
+  );
+
+  const simple = [
+    ["pause", "Pause a train; it stays where it is until resumed"],
+    ["resume", "Resume a paused train"],
+    ["abort", "Abort a train that has not changed production (reason required)"],
+    ["rollback", "Roll a train back: every wave it reached, newest first"],
+    ["retry", "Retry the failed stage of a blocked train"],
+  ] as const;
+  for (const [action, summary] of simple) {
+    r.post(
+      `/api/v1/trains/:id/${action}`,
+      {
+        preHandler: auth,
+        schema: {
+          tags: ["actions"],
+          summary,
+          security: [{ bearer: [] }],
+          params: TrainParams,
+          body: ReasonSchema.optional(),
+          response: { 200: TrainSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const id = request.params.id;
+        const reason = request.body?.reason ?? null;
+        switch (action) {
+          case "pause":
+            return railyard.pause(id, who, reason);
+          case "resume":
+            return railyard.resume(id, who);
+          case "abort":
+            return railyard.abort(id, who, reason ?? "");
+          case "rollback":
+            return railyard.rollback(id, who, reason);
+          case "retry":
+            return railyard.retry(id, who);
+          default: {
+            const unreachable: never = action;
+            throw new Error(String(unreachable));
+          }
+        }
+      },
+    );
+  }
+
+  r.post(
+    "/api/v1/trains/:id/drop",
+    {
+      preHandler: auth,
+      schema: {
+        tags: ["actions"],
+        summary: "Drop a component from a train so it can leave on time",
+        description:
+          "While boarding, the component's artifacts leave the train. After the cut-off, the manifest gets a new revision without it (components needing its new version are held too) and the train integrates and gates again; approvals given before no longer count.",
+        security: [{ bearer: [] }],
+        params: TrainParams,
+        body: DropSchema,
+        response: { 200: TrainSchema, ...errors },
+      },
+    },
+    async (request) =>
+      railyard.dropComponent(
+        request.params.id,
+        request.body.component,
+        principalOf(request),
+        request.body.reason ?? null,
+      ),
+  );
+}

@@ -1,0 +1,313 @@
+/**
+ * zod schemas of the HTTP API's bodies and answers. Fastify validates requests with them and the
+ * OpenAPI 3.1 document at `/api/docs` is generated from them, so the docs cannot drift from
+ * what the server does.
+ */
+import { z } from "zod";
+import { TRAIN_EVENT_TYPES, TRAIN_STATES } from "../domain/train-state.js";
+
+const ref = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
+  z.globalRegistry.add(schema, { id, ...(description ? { description } : {}) });
+  return schema;
+};
+
+export const Instant = z.string().describe("ISO 8601 UTC instant, e.g. 2026-01-06T09:00:00.000Z");
+export const TrainStateSchema = z.enum(TRAIN_STATES);
+
+export const ProblemSchema = ref(
+  z
+    .object({
+      type: z.string().describe("Stable error code URI, e.g. https://railyard.dev/problems/conflict"),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string().describe("What is wrong and how to fix it."),
+      instance: z.string().optional(),
+      code: z.string(),
+      problems: z.array(z.unknown()).optional(),
+    })
+    .passthrough(),
+  "Problem",
+  "RFC 9457 problem details (application/problem+json).",
+);
+
+export const TrainSchema = ref(
+  z.object({
+    id: z.string().describe("`<line>-<number>`, e.g. web-42"),
+    line: z.string(),
+    number: z.number().int(),
+    kind: z.enum(["scheduled", "hotfix"]),
+    state: TrainStateSchema,
+    resumeTo: TrainStateSchema.nullable().describe("Where a blocked or paused train returns."),
+    reason: z.string().nullable(),
+    cutoffAt: Instant,
+    departureAt: Instant,
+    manifestRevision: z.number().int(),
+    currentWave: z.number().int(),
+    waveDeployedAt: Instant.nullable(),
+    wakeAt: Instant.nullable(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    endedAt: Instant.nullable(),
+  }),
+  "Train",
+);
+
+export const DependencySchema = z.object({
+  component: z.string(),
+  version: z.string().describe("semver range"),
+});
+
+export const ArtifactSchema = ref(
+  z.object({
+    id: z.string(),
+    component: z.string(),
+    version: z.string(),
+    commit: z.string(),
+    buildUrl: z.string().nullable(),
+    digest: z.string().nullable(),
+    dependsOn: z.array(DependencySchema),
+    trainId: z.string().nullable(),
+    dropped: z.boolean(),
+    pushedBy: z.string(),
+    pushedAt: Instant,
+  }),
+  "Artifact",
+);
+
+export const ManifestItemSchema = ref(
+  z.object({
+    trainId: z.string(),
+    component: z.string(),
+    version: z.string(),
+    artifactId: z.string(),
+    previousVersion: z.string().nullable(),
+    status: z.enum(["boarded", "held", "dropped"]),
+    reason: z.string().nullable(),
+    revision: z.number().int(),
+  }),
+  "ManifestItem",
+);
+
+export const StepSchema = ref(
+  z.object({
+    id: z.string(),
+    trainId: z.string(),
+    key: z.string(),
+    kind: z.enum(["integrate", "gate", "deploy", "rollback"]),
+    attempt: z.number().int(),
+    status: z.enum(["running", "succeeded", "failed"]),
+    idempotencyKey: z.string(),
+    startedAt: Instant,
+    finishedAt: Instant.nullable(),
+    output: z.string().nullable(),
+    error: z.string().nullable(),
+    durationMs: z.number().nullable(),
+  }),
+  "Step",
+);
+
+export const GateResultSchema = ref(
+  z.object({
+    id: z.string(),
+    trainId: z.string(),
+    stage: z.string(),
+    gate: z.string(),
+    type: z.string(),
+    attempt: z.number().int(),
+    status: z.enum(["passed", "failed"]),
+    output: z.string(),
+    durationMs: z.number(),
+    evaluatedAt: Instant,
+  }),
+  "GateResult",
+);
+
+export const ApprovalSchema = ref(
+  z.object({
+    id: z.string(),
+    trainId: z.string(),
+    approver: z.string(),
+    decision: z.enum(["approve", "reject"]),
+    comment: z.string().nullable(),
+    manifestRevision: z.number().int(),
+    at: Instant,
+  }),
+  "Approval",
+);
+
+export const DeploymentSchema = ref(
+  z.object({
+    environment: z.string(),
+    component: z.string(),
+    version: z.string(),
+    trainId: z.string(),
+    updatedAt: Instant,
+  }),
+  "Deployment",
+);
+
+export const EventSchema = ref(
+  z.object({
+    id: z.number().int(),
+    trainId: z.string().nullable(),
+    type: z.string(),
+    actor: z.string(),
+    payload: z.record(z.string(), z.unknown()),
+    time: Instant,
+    prevHash: z.string(),
+    hash: z.string(),
+  }),
+  "Event",
+  "One entry of the hash-chained audit log.",
+);
+
+export const WaveStatusSchema = z.object({
+  name: z.string(),
+  environments: z.array(z.string()),
+  status: z.enum(["pending", "deploying", "baking", "verifying", "done", "failed", "rolled_back"]),
+});
+
+export const TrainActionSchema = z.enum([
+  "approve",
+  "reject",
+  "pause",
+  "resume",
+  "abort",
+  "rollback",
+  "retry",
+  "drop",
+]);
+
+export const TrainDetailSchema = ref(
+  z.object({
+    train: TrainSchema,
+    waitingFor: z.string().nullable(),
+    allowedActions: z.array(TrainActionSchema),
+    manifest: z.array(ManifestItemSchema),
+    artifacts: z.array(ArtifactSchema),
+    gates: z.array(GateResultSchema),
+    approval: z.object({
+      mode: z.enum(["auto", "manual"]),
+      required: z.number().int(),
+      approvers: z.array(z.string()),
+      records: z.array(ApprovalSchema),
+    }),
+    waves: z.array(WaveStatusSchema),
+    steps: z.array(StepSchema),
+    events: z.array(EventSchema),
+  }),
+  "TrainDetail",
+);
+
+export const LineSummarySchema = ref(
+  z.object({
+    name: z.string(),
+    description: z.string().nullable(),
+    components: z.array(z.string()),
+    schedule: z.object({ rrule: z.string(), start: z.string(), timezone: z.string(), cutoff: z.string() }),
+    approval: z.string(),
+    waves: z.array(z.string()),
+    nextDepartures: z.array(z.object({ departureAt: Instant, cutoffAt: Instant })),
+    activeTrains: z.array(
+      z.object({
+        id: z.string(),
+        state: TrainStateSchema,
+        cutoffAt: Instant,
+        departureAt: Instant,
+        reason: z.string().nullable(),
+      }),
+    ),
+  }),
+  "LineSummary",
+);
+
+export const ArtifactPushSchema = ref(
+  z.strictObject({
+    component: z.string().min(1),
+    version: z.string().min(1).describe("Semantic version, e.g. 1.4.2"),
+    commit: z.string().min(7).max(64).describe("Git commit SHA the artifact was built from"),
+    buildUrl: z.string().url().nullish(),
+    digest: z.string().nullish().describe("Image or package digest, e.g. sha256:…"),
+    dependsOn: z
+      .array(DependencySchema)
+      .nullish()
+      .describe("This version's constraints; defaults to the component's configured depends_on"),
+    train: z.string().nullish().describe("Board this train (e.g. web-42) instead of the open one"),
+  }),
+  "ArtifactPush",
+);
+
+export const PushResultSchema = ref(
+  z.object({
+    artifact: ArtifactSchema,
+    train: z.object({
+      id: z.string(),
+      state: TrainStateSchema,
+      cutoffAt: z.string(),
+      departureAt: z.string(),
+    }),
+    late: z.boolean().describe("True when it missed the cut-off it aimed for and boarded the next train"),
+    replay: z.boolean().describe("True when this exact artifact had been pushed before"),
+    message: z.string(),
+  }),
+  "PushResult",
+);
+
+export const ApprovalRequestSchema = z.strictObject({
+  decision: z.enum(["approve", "reject"]).default("approve"),
+  comment: z.string().max(4000).nullish().describe("Required for a rejection"),
+});
+
+export const ApprovalResultSchema = z.object({
+  train: TrainSchema,
+  approvers: z.array(z.string()),
+  required: z.number().int(),
+  satisfied: z.boolean(),
+  duplicate: z.boolean().describe("True when this person had already approved; it counts once"),
+});
+
+export const ReasonSchema = z.strictObject({ reason: z.string().max(4000).nullish() }).default({});
+export const DropSchema = z.strictObject({
+  component: z.string().min(1),
+  reason: z.string().max(4000).nullish(),
+});
+
+export const TokenRecordSchema = ref(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    subject: z.string(),
+    roles: z.array(z.string()),
+    createdAt: Instant,
+    expiresAt: Instant.nullable(),
+    revokedAt: Instant.nullable(),
+    lastUsedAt: Instant.nullable(),
+  }),
+  "Token",
+);
+
+export const TokenCreateSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  subject: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe("The person or bot the token acts as (approvals count per subject)"),
+  roles: z
+    .array(z.enum(["viewer", "member", "approver", "coordinator", "admin", "ci"]))
+    .min(1)
+    .default(["member"]),
+  expiresIn: z.string().nullish().describe("Lifetime such as 90d or PT12H; omitted: never expires"),
+});
+
+export const ChainVerificationSchema = z.union([
+  z.object({ ok: z.literal(true), events: z.number().int(), lastHash: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    events: z.number().int(),
+    brokenAt: z.number().int(),
+    problem: z.string(),
+  }),
+]);
+
+export const TRAIN_EVENTS = TRAIN_EVENT_TYPES;

@@ -1,0 +1,76 @@
+/**
+ * The HTTP API: Fastify 5 with zod schemas shared by validation and the OpenAPI 3.1 document
+ * (served at `/api/docs`, raw at `/api/openapi.json`). Errors are `application/problem+json`.
+ */
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
+import type { Logger } from "../engine/ports.js";
+import type { Railyard } from "../engine/railyard.js";
+import { problem, problemHandler, sendProblem } from "./problem.js";
+import { artifactRoutes } from "./routes/artifacts.js";
+import { systemRoutes } from "./routes/system.js";
+import { trainRoutes } from "./routes/trains.js";
+
+export interface ServerOptions {
+  railyard: Railyard;
+  logger: Logger;
+  /** Largest request body accepted. @default 1 MiB */
+  bodyLimit?: number;
+}
+
+/** Builds the API server (not listening yet); `await app.ready()` before `inject` or `listen`. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest("principal", null);
+  app.setErrorHandler(problemHandler(options.logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, "not-found", `no route ${request.method} ${request.url}; see /api/docs`)),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Railyard API",
+        description:
+          "Release-train orchestration: lines, trains, artifacts, gates, approvals, rollout and audit. Mutations need `Authorization: Bearer <token>`; errors are RFC 9457 problem details.",
+        version: "0.1.0",
+      },
+      tags: [
+        { name: "trains", description: "Departures of lines and their progress" },
+        { name: "actions", description: "What people do to trains" },
+        { name: "approvals" },
+        { name: "artifacts", description: "Built versions pushed by CI" },
+        { name: "lines" },
+        { name: "deployments" },
+        { name: "audit", description: "The hash-chained event log" },
+        { name: "config" },
+        { name: "tokens" },
+        { name: "system" },
+      ],
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  trainRoutes(app, options.railyard);
+  artifactRoutes(app, options.railyard);
+  systemRoutes(app, options.railyard);
+  return app;
+}

@@ -1,0 +1,109 @@
+/**
+ * The CLI's HTTP client for a running Railyard server (`--server` / RAILYARD_SERVER, token from
+ * `--token` / RAILYARD_TOKEN). Problem answers become {@link ApiError}s carrying the server's words.
+ */
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problem: Record<string, unknown> | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientOptions {
+  server: string;
+  token?: string | undefined;
+  /** Per-request limit. @default 30 s */
+  timeoutMs?: number;
+}
+
+export class RailyardClient {
+  readonly server: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.server = options.server.replace(/\/+$/, "");
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.server}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      const why = cause === "ECONNREFUSED" ? "connection refused" : (error as Error).message;
+      throw new ApiError(
+        0,
+        "unreachable",
+        `cannot reach the Railyard server at ${this.server} (${why}); start one with \`railyard serve\` or \`npm start\`, or point --server / RAILYARD_SERVER at it`,
+        null,
+      );
+    }
+    const text = await response.text();
+    const parsed = text ? safeJson(text) : null;
+    if (!response.ok) {
+      const problem = parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : null;
+      const detail = typeof problem?.detail === "string" ? problem.detail : text || response.statusText;
+      const code = typeof problem?.code === "string" ? problem.code : String(response.status);
+      let message = detail;
+      if (response.status === 401 && !this.token) {
+        message += " (set RAILYARD_TOKEN or pass --token)";
+      }
+      throw new ApiError(response.status, code, message, problem);
+    }
+    return parsed as T;
+  }
+
+  /** Streams a response body line by line (audit export). */
+  async *lines(path: string): AsyncGenerator<string> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(`${this.server}${path}`, { headers });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      const problem = safeJson(text) as Record<string, unknown> | null;
+      throw new ApiError(
+        response.status,
+        String(problem?.code ?? response.status),
+        String(problem?.detail ?? text),
+        problem,
+      );
+    }
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline = buffer.indexOf("\n");
+      while (newline >= 0) {
+        yield buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf("\n");
+      }
+    }
+    if (buffer) yield buffer;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+/** `railyard demo` (what `npm start` runs): the whole yard on a simulated clock. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import type { Train } from "../../domain/model.js";
+import { RailyardClient } from "../client.js";
+import { contextOf } from "../context.js";
+import { narrate } from "../demo/narrator.js";
+import { demoPaths, prepareDemo } from "../demo/prepare.js";
+import { startDemoService } from "../demo/service.js";
+import { DemoSimulator } from "../demo/simulator.js";
+import { paint } from "../output.js";
+import { createLogger, type RunningServer, startServer } from "../start-server.js";
+import { handleSignals } from "./serve.js";
+
+/** The repository root (where examples/ lives), from dist/cli/commands or src/cli/commands. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const DEMO_ADMIN_TOKEN = "railyard-demo";
+/** Monday 2 March 2026, 06:00 in Berlin. */
+export const DEMO_START = new Date("2026-03-02T05:00:00.000Z");
+
+interface DemoOptions {
+  port: string;
+  servicePort: string;
+  rate: string;
+  stopWhenDone?: boolean;
+  timeout: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description(
+      "run the demo: example configuration, simulated clock and CI, a real Git repository (what `npm start` runs)",
+    )
+    .option("-p, --port <port>", "API port", "7300")
+    .option("--service-port <port>", "port of the simulated services the gates probe", "7301")
+    .option("--rate <n>", "simulated seconds per real second", "3600")
+    .option("--stop-when-done", "exit 0 once the scripted scenario has played out (for tests)")
+    .option("--timeout <seconds>", "with --stop-when-done: give up after this many real seconds", "240")
+    .action(async (options: DemoOptions, command: Command) => {
+      const ctx = contextOf(command);
+      const out = ctx.out;
+      const paths = demoPaths(ROOT);
+      await prepareDemo(paths);
+      process.env.RAILYARD_DEMO_CI_DIR = paths.ci;
+      const service = await startDemoService(paths.gitops, Number(options.servicePort));
+      let server: RunningServer;
+      try {
+        server = await startServer({
+          configFile: path.join(ROOT, "examples", "railyard.yaml"),
+          databaseUrl: paths.database,
+          port: Number(options.port),
+          clock: { kind: "simulated", start: DEMO_START, rate: Number(options.rate) },
+          workDir: paths.work,
+          logger: createLogger(paths.log),
+          adminToken: DEMO_ADMIN_TOKEN,
+          tickIntervalMs: 100,
+        });
+      } catch (error) {
+        await service.close();
+        throw error;
+      }
+      handleSignals(server);
+      const railyard = server.railyard;
+      const token = async (subject: string, roles: string[]) =>
+        new RailyardClient({
+          server: server.url,
+          token: (
+            await railyard.tokens.create(
+              { name: `demo ${subject}`, subject, roles, expiresInMs: null },
+              "demo",
+            )
+          ).token,
+        });
+      const simulator = new DemoSimulator({
+        ci: await token("ci-bot", ["ci", "coordinator"]),
+        approvers: { alice: await token("alice", ["approver"]), bob: await token("bob", ["approver"]) },
+        resultsDir: paths.ci,
+        now: () => server.clock.now(),
+        log: (message) => out.line(paint(out, "dim", `             ${message}`)),
+      });
+
+      const rel = (p: string) => path.relative(process.cwd(), p) || ".";
+      out.line(paint(out, "bold", "Railyard demo"));
+      out.line(
+        `  simulated clock  ${Number(options.rate) / 3600} h per second, from Mon 2 Mar 2026 06:00 Europe/Berlin`,
+      );
+      out.line(`  API              ${server.url}/api/v1/trains   (docs: ${server.url}/api/docs)`);
+      out.line(`  CLI              npx railyard trains   ·   npx railyard train watch web-2`);
+      out.line(`  token            export RAILYARD_TOKEN=${DEMO_ADMIN_TOKEN}   (admin, demo only)`);
+      out.line(`  GitOps repo      git --git-dir ${rel(paths.gitops)} log --oneline`);
+      out.line(`  logs             ${rel(paths.log)}`);
+      out.line(paint(out, "dim", "  Ctrl-C stops the demo; `npm start` again starts a fresh one."));
+      out.line();
+
+      let lastEvent = 0;
+      let busy = false;
+      const started = Date.now();
+      const pump = async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          const trains = await railyard.trains({ limit: 200 });
+          await simulator.step(trains as Train[]);
+          const events = await railyard.events({ afterId: lastEvent, limit: 1000 });
+          for (const event of events) {
+            lastEvent = event.id;
+            const line = narrate(out, event);
+            if (line) out.line(line);
+          }
+          if (options.stopWhenDone && simulator.scenarioComplete) {
+            out.line(
+              paint(out, "green", "\nThe scripted scenario has played out: released, rolled back, retried."),
+            );
+            clearInterval(timer);
+            await server.close();
+            await service.close();
+            process.exit(0);
+          }
+          if (options.stopWhenDone && Date.now() - started > Number(options.timeout) * 1000) {
+            out.error("demo: the scenario did not complete in time");
+            clearInterval(timer);
+            await server.close();
+            await service.close();
+            process.exit(1);
+          }
+        } catch (error) {
+          out.error(`demo: ${(error as Error).message}`);
+        } finally {
+          busy = false;
+        }
+      };
+      const timer = setInterval(() => void pump(), 100);
+    });
+}

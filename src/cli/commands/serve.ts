@@ -1,0 +1,90 @@
+/** `railyard serve`: run the server on a configuration file. */
+import type { Command } from "commander";
+import { parseDuration } from "../../domain/duration.js";
+import { DEFAULT_CONFIG } from "../config-file.js";
+import { contextOf } from "../context.js";
+import { createLogger, failpointFromEnv, type RunningServer, startServer } from "../start-server.js";
+
+interface ServeOptions {
+  config: string;
+  host: string;
+  port: string;
+  database?: string;
+  clock: string;
+  clockStart?: string;
+  clockRate: string;
+  workDir?: string;
+  tick: string;
+}
+
+/** Installs SIGHUP (reload) and SIGINT/SIGTERM (graceful stop) handlers for a running server. */
+export function handleSignals(server: RunningServer): void {
+  const logger = server.railyard;
+  process.on("SIGHUP", () => {
+    logger
+      .reload({ subject: "signal:SIGHUP", roles: ["admin"], tokenId: null })
+      .catch((error: unknown) =>
+        process.stderr.write(
+          `railyard: reload rejected, the old configuration keeps running:\n${(error as Error).message}\n`,
+        ),
+      );
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`railyard: ${signal} received, stopping (steps in flight resume on restart)\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("run the Railyard server (reconciler + HTTP API) on a configuration file")
+    .option("-c, --config <file>", "configuration file", DEFAULT_CONFIG)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("-p, --port <port>", "port to listen on", "7300")
+    .option(
+      "--database <url>",
+      "postgres://… or a SQLite file (default: RAILYARD_DATABASE_URL, else .railyard/railyard.db)",
+    )
+    .option("--clock <kind>", "real, or simulated (for demos and tests)", "real")
+    .option("--clock-start <instant>", "simulated clock start (ISO 8601); default now")
+    .option("--clock-rate <n>", "simulated ms per real ms; 0 moves only via `railyard clock advance`", "0")
+    .option("--work-dir <dir>", "where deployers keep working copies", ".railyard/work")
+    .option("--tick <duration>", "real time between reconciliation passes", "250ms")
+    .action(async (options: ServeOptions, command: Command) => {
+      const ctx = contextOf(command);
+      if (options.clock !== "real" && options.clock !== "simulated")
+        throw new Error(`--clock must be real or simulated, not "${options.clock}"`);
+      const start = options.clockStart ? new Date(options.clockStart) : undefined;
+      if (start && Number.isNaN(start.getTime()))
+        throw new Error(`--clock-start "${options.clockStart}" is not an ISO 8601 instant`);
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port "${options.port}" is not a port number`);
+      const failpoint = failpointFromEnv();
+      const server = await startServer({
+        configFile: options.config,
+        databaseUrl: options.database ?? process.env.RAILYARD_DATABASE_URL,
+        host: options.host,
+        port,
+        clock: { kind: options.clock, ...(start ? { start } : {}), rate: Number(options.clockRate) || 0 },
+        ...(options.workDir ? { workDir: options.workDir } : {}),
+        logger: createLogger(),
+        adminToken: process.env.RAILYARD_ADMIN_TOKEN,
+        ...(failpoint ? { failpoint } : {}),
+        tickIntervalMs: parseDuration(options.tick),
+      });
+      handleSignals(server);
+      if (!ctx.json && process.stderr.isTTY) {
+        process.stderr.write(`railyard listening on ${server.url} (API docs: ${server.url}/api/docs)\n`);
+      }
+    });
+}

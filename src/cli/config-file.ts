@@ -1,0 +1,37 @@
+/**
+ * Reading `railyard.yaml` from disk: the text goes through the pure parser, problems come back
+ * as FILE:LINE:COLUMN.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { type ConfigProblem, formatProblem, parseConfig } from "../domain/config/load.js";
+import { InvalidConfigError } from "../engine/errors.js";
+import type { LoadedConfig } from "../engine/railyard.js";
+
+/** Default configuration file, relative to the working directory. */
+export const DEFAULT_CONFIG = "railyard.yaml";
+
+/**
+ * Reads and validates a configuration file.
+ * @throws {InvalidConfigError} with `details.problems` (each `{file, line, column, message}`)
+ */
+export async function loadConfigFile(file: string): Promise<LoadedConfig & { problems: [] }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new InvalidConfigError(`${file}: cannot read the configuration (${why})`, {
+      problems: [{ file, line: 1, column: 1, path: [], message: `cannot read the configuration (${why})` }],
+    });
+  }
+  const result = parseConfig(text, file);
+  if (!result.ok) {
+    throw new InvalidConfigError(
+      `${file} is invalid (${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}):\n${result.problems.map(formatProblem).join("\n")}`,
+      { problems: result.problems as ConfigProblem[] },
+    );
+  }
+  return { config: result.config, meta: { source: path.resolve(file), hash: result.hash }, problems: [] };
+}

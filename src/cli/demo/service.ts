@@ -1,0 +1,84 @@
+/**
+ * The demo's stand-in for the services being released: an HTTP server whose health answers
+ * depend on what the GitOps repository says runs in each environment. A version the demo marks
+ * as bad in production (it passes staging, then fails under production traffic) makes the
+ * production health check fail, which is what triggers the demo's automatic rollback.
+ */
+import { execFile } from "node:child_process";
+import http from "node:http";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+
+const run = promisify(execFile);
+
+export interface DemoService {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Versions that fail in production: component → version → symptom. */
+export const BAD_IN_PRODUCTION: Record<string, Record<string, string>> = {
+  search: { "1.5.0": "error rate 12.4% over the last 5m (SLO: below 1%)" },
+};
+
+async function deployedVersions(gitops: string, environment: string): Promise<Record<string, string>> {
+  try {
+    const { stdout } = await run("git", [
+      "--git-dir",
+      gitops,
+      "show",
+      `main:environments/${environment}.yaml`,
+    ]);
+    const doc = (parse(stdout) ?? {}) as Record<string, { image?: { tag?: unknown } }>;
+    const versions: Record<string, string> = {};
+    for (const [component, value] of Object.entries(doc)) {
+      const tag = value?.image?.tag;
+      if (tag !== undefined) versions[component] = String(tag);
+    }
+    return versions;
+  } catch {
+    return {};
+  }
+}
+
+/** Starts the service on `port` (0 picks one). */
+export async function startDemoService(gitops: string, port: number): Promise<DemoService> {
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const match = /^\/(health|smoke)\/([a-z0-9-]+)$/.exec(url.pathname);
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    if (!match) return send(404, { error: "try /health/<environment> or /smoke/staging" });
+    const [, kind, environment] = match;
+    deployedVersions(gitops, environment!).then(
+      (versions) => {
+        const problems =
+          kind === "health"
+            ? Object.entries(versions).flatMap(([component, version]) => {
+                const symptom = BAD_IN_PRODUCTION[component]?.[version];
+                return symptom ? [`${component} ${version}: ${symptom}`] : [];
+              })
+            : [];
+        send(problems.length > 0 ? 503 : 200, {
+          environment,
+          status: problems.length > 0 ? "unhealthy" : "healthy",
+          versions,
+          problems,
+        });
+      },
+      (error: unknown) => send(500, { error: String(error) }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The `railyard` command line. Most commands talk to a running server over HTTP (`--server`,
+ * RAILYARD_SERVER; token from `--token`, RAILYARD_TOKEN); `serve`, `demo`, `validate`, `schema`
+ * and `audit` work locally.
+ */
+import { Command, CommanderError } from "commander";
+import { ApiError } from "./client.js";
+import { registerActionCommands } from "./commands/actions.js";
+import { registerAdminCommands } from "./commands/admin.js";
+import { registerAuditCommands } from "./commands/audit.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerTrainCommands } from "./commands/trains.js";
+import { DEFAULT_SERVER } from "./context.js";
+import { processOutput } from "./output.js";
+
+/** Builds the program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("railyard")
+    .description(
+      "Release trains from one YAML file: timetable, boarding, gates, approval, rollout, rollback, audit.",
+    )
+    .version("0.1.0")
+    .option(
+      "--server <url>",
+      "Railyard server (env RAILYARD_SERVER)",
+      process.env.RAILYARD_SERVER ?? DEFAULT_SERVER,
+    )
+    .option("--token <token>", "API token (env RAILYARD_TOKEN)", process.env.RAILYARD_TOKEN)
+    .option("--json", "print JSON instead of text")
+    .showHelpAfterError("(add --help for usage)")
+    .configureHelp({ sortSubcommands: false });
+  registerServeCommand(program);
+  registerDemoCommand(program);
+  registerAdminCommands(program);
+  registerTrainCommands(program);
+  registerActionCommands(program);
+  registerAuditCommands(program);
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  railyard validate railyard.yaml          check a configuration
+  railyard serve -c railyard.yaml          run the server on the real clock
+  railyard trains --active                 what is moving
+  railyard train watch web-42              follow a train live
+  railyard artifact push --component api --version 1.4.2 --commit 3f2a9c1
+  railyard approve platform-7 --comment "release board OK"`,
+  );
+  return program;
+}
+
+/** Runs the CLI; resolves when the command is done (servers keep the process alive). */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  const out = processOutput(process.stderr);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const json = argv.includes("--json");
+    if (error instanceof ApiError) {
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ error: error.code, status: error.status, detail: error.message, problem: error.problem }, null, 2)}\n`,
+        );
+      else {
+        out.line(`railyard: ${error.message}`);
+        const problems = error.problem?.problems;
+        if (Array.isArray(problems)) {
+          for (const p of problems as Array<Record<string, unknown>>) {
+            if (p.file) out.line(`  ${p.file}:${p.line}:${p.column}: ${p.message}`);
+            else if (p.path) out.line(`  ${p.path}: ${p.message}`);
+          }
+        }
+      }
+      process.exitCode = error.status === 0 ? 3 : 1;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) process.stdout.write(`${JSON.stringify({ error: "failed", detail: message }, null, 2)}\n`);
+    else out.line(`railyard: ${message}`);
+    process.exitCode = 1;
+  }
+}

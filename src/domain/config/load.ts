@@ -1,0 +1,132 @@
+/**
+ * Loading `railyard.yaml`: YAML (with source positions) → shape (zod) → cross-references.
+ * A file with any problem is rejected whole, with every problem reported at FILE:LINE:COLUMN.
+ *
+ * Pure: the caller reads the file and passes its text.
+ */
+import { LineCounter, parseDocument } from "yaml";
+import {
+  type ConfigProblem,
+  formatProblem,
+  InvalidConfigError,
+  messageAt,
+  type PathSegment,
+  sortProblems,
+} from "./config-problem.js";
+import { contentHash } from "./content-hash.js";
+import { checkReferences } from "./references.js";
+import { RailyardConfig } from "./schema.js";
+import { createLocator, type PointAt, type SourceLocator } from "./source-positions.js";
+import { isEmptyDocument, yamlProblems } from "./yaml-problems.js";
+import { explainIssues } from "./zod-issues.js";
+
+export { type ConfigProblem, formatProblem, InvalidConfigError, type PathSegment };
+
+/** The outcome of {@link parseConfig}: the configuration, or every problem that rejects it. */
+export type ConfigResult =
+  | {
+      ok: true;
+      /** The configuration with defaults applied. */
+      config: RailyardConfig;
+      /** {@link contentHash} of the text: FNV-1a 64-bit of its UTF-8 bytes, 16 hex digits. */
+      hash: string;
+    }
+  | { ok: false; problems: ConfigProblem[] };
+
+/** yaml's own default, stated: caps alias expansion against "billion laughs" files. */
+const MAX_ALIAS_COUNT = 100;
+
+const EMPTY_FILE_MESSAGE =
+  "the file is empty: a configuration needs at least version, environments and lines";
+
+function rejected(problems: ConfigProblem[]): ConfigResult {
+  return { ok: false, problems: dedupe(sortProblems(problems)) };
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const text = formatProblem(problem);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}
+
+/** Syntax errors cascade: only the first one on a line says something useful. */
+function firstPerLine(problems: ConfigProblem[]): ConfigProblem[] {
+  const lines = new Set<number>();
+  return sortProblems(problems).filter((problem) => {
+    if (problem.path.length > 0) return true;
+    if (lines.has(problem.line)) return false;
+    lines.add(problem.line);
+    return true;
+  });
+}
+
+function placer(file: string, locator: SourceLocator) {
+  return (entry: { path: PathSegment[]; pointAt: PointAt; message: string }): ConfigProblem => ({
+    file,
+    ...locator.atPath(entry.path, entry.pointAt),
+    path: entry.path,
+    message: entry.message,
+  });
+}
+
+/**
+ * Parses and validates the text of a configuration file. `file` is only used in the problems
+ * (pass the path as the user wrote it). YAML syntax errors and duplicate keys are reported first
+ * and alone; then every shape problem; then, once the shape is valid, every cross-reference
+ * problem. Problems are sorted by line, then column.
+ *
+ * Never throws for a bad file; see {@link parseConfigOrThrow}.
+ */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = createLocator(doc, lineCounter, text);
+  const place = placer(file, locator);
+
+  const syntax = yamlProblems(doc).map((problem) => ({
+    file,
+    ...locator.atOffset(problem.offset),
+    path: problem.path,
+    message: problem.message,
+  }));
+  if (syntax.length > 0) return rejected(firstPerLine(syntax));
+  if (isEmptyDocument(doc)) {
+    return rejected([{ file, line: 1, column: 1, path: [], message: EMPTY_FILE_MESSAGE }]);
+  }
+
+  let input: unknown;
+  try {
+    input = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return rejected([
+      { file, line: 1, column: 1, path: [], message: `cannot read the YAML: ${(error as Error).message}` },
+    ]);
+  }
+
+  const parsed = RailyardConfig.safeParse(input);
+  if (!parsed.success) return rejected(explainIssues(parsed.error.issues, input, RailyardConfig).map(place));
+
+  const references = checkReferences(parsed.data);
+  if (references.length > 0) {
+    return rejected(
+      references.map((problem) =>
+        place({ path: problem.path, pointAt: "value", message: messageAt(problem.path, problem.message) }),
+      ),
+    );
+  }
+  return { ok: true, config: parsed.data, hash: contentHash(text) };
+}
+
+/**
+ * Like {@link parseConfig}, for callers that cannot go on without a configuration.
+ * @throws {InvalidConfigError} carrying every problem when the file is rejected.
+ */
+export function parseConfigOrThrow(text: string, file: string): { config: RailyardConfig; hash: string } {
+  const result = parseConfig(text, file);
+  if (!result.ok) throw new InvalidConfigError(result.problems);
+  return { config: result.config, hash: result.hash };
+}

@@ -1,0 +1,346 @@
+/**
+ * The configuration reference, `docs/configuration.md`: a hand-written introduction, the
+ * annotated example, and one table per section generated from the JSON Schema (so the reference
+ * cannot drift from `schema.ts`).
+ */
+import { ANNOTATED_EXAMPLE } from "./annotated-example.js";
+import { CONFIG_SCHEMA_ID, configJsonSchema, DURATION_PATTERN } from "./json-schema.js";
+
+type JsonSchema = Record<string, unknown>;
+
+/** What a named entry of each map is called in headings: `teams.<team>`. */
+const ENTRY_NAMES: Record<string, string> = {
+  teams: "team",
+  deployers: "deployer",
+  components: "component",
+  environments: "environment",
+  lines: "line",
+  notifications: "channel",
+};
+
+const NAME_PATTERN = "^[a-z][a-z0-9_-]{0,62}$";
+
+interface Section {
+  anchor: string;
+  /** Where the mapping sits: `lines.<line>.schedule`; "" for the top level. */
+  path: string;
+  /** Which variant of a union it is (`type: gitops`), or is inside of. */
+  variant: string | undefined;
+  /** Whether the section is that variant itself rather than a mapping inside it. */
+  isVariant: boolean;
+  schema: JsonSchema;
+  /** Said above the table when the schema itself has no description. */
+  fallbackDescription: string;
+}
+
+function asSchema(value: unknown): JsonSchema | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as JsonSchema)
+    : undefined;
+}
+
+function propertiesOf(schema: JsonSchema): Record<string, JsonSchema> {
+  return (asSchema(schema.properties) ?? {}) as Record<string, JsonSchema>;
+}
+
+function variants(schema: JsonSchema): JsonSchema[] {
+  const list = schema.oneOf;
+  return Array.isArray(list) ? list.map((item) => asSchema(item) ?? {}) : [];
+}
+
+/** The property every variant of a `oneOf` fixes with `const` (`type`, `mode`). */
+function discriminatorOf(options: readonly JsonSchema[]): string | undefined {
+  const first = propertiesOf(options[0] ?? {});
+  return Object.keys(first).find((key) =>
+    options.every((option) => propertiesOf(option)[key]?.const !== undefined),
+  );
+}
+
+function anchorOf(path: string, variant: string | undefined): string {
+  return `${path} ${variant ?? ""}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+function ownDescription(schema: JsonSchema): string {
+  const text = typeof schema.description === "string" ? schema.description : "";
+  return text.replace(/\s*@default\b.*$/s, "").trim();
+}
+
+/** The description of a value, or else of the entries of the map or list it is. */
+function descriptionOf(schema: JsonSchema): string {
+  const entries = asSchema(schema.additionalProperties) ?? asSchema(schema.items);
+  return ownDescription(schema) || (entries ? ownDescription(entries) : "");
+}
+
+/** `list of X`, read naturally: `list of names`, `list of non-empty strings`. */
+function pluralType(type: string): string {
+  if (/^(non-empty )?string$/.test(type)) return `${type}s`;
+  const link = /^\[(name|mapping)\](\(#[^)]+\))$/.exec(type);
+  if (link) return `[${link[1]}s]${link[2]}`;
+  return type.includes("`") && !type.includes(" or ") ? `any of ${type}` : type;
+}
+
+/** Walks the JSON Schema, collecting a section per object and giving each value a type text. */
+class ReferenceWalker {
+  readonly sections: Section[] = [];
+  private readonly seen = new Map<string, Section>();
+
+  /** Registers an object schema as a section (once per distinct schema) and returns a link to it. */
+  private section(
+    path: string,
+    variant: string | undefined,
+    isVariant: boolean,
+    schema: JsonSchema,
+    fallback: string,
+  ): string {
+    const key = JSON.stringify({ ...schema, default: undefined, description: undefined });
+    let section = this.seen.get(key);
+    if (!section) {
+      section = {
+        anchor: anchorOf(path, variant),
+        path,
+        variant,
+        isVariant,
+        schema,
+        fallbackDescription: fallback,
+      };
+      this.seen.set(key, section);
+      this.sections.push(section);
+      for (const [name, value] of Object.entries(propertiesOf(schema))) {
+        this.typeOf(`${path}.${name}`, variant, value, name);
+      }
+    }
+    return `[${isVariant ? variant : "mapping"}](#${section.anchor})`;
+  }
+
+  /** The type column's text for `schema` found at `path`; registers sections on the way. */
+  typeOf(path: string, variant: string | undefined, schema: JsonSchema, key: string): string {
+    const options = variants(schema);
+    if (options.length > 0) {
+      const discriminator = discriminatorOf(options);
+      return options
+        .map((option) => {
+          const label =
+            discriminator === undefined
+              ? variant
+              : `${discriminator}: ${String(propertiesOf(option)[discriminator]?.const)}`;
+          return this.section(path, label, discriminator !== undefined, option, ownDescription(schema));
+        })
+        .join(" or ");
+    }
+    if (Array.isArray(schema.anyOf)) {
+      return schema.anyOf
+        .map((option) => this.typeOf(path, variant, asSchema(option) ?? {}, key))
+        .join(" or ");
+    }
+    if (schema.const !== undefined) return code(JSON.stringify(schema.const));
+    if (Array.isArray(schema.enum)) return schema.enum.map((value) => code(String(value))).join(", ");
+    switch (schema.type) {
+      case "array": {
+        const items = this.typeOf(`${path}[]`, variant, asSchema(schema.items) ?? {}, key);
+        const atLeast = typeof schema.minItems === "number" ? ` (at least ${schema.minItems})` : "";
+        return `list of ${pluralType(items)}${atLeast}`;
+      }
+      case "object": {
+        if (asSchema(schema.properties)) return this.section(path, variant, false, schema, "");
+        const entry = ENTRY_NAMES[key];
+        const values = this.typeOf(
+          `${path}.<${entry ?? "key"}>`,
+          variant,
+          asSchema(schema.additionalProperties) ?? {},
+          key,
+        );
+        return `map of ${entry === undefined ? "string" : "[name](#names)"} → ${values}`;
+      }
+      case "string":
+        return stringType(schema);
+      case "integer":
+        return typeof schema.minimum === "number" ? `integer ≥ ${schema.minimum}` : "integer";
+      default:
+        return typeof schema.type === "string" ? schema.type : "any value";
+    }
+  }
+
+  /** The table of one section. */
+  table(section: Section): string {
+    const required = new Set(Array.isArray(section.schema.required) ? section.schema.required : []);
+    const rows = Object.entries(propertiesOf(section.schema)).map(([key, schema]) => {
+      const type = this.typeOf(`${section.path}.${key}`, section.variant, schema, key);
+      const defaultText = schema.default === undefined ? "" : code(JSON.stringify(schema.default));
+      const columns = [code(key), type, required.has(key) ? "yes" : "no", defaultText, descriptionOf(schema)];
+      return `| ${columns.map(cell).join(" | ")} |`;
+    });
+    return ["| key | type | required | default | description |", "|---|---|---|---|---|", ...rows].join("\n");
+  }
+}
+
+function stringType(schema: JsonSchema): string {
+  if (schema.pattern === DURATION_PATTERN) return "[duration](#durations)";
+  if (schema.pattern === NAME_PATTERN) return "[name](#names)";
+  if (schema.format === "email") return "email address";
+  if (typeof schema.pattern === "string" && schema.pattern.startsWith("^\\d{4}-")) return "local date-time";
+  return typeof schema.minLength === "number" && schema.minLength > 0 ? "non-empty string" : "string";
+}
+
+function heading(section: Section): string {
+  const where = code(section.path.replace(/^\./, ""));
+  if (section.variant === undefined) return `### ${where}`;
+  return `### ${where} (${section.isVariant ? "" : "in "}${code(section.variant)})`;
+}
+
+function renderSections(schema: JsonSchema): string {
+  const walker = new ReferenceWalker();
+  for (const [key, value] of Object.entries(propertiesOf(schema)))
+    walker.typeOf(`.${key}`, undefined, value, key);
+  const root = `<a id="top-level"></a>\n\n### Top level\n\n${ownDescription(schema)}\n\n${walker.table({
+    anchor: "top-level",
+    path: "",
+    variant: undefined,
+    isVariant: false,
+    schema,
+    fallbackDescription: "",
+  })}`;
+  const sections = walker.sections.map((section) => {
+    const description = ownDescription(section.schema) || section.fallbackDescription;
+    return [
+      `<a id="${section.anchor}"></a>`,
+      "",
+      heading(section),
+      "",
+      ...(description ? [description, ""] : []),
+      walker.table(section),
+    ].join("\n");
+  });
+  return [root, ...sections].join("\n\n");
+}
+
+const INTRO = `# Configuration reference: \`railyard.yaml\`
+
+<!-- Generated from src/domain/config/schema.ts by src/domain/config/reference-doc.ts.
+     Do not edit by hand: run \`UPDATE_SNAPSHOTS=1 npx vitest run src/domain/config\`. -->
+
+One YAML file describes everything Railyard runs: the **teams** and their people, the
+**components** they own and how each is deployed, the **environments** (one integration
+environment and the production targets), the **lines** (recurring release trains: timetable,
+components, gates, approval, rollout waves, rollback) and the **notification** channels. Keep it
+in a repository next to your code and review changes to it like code: trains as code.
+
+## Where Railyard looks for it
+
+Commands read \`railyard.yaml\` in the current directory unless you name another file:
+\`railyard validate deploy/railyard.yaml\`, \`railyard serve -c deploy/railyard.yaml\`. Paths inside
+the file (a GitOps repository given as a path, a command's \`cwd\`) are relative to the file's
+directory.
+
+## Validation
+
+\`railyard validate [FILE]\` checks the file and prints every problem, not just the first, as
+\`FILE:LINE:COLUMN: message\`, then exits non-zero:
+
+\`\`\`text
+railyard.yaml:25:7: lines.web.schedule: unknown key "cutof" (did you mean "cutoff"?)
+railyard.yaml:31:15: lines.web.gates[1].name: duplicate gate name "smoke": gate names must be unique within a stage
+\`\`\`
+
+A file with any problem is rejected whole: Railyard keeps running with the configuration it had,
+never with half of a new one. The checks are:
+
+- **YAML**: syntax, duplicate keys (a key may appear once in a mapping), anchors defined before
+  their aliases, no custom tags.
+- **Shape**: every key, type and value in the tables below. **Unknown keys are errors**, so a
+  typo never silently disables a gate; the message suggests the key you probably meant.
+- **References**: teams, deployers, components, environments and notification channels named
+  anywhere exist; \`depends_on\` versions are semver ranges, a component does not depend on
+  itself and dependencies form no cycle; a component rides at most one line; exactly one
+  environment has kind \`integration\`, and waves deploy only to \`production\` environments;
+  wave names are unique within a line and gate names within a stage; a manual approval's team
+  has at least \`required\` members; every schedule can be evaluated; a GitOps deployer shared by
+  several components puts \`{component}\` in its \`path\` or \`file\`.
+
+## Editor support
+
+\`railyard schema\` prints the JSON Schema of this file. It ships in the npm package as
+\`schema/railyard.schema.json\`, and its \`$id\` is \`${CONFIG_SCHEMA_ID}\`. Editors using the YAML
+language server (VS Code's YAML extension, Neovim, Helix, …) complete and check the file as you
+type when it holds a comment naming the schema, by URL or by a path relative to the file:
+
+\`\`\`yaml
+# yaml-language-server: $schema=${CONFIG_SCHEMA_ID}
+# yaml-language-server: $schema=./node_modules/railyard/schema/railyard.schema.json
+\`\`\`
+
+(one of the two). A top-level \`$schema\` key is accepted too.
+
+<a id="names"></a>
+
+## Names
+
+Teams, people, deployers, components, environments, lines, gates, waves and channels have
+**names**: lowercase letters, digits, \`-\` and \`_\`, starting with a letter, at most 63
+characters. Names appear in train IDs (\`payments-42\`), URLs, file paths and Prometheus labels.
+
+<a id="durations"></a>
+
+## Durations
+
+Durations (\`cutoff\`, \`bake\`, \`timeout\`) are written compactly — a number and a unit, several
+in a row: \`90s\`, \`90m\`, \`26h\`, \`2d\`, \`1w\`, \`1h30m\`, \`250ms\` — or in ISO 8601:
+\`PT26H\`, \`P2D\`, \`P1DT2H\`. Months and years are refused: their length depends on the calendar.
+
+## How a schedule is read
+
+A line's \`schedule\` says when its trains depart:
+
+- \`rrule\` is an [RFC 5545](https://www.rfc-editor.org/rfc/rfc5545#section-3.3.10) recurrence
+  rule **without** \`DTSTART\`, such as \`FREQ=WEEKLY;BYDAY=TU\` (weekly),
+  \`FREQ=WEEKLY;INTERVAL=2;BYDAY=WE\` (every other Wednesday), \`FREQ=MONTHLY;BYDAY=1MO\` (first
+  Monday of the month) or \`FREQ=DAILY;BYDAY=MO,TU,WE,TH\`.
+- \`start\` is a **local** date-time (\`2026-01-06T10:00\`) in \`timezone\`, an IANA time-zone
+  name (\`Europe/Berlin\`). It plays the role of \`DTSTART\`: trains depart at its time of day,
+  on the dates the rule gives from that day on.
+- Departures keep their local wall-clock time across daylight-saving changes: a 10:00 train
+  leaves at 10:00 in Berlin in winter and in summer.
+- The **cut-off** of each train is its departure minus \`cutoff\`: with a Tuesday 10:00
+  departure and \`cutoff: 26h\`, boarding closes on Monday at 08:00. An artifact pushed after
+  the cut-off boards the following train.
+
+## Secrets
+
+Secrets never go in this file. Where a value is secret, the key names an **environment
+variable** that holds it, and Railyard takes the value from its own environment:
+\`headersFromEnv\` of an \`http\` gate (\`Authorization: SMOKE_TOKEN\`), \`urlFromEnv\` of a webhook
+channel, \`webhookUrlFromEnv\` of a Slack channel. Plain \`headers\` and \`env\` values are
+ordinary text in the file, reviewed and committed like the rest of it: do not put secrets there.
+`;
+
+/**
+ * Generates the configuration reference (Markdown): the introduction, the annotated example and
+ * one table per section of the schema (key, type, required, default, description). Deterministic.
+ */
+export function configReferenceMarkdown(): string {
+  const schema = configJsonSchema();
+  return `${INTRO}
+## A complete example
+
+\`\`\`yaml
+${ANNOTATED_EXAMPLE.trimEnd()}
+\`\`\`
+
+## Reference
+
+Every section below is a mapping; a key marked "no" under *required* may be left out (its default
+applies). A key not listed in its section is an error.
+
+${renderSections(schema)}
+`;
+}

@@ -1,0 +1,361 @@
+/**
+ * Cross-reference checks of a configuration whose shape is already valid: every name used
+ * somewhere is defined, dependencies form no cycle, approvals can be met, schedules compile.
+ */
+import semver from "semver";
+import { compileSchedule, InvalidScheduleError } from "../timetable.js";
+import type { PathSegment } from "./config-problem.js";
+import type { GateConfig, LineConfig, RailyardConfig } from "./schema.js";
+import { closestMatch } from "./suggest.js";
+
+/** A cross-reference problem. `message` does not repeat the path; `parseConfig` prefixes it. */
+export interface ReferenceProblem {
+  path: PathSegment[];
+  message: string;
+}
+
+const MAX_LISTED = 8;
+
+function quoted(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED).map((name) => `"${name}"`);
+  return names.length > MAX_LISTED ? `${shown.join(", ")}, …` : shown.join(", ");
+}
+
+/** `unknown team "x"`, with the likely intended name or the defined ones. */
+function unknownName(kind: string, plural: string, name: string, known: readonly string[]): string {
+  const match = closestMatch(name, known);
+  if (match !== undefined) return `unknown ${kind} "${name}" (did you mean "${match}"?)`;
+  if (known.length === 0) return `unknown ${kind} "${name}": no ${plural} are defined`;
+  return `unknown ${kind} "${name}": defined ${plural} are ${quoted(known)}`;
+}
+
+function andList(names: readonly string[]): string {
+  const all = names.map((name) => `"${name}"`);
+  return all.length <= 1 ? all.join("") : `${all.slice(0, -1).join(", ")} and ${all.at(-1)}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function checkComponents(config: RailyardConfig): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const teams = Object.keys(config.teams);
+  const deployers = Object.keys(config.deployers);
+  const components = Object.keys(config.components);
+  for (const [name, component] of Object.entries(config.components)) {
+    const at = ["components", name];
+    if (!Object.hasOwn(config.teams, component.team)) {
+      problems.push({ path: [...at, "team"], message: unknownName("team", "teams", component.team, teams) });
+    }
+    if (!Object.hasOwn(config.deployers, component.deployer)) {
+      problems.push({
+        path: [...at, "deployer"],
+        message: unknownName("deployer", "deployers", component.deployer, deployers),
+      });
+    }
+    component.depends_on.forEach((dependency, index) => {
+      const dep = [...at, "depends_on", index];
+      if (dependency.component === name) {
+        problems.push({ path: [...dep, "component"], message: `"${name}" cannot depend on itself` });
+      } else if (!Object.hasOwn(config.components, dependency.component)) {
+        problems.push({
+          path: [...dep, "component"],
+          message: unknownName("component", "components", dependency.component, components),
+        });
+      }
+      if (semver.validRange(dependency.version) === null) {
+        problems.push({
+          path: [...dep, "version"],
+          message: `"${dependency.version}" is not a semver range: write e.g. "^1.4.0" or ">=1.4.0 <2.0.0"`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+/** Strongly connected components (Tarjan), each in discovery order. */
+function stronglyConnected(
+  nodes: readonly string[],
+  edges: ReadonlyMap<string, readonly string[]>,
+): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const groups: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        group.push(member);
+      } while (member !== node);
+      groups.push(group);
+    }
+  };
+  for (const node of nodes) if (!index.has(node)) visit(node);
+  return groups;
+}
+
+/** The shortest walk from `start` back to itself inside `members`, as `[start, …, start]`. */
+function shortestCycle(
+  start: string,
+  members: ReadonlySet<string>,
+  edges: ReadonlyMap<string, readonly string[]>,
+) {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    for (const next of edges.get(node) ?? []) {
+      if (!members.has(next)) continue;
+      if (next === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(previous.get(path[0]!)!);
+        return [...path, start];
+      }
+      if (!previous.has(next)) {
+        previous.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [start, start];
+}
+
+/**
+ * One problem per group of components that depend on each other in a circle, at the
+ * `depends_on` of the group's first component in file order, naming the shortest cycle through it.
+ */
+function checkDependencyCycles(config: RailyardConfig): ReferenceProblem[] {
+  const names = Object.keys(config.components);
+  const edges = new Map(
+    Object.entries(config.components).map(([name, component]) => [
+      name,
+      component.depends_on
+        .map((dependency) => dependency.component)
+        .filter((other) => other !== name && Object.hasOwn(config.components, other)),
+    ]),
+  );
+  return stronglyConnected(names, edges)
+    .filter((group) => group.length > 1)
+    .map((group) => {
+      const members = new Set(group);
+      const start = names.find((name) => members.has(name))!;
+      return {
+        path: ["components", start, "depends_on"],
+        message: `dependency cycle: ${shortestCycle(start, members, edges).join(" -> ")}`,
+      };
+    });
+}
+
+function checkEnvironments(config: RailyardConfig): ReferenceProblem[] {
+  const integration = Object.entries(config.environments)
+    .filter(([, environment]) => environment.kind === "integration")
+    .map(([name]) => name);
+  if (integration.length === 0) {
+    return [
+      {
+        path: ["environments"],
+        message: 'no environment has kind "integration": exactly one is needed for the integration stage',
+      },
+    ];
+  }
+  const [first, ...others] = integration;
+  return others.map((name) => ({
+    path: ["environments", name, "kind"],
+    message: `"${first}" is already the integration environment: exactly one environment may have kind "integration"`,
+  }));
+}
+
+/** A GitOps deployer shared by several components must give each its own key. */
+function checkDeployers(config: RailyardConfig): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  for (const [name, deployer] of Object.entries(config.deployers)) {
+    if (deployer.type !== "gitops") continue;
+    if (deployer.path.includes("{component}") || deployer.file.includes("{component}")) continue;
+    const users = Object.entries(config.components)
+      .filter(([, component]) => component.deployer === name)
+      .map(([component]) => component);
+    if (users.length < 2) continue;
+    problems.push({
+      path: ["deployers", name, "path"],
+      message: `components ${andList(users)} would write the same key "${deployer.path}": put {component} in path or file`,
+    });
+  }
+  return problems;
+}
+
+function checkGateNames(gates: readonly GateConfig[], at: PathSegment[]): ReferenceProblem[] {
+  const seen = new Set<string>();
+  const problems: ReferenceProblem[] = [];
+  gates.forEach((gate, index) => {
+    if (seen.has(gate.name)) {
+      problems.push({
+        path: [...at, index, "name"],
+        message: `duplicate gate name "${gate.name}": gate names must be unique within a stage`,
+      });
+    }
+    seen.add(gate.name);
+  });
+  return problems;
+}
+
+function checkSchedule(line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
+  try {
+    compileSchedule(line.schedule);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidScheduleError)) throw error;
+    return [{ path: [...at, "schedule", error.key], message: error.message }];
+  }
+}
+
+function checkApproval(config: RailyardConfig, line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
+  const approval = line.approval;
+  if (approval.mode !== "manual") return [];
+  const team = config.teams[approval.team];
+  if (!team) {
+    return [
+      {
+        path: [...at, "approval", "team"],
+        message: unknownName("team", "teams", approval.team, Object.keys(config.teams)),
+      },
+    ];
+  }
+  if (team.members.length >= approval.required) return [];
+  return [
+    {
+      path: [...at, "approval", "required"],
+      message: `needs ${plural(approval.required, "approver")} but team "${approval.team}" has ${plural(team.members.length, "member")}`,
+    },
+  ];
+}
+
+function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const environments = Object.keys(config.environments);
+  const production = Object.entries(config.environments)
+    .filter(([, environment]) => environment.kind === "production")
+    .map(([name]) => name);
+  const names = new Set<string>();
+  line.rollout.waves.forEach((wave, index) => {
+    const waveAt = [...at, "rollout", "waves", index];
+    if (names.has(wave.name)) {
+      problems.push({
+        path: [...waveAt, "name"],
+        message: `duplicate wave name "${wave.name}": wave names must be unique within a line`,
+      });
+    }
+    names.add(wave.name);
+    wave.environments.forEach((name, position) => {
+      const environment = config.environments[name];
+      if (!environment) {
+        problems.push({
+          path: [...waveAt, "environments", position],
+          message: unknownName(
+            "environment",
+            "environments",
+            name,
+            production.length > 0 ? production : environments,
+          ),
+        });
+      } else if (environment.kind !== "production") {
+        problems.push({
+          path: [...waveAt, "environments", position],
+          message: `"${name}" has kind "integration": waves deploy to production environments`,
+        });
+      }
+    });
+    problems.push(...checkGateNames(wave.verify, [...waveAt, "verify"]));
+  });
+  return problems;
+}
+
+function checkLine(config: RailyardConfig, name: string, line: LineConfig): ReferenceProblem[] {
+  const at = ["lines", name];
+  const problems: ReferenceProblem[] = [...checkSchedule(line, at)];
+  const components = Object.keys(config.components);
+  const listed = new Set<string>();
+  line.components.forEach((component, index) => {
+    if (!Object.hasOwn(config.components, component)) {
+      problems.push({
+        path: [...at, "components", index],
+        message: unknownName("component", "components", component, components),
+      });
+    } else if (listed.has(component)) {
+      problems.push({ path: [...at, "components", index], message: `"${component}" is listed twice` });
+    }
+    listed.add(component);
+  });
+  problems.push(...checkGateNames(line.gates, [...at, "gates"]));
+  problems.push(...checkApproval(config, line, at));
+  problems.push(...checkWaves(config, line, at));
+  const channels = Object.keys(config.notifications);
+  line.notify.forEach((channel, index) => {
+    if (!Object.hasOwn(config.notifications, channel)) {
+      problems.push({
+        path: [...at, "notify", index],
+        message: unknownName("notification channel", "notification channels", channel, channels),
+      });
+    }
+  });
+  return problems;
+}
+
+/** A component rides at most one line: the first line (in file order) that lists it. */
+function checkLineMembership(config: RailyardConfig): ReferenceProblem[] {
+  const riding = new Map<string, string>();
+  const problems: ReferenceProblem[] = [];
+  for (const [name, line] of Object.entries(config.lines)) {
+    line.components.forEach((component, index) => {
+      const first = riding.get(component);
+      if (first === undefined) riding.set(component, name);
+      else if (first !== name) {
+        problems.push({
+          path: ["lines", name, "components", index],
+          message: `"${component}" already rides line "${first}": a component rides at most one line`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+/**
+ * Checks every cross-reference of a configuration whose shape is valid: teams, deployers,
+ * components and environments named anywhere exist; dependencies use semver ranges, never name
+ * their own component and form no cycle; a component rides at most one line; exactly one
+ * environment is the integration one and waves deploy to production ones; wave and gate names are
+ * unique in their stage; manual approval can be met; notify channels exist; schedules compile; a
+ * GitOps deployer shared by several components gives each its own key.
+ *
+ * Returns every problem found, in no particular order (`parseConfig` sorts them by position);
+ * an empty list means the configuration is consistent. Never throws for a bad configuration.
+ */
+export function checkReferences(config: RailyardConfig): ReferenceProblem[] {
+  return [
+    ...checkComponents(config),
+    ...checkDependencyCycles(config),
+    ...checkEnvironments(config),
+    ...checkDeployers(config),
+    ...Object.entries(config.lines).flatMap(([name, line]) => checkLine(config, name, line)),
+    ...checkLineMembership(config),
+  ];
+}

@@ -1,0 +1,392 @@
+import { describe, expect, it } from "vitest";
+import { type LineConfig, Line as LineSchema, Team } from "./config/schema.js";
+import type { Approval, ManifestItem, Step, Train } from "./model.js";
+import { decide, failureTransition, rollbackBackoffMs, type TrainView } from "./reconcile.js";
+
+const line: LineConfig = LineSchema.parse({
+  schedule: { rrule: "FREQ=DAILY", start: "2026-01-05T10:00", timezone: "Europe/Berlin", cutoff: "2h" },
+  components: ["db", "api", "web"],
+  gates: [
+    { name: "tests", type: "command", command: "true" },
+    { name: "smoke", type: "http", url: "http://localhost/health" },
+  ],
+  approval: { mode: "manual", team: "board", required: 2 },
+  rollout: {
+    waves: [
+      {
+        name: "canary",
+        environments: ["eu"],
+        bake: "30m",
+        verify: [{ name: "health", type: "command", command: "true" }],
+      },
+      { name: "rest", environments: ["us", "ap"], bake: "0s" },
+    ],
+  },
+});
+const teams = { board: Team.parse({ members: [{ name: "alice" }, { name: "bob" }, { name: "carol" }] }) };
+const deps: Record<string, string[]> = { api: ["db"], web: ["api"] };
+
+const T0 = Date.parse("2026-03-02T08:00:00.000Z");
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+function train(overrides: Partial<Train> = {}): Train {
+  return {
+    id: "web-7",
+    line: "web",
+    number: 7,
+    kind: "scheduled",
+    state: "boarding",
+    resumeTo: null,
+    reason: null,
+    cutoffAt: at(0),
+    departureAt: at(120),
+    manifestRevision: 1,
+    currentWave: -1,
+    waveDeployedAt: null,
+    wakeAt: null,
+    createdAt: at(-1440),
+    updatedAt: at(-1440),
+    endedAt: null,
+    ...overrides,
+  };
+}
+
+const item = (
+  component: string,
+  version: string,
+  status: ManifestItem["status"] = "boarded",
+): ManifestItem => ({
+  trainId: "web-7",
+  component,
+  version,
+  artifactId: `art_${component}`,
+  previousVersion: "1.0.0",
+  status,
+  reason: status === "boarded" ? null : "why",
+  revision: 1,
+});
+
+const manifest = [item("web", "3.0.0"), item("api", "2.0.0"), item("db", "5.0.0")];
+
+function step(key: string, status: Step["status"], attempt = 1, finishedAt: string | null = at(1)): Step {
+  return {
+    id: `web-7/${key}#${attempt}`,
+    trainId: "web-7",
+    key,
+    kind:
+      key.startsWith("gate") || key.includes("/gate/")
+        ? "gate"
+        : key.includes("integrate")
+          ? "integrate"
+          : key.startsWith("rollback")
+            ? "rollback"
+            : "deploy",
+    attempt,
+    status,
+    idempotencyKey: `web-7/${key}#${attempt}`,
+    startedAt: at(0),
+    finishedAt: status === "running" ? null : finishedAt,
+    output: null,
+    error: null,
+    durationMs: null,
+  };
+}
+
+function view(t: Partial<Train>, extra: Partial<TrainView> = {}): TrainView {
+  return {
+    train: train(t),
+    line,
+    teams,
+    dependsOn: (c) => deps[c] ?? [],
+    integrationEnvironment: "staging",
+    manifest,
+    steps: [],
+    approvals: [],
+    inFlight: new Set(),
+    productionHeldBy: null,
+    ...extra,
+  };
+}
+
+const approval = (
+  approver: string,
+  decision: Approval["decision"] = "approve",
+  minute = 10,
+  revision = 1,
+): Approval => ({
+  id: `apr_${approver}_${minute}`,
+  trainId: "web-7",
+  approver,
+  decision,
+  comment: null,
+  manifestRevision: revision,
+  at: at(minute),
+});
+
+describe("decide", () => {
+  it("boards until the cut-off, then freezes", () => {
+    expect(decide(view({ state: "boarding" }), T0 - 1)).toMatchObject({ transition: null, wakeAt: at(0) });
+    expect(decide(view({ state: "boarding" }), T0).transition?.event).toBe("freeze");
+  });
+
+  it("skips a scheduled train whose boarding never opened", () => {
+    expect(decide(view({ state: "scheduled" }), T0).transition).toEqual({
+      event: "skip",
+      reason: "boarding never opened before the cut-off",
+    });
+  });
+
+  it("integrates components one at a time, dependencies first", () => {
+    const v = view({ state: "integrating" });
+    expect(decide(v, T0).start.map((s) => [s.key, s.version, s.environments])).toEqual([
+      ["r1/integrate/db", "5.0.0", ["staging"]],
+    ]);
+    const next = view({ state: "integrating" }, { steps: [step("r1/integrate/db", "succeeded")] });
+    expect(decide(next, T0).start.map((s) => s.key)).toEqual(["r1/integrate/api"]);
+    const done = view(
+      { state: "integrating" },
+      { steps: ["db", "api", "web"].map((c) => step(`r1/integrate/${c}`, "succeeded")) },
+    );
+    expect(decide(done, T0).transition?.event).toBe("integrated");
+  });
+
+  it("waits for a step in flight and resumes one a crash left running, with the same attempt", () => {
+    const running = step("r1/integrate/db", "running");
+    const busy = view({ state: "integrating" }, { steps: [running], inFlight: new Set([running.id]) });
+    expect(decide(busy, T0)).toMatchObject({ transition: null, start: [] });
+    const orphan = view({ state: "integrating" }, { steps: [running] });
+    expect(decide(orphan, T0).start).toMatchObject([{ key: "r1/integrate/db", attempt: 1, resume: true }]);
+  });
+
+  it("runs every gate at once and passes when all succeeded", () => {
+    const gating = view({ state: "gating" });
+    expect(decide(gating, T0).start.map((s) => [s.key, s.stage])).toEqual([
+      ["r1/gate/gating/tests", "gating"],
+      ["r1/gate/gating/smoke", "gating"],
+    ]);
+    const passed = view(
+      { state: "gating" },
+      { steps: [step("r1/gate/gating/tests", "succeeded"), step("r1/gate/gating/smoke", "succeeded")] },
+    );
+    expect(decide(passed, T0).transition?.event).toBe("gates_passed");
+  });
+
+  it("after a retry, re-attempts only the gates that failed", () => {
+    const retried = view(
+      { state: "gating" },
+      { steps: [step("r1/gate/gating/tests", "failed"), step("r1/gate/gating/smoke", "succeeded")] },
+    );
+    expect(decide(retried, T0).start.map((s) => [s.key, s.attempt])).toEqual([["r1/gate/gating/tests", 2]]);
+  });
+
+  it("needs distinct approvers of the team on the current manifest, then waits for departure", () => {
+    const waiting = view(
+      { state: "awaiting_approval" },
+      { approvals: [approval("alice"), approval("alice", "approve", 11)] },
+    );
+    expect(decide(waiting, T0).waitingFor).toBe("approval: 1 of 2 (alice)");
+    const outsider = view(
+      { state: "awaiting_approval" },
+      { approvals: [approval("alice"), approval("mallory")] },
+    );
+    expect(decide(outsider, T0).waitingFor).toBe("approval: 1 of 2 (alice)");
+    const stale = view(
+      { state: "awaiting_approval", manifestRevision: 2 },
+      { approvals: [approval("alice"), approval("bob")] },
+    );
+    expect(decide(stale, T0).waitingFor).toBe("approval: 0 of 2");
+    const approved = view(
+      { state: "awaiting_approval" },
+      { approvals: [approval("alice"), approval("bob")] },
+    );
+    expect(decide(approved, T0)).toMatchObject({ transition: null, wakeAt: at(120) });
+    expect(decide(approved, T0 + 120 * 60_000).transition).toEqual({
+      event: "depart",
+      reason: "approved by alice, bob",
+      wave: 0,
+    });
+  });
+
+  it("does not count approvals given before a rejection", () => {
+    const v = view(
+      { state: "awaiting_approval" },
+      {
+        approvals: [
+          approval("alice", "approve", 10),
+          approval("bob", "reject", 11),
+          approval("carol", "approve", 12),
+        ],
+      },
+    );
+    expect(decide(v, T0).waitingFor).toBe("approval: 1 of 2 (carol)");
+  });
+
+  it("waits while another train of the line holds production", () => {
+    const v = view(
+      { state: "awaiting_approval" },
+      { approvals: [approval("alice"), approval("bob")], productionHeldBy: "web-6" },
+    );
+    expect(decide(v, T0 + 200 * 60_000).waitingFor).toBe("web-6 to finish its rollout");
+  });
+
+  it("deploys a wave, bakes, verifies, and moves to the next wave", () => {
+    const deploying = view({ state: "deploying", currentWave: 0 });
+    expect(decide(deploying, T0).start.map((s) => [s.key, s.environments])).toEqual([
+      ["deploy/canary/db", ["eu"]],
+    ]);
+    const deployed = view(
+      { state: "deploying", currentWave: 0 },
+      { steps: ["db", "api", "web"].map((c) => step(`deploy/canary/${c}`, "succeeded")) },
+    );
+    expect(decide(deployed, T0).transition).toEqual({ event: "wave_deployed", reason: null, wave: 0 });
+    const baking = view({ state: "verifying", currentWave: 0, waveDeployedAt: at(0) });
+    expect(decide(baking, T0 + 10 * 60_000)).toMatchObject({ start: [], wakeAt: at(30) });
+    expect(decide(baking, T0 + 30 * 60_000).start.map((s) => [s.key, s.stage])).toEqual([
+      ["gate/verify/canary/health", "verify/canary"],
+    ]);
+    const verified = view(
+      { state: "verifying", currentWave: 0, waveDeployedAt: at(0) },
+      { steps: [step("gate/verify/canary/health", "succeeded")] },
+    );
+    expect(decide(verified, T0 + 30 * 60_000).transition).toEqual({
+      event: "next_wave",
+      reason: null,
+      wave: 1,
+    });
+    const last = view({ state: "verifying", currentWave: 1, waveDeployedAt: at(0) });
+    expect(decide(last, T0).transition?.event).toBe("release");
+  });
+
+  it("rolls back every reached wave newest first, dependents first, only what was deployed", () => {
+    const v = view(
+      { state: "rolling_back", currentWave: 1 },
+      {
+        steps: [
+          ...["db", "api", "web"].map((c) => step(`deploy/canary/${c}`, "succeeded")),
+          step("deploy/rest/db", "failed"),
+        ],
+      },
+    );
+    expect(decide(v, T0).start.map((s) => [s.key, s.version, s.undoStepKey])).toEqual([
+      ["rollback/rest/db", "1.0.0", "deploy/rest/db"],
+    ]);
+    const afterRest = view(
+      { state: "rolling_back", currentWave: 1 },
+      { steps: [...v.steps, step("rollback/rest/db", "succeeded")] },
+    );
+    expect(decide(afterRest, T0).start.map((s) => s.key)).toEqual(["rollback/canary/web"]);
+  });
+
+  it("retries a failed rollback step after a backoff", () => {
+    const failedAt = at(5);
+    const v = view(
+      { state: "rolling_back", currentWave: 0 },
+      { steps: [step("deploy/canary/db", "succeeded"), step("rollback/canary/db", "failed", 1, failedAt)] },
+    );
+    const retryAt = Date.parse(failedAt) + rollbackBackoffMs(1);
+    expect(decide(v, retryAt - 1)).toMatchObject({ start: [], wakeAt: new Date(retryAt).toISOString() });
+    expect(decide(v, retryAt).start).toMatchObject([{ key: "rollback/canary/db", attempt: 2 }]);
+    expect(rollbackBackoffMs(10)).toBe(600_000);
+  });
+
+  it("does nothing for blocked, paused and ended trains but says what they wait for", () => {
+    expect(
+      decide(view({ state: "blocked", resumeTo: "gating", reason: "gate tests failed" }), T0).waitingFor,
+    ).toBe("a person: gate tests failed — retry, drop a component or roll back");
+    expect(decide(view({ state: "paused", resumeTo: "gating", reason: "by hand" }), T0).waitingFor).toBe(
+      "resume: by hand",
+    );
+    expect(decide(view({ state: "released" }), T0)).toEqual({
+      transition: null,
+      start: [],
+      wakeAt: null,
+      waitingFor: null,
+    });
+  });
+
+  it("returns a dropped component to production in integration before integrating the rest", () => {
+    const v = view(
+      { state: "integrating", manifestRevision: 2 },
+      {
+        manifest: [
+          { ...item("web", "3.0.0", "dropped"), revision: 2 },
+          { ...item("api", "2.0.0"), revision: 2 },
+          { ...item("db", "5.0.0"), revision: 2 },
+        ],
+        steps: ["db", "api", "web"].map((c) => step(`r1/integrate/${c}`, "succeeded")),
+      },
+    );
+    expect(decide(v, T0).start.map((s) => [s.key, s.version])).toEqual([["r2/unintegrate/web", "1.0.0"]]);
+  });
+});
+
+describe("failureTransition", () => {
+  const status = (state: Train["state"], currentWave = 0) => ({
+    state,
+    resumeTo: null,
+    currentWave,
+    manifestRevision: 1,
+  });
+
+  it("blocks the stage a failed step belongs to", () => {
+    expect(
+      failureTransition(
+        status("gating"),
+        { key: "r1/gate/gating/tests", kind: "gate" },
+        line,
+        "gate tests failed",
+      ),
+    ).toEqual({
+      event: "fail",
+      reason: "gate tests failed",
+    });
+    expect(
+      failureTransition(status("integrating"), { key: "r1/integrate/db", kind: "integrate" }, line, "x")
+        ?.event,
+    ).toBe("fail");
+  });
+
+  it("rolls back automatically in production when the line says so, blocks when manual", () => {
+    expect(
+      failureTransition(
+        status("verifying"),
+        { key: "gate/verify/canary/health", kind: "gate" },
+        line,
+        "health failed",
+      ),
+    ).toEqual({
+      event: "rollback",
+      reason: "health failed; rolling back automatically",
+    });
+    const manual = { ...line, rollback: { policy: "manual" as const } };
+    expect(
+      failureTransition(status("deploying"), { key: "deploy/canary/db", kind: "deploy" }, manual, "boom")
+        ?.event,
+    ).toBe("fail");
+  });
+
+  it("ignores failures of stages the train has left", () => {
+    expect(
+      failureTransition(
+        status("awaiting_approval"),
+        { key: "r1/gate/gating/tests", kind: "gate" },
+        line,
+        "x",
+      ),
+    ).toBeNull();
+    expect(
+      failureTransition(status("gating"), { key: "r0/gate/gating/tests", kind: "gate" }, { ...line }, "x"),
+    ).toBeNull();
+    expect(
+      failureTransition(
+        status("verifying", 1),
+        { key: "gate/verify/canary/health", kind: "gate" },
+        line,
+        "x",
+      ),
+    ).toBeNull();
+    expect(
+      failureTransition(status("rolling_back"), { key: "rollback/canary/db", kind: "rollback" }, line, "x"),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,392 @@
+/**
+ * The reconciler's decisions, as a pure function of a train's recorded state and the time.
+ *
+ * For each state the train is in, {@link decide} says which steps to start (or resume after a
+ * crash), which transition to take when a stage is complete, and when to look again. The engine
+ * performs the decision and records every step before and after it runs; failures are turned
+ * into transitions by {@link failureTransition} in the same transaction that records them.
+ *
+ * Step keys (stable, they become idempotency keys `<train>/<key>#<attempt>`):
+ *  - `r<rev>/integrate/<component>`   deploy the manifest version to the integration environment
+ *  - `r<rev>/unintegrate/<component>` return a component dropped after integration to its production version
+ *  - `r<rev>/gate/gating/<gate>`      the line's gates
+ *  - `deploy/<wave>/<component>`      deploy to the wave's production environments
+ *  - `gate/verify/<wave>/<gate>`      the wave's verification gates, after its bake time
+ *  - `rollback/<wave>/<component>`    undo `deploy/<wave>/<component>`
+ */
+import { tallyApprovals } from "./approval.js";
+import type { GateConfig, LineConfig, TeamConfig } from "./config/schema.js";
+import { dependencyOrder } from "./dependency-order.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import type { Approval, Instant, ManifestItem, Step, StepKind, Train } from "./model.js";
+import type { TrainEventType, TrainStatus } from "./train-state.js";
+
+export interface TrainView {
+  train: Train;
+  line: LineConfig;
+  teams: Record<string, TeamConfig>;
+  /** Names of the components a component depends on (from the configuration). */
+  dependsOn: (component: string) => readonly string[];
+  integrationEnvironment: string;
+  manifest: readonly ManifestItem[];
+  steps: readonly Step[];
+  approvals: readonly Approval[];
+  /** Ids of steps running in this process right now. */
+  inFlight: ReadonlySet<string>;
+  /** Another train of the same line that holds production (deploying, verifying, rolling back). */
+  productionHeldBy: string | null;
+}
+
+export interface StepPlan {
+  key: string;
+  kind: StepKind;
+  attempt: number;
+  /** True when re-running an attempt a crash left `running`: no new start is recorded. */
+  resume: boolean;
+  /** `integration` or the wave's name. */
+  wave: string;
+  environments: string[];
+  component?: string;
+  /** Version to deploy (for rollbacks and unintegrate: the version to return to). */
+  version?: string | null;
+  previousVersion?: string | null;
+  gate?: GateConfig;
+  /** `gating` or `verify/<wave>` for gates. */
+  stage?: string;
+  /** For rollbacks: the deploy step to undo. */
+  undoStepKey?: string;
+}
+
+export interface Decision {
+  transition: { event: TrainEventType; reason: string | null; wave?: number } | null;
+  start: StepPlan[];
+  wakeAt: Instant | null;
+  /** What the train is waiting for, in words; null when it is working or has ended. */
+  waitingFor: string | null;
+}
+
+const iso = (ms: number): Instant => new Date(ms).toISOString();
+
+/** Delay before re-attempting a failed rollback step: 30s, 1m, 2m, … capped at 10m. */
+export function rollbackBackoffMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 600_000);
+}
+
+/** The manifest items that ride the train (boarded, not held or dropped). */
+export function boardedItems(manifest: readonly ManifestItem[]): ManifestItem[] {
+  return manifest.filter((item) => item.status === "boarded");
+}
+
+/** Latest attempt per step key. */
+export function latestAttempts(steps: readonly Step[]): Map<string, Step> {
+  const latest = new Map<string, Step>();
+  for (const step of steps) {
+    const seen = latest.get(step.key);
+    if (!seen || step.attempt > seen.attempt) latest.set(step.key, step);
+  }
+  return latest;
+}
+
+type Progress = { done: true } | { done: false; start: StepPlan[]; wakeAt: Instant | null };
+
+/** What to do with one planned step given its latest attempt. */
+function nextAttempt(
+  plan: Omit<StepPlan, "attempt" | "resume">,
+  latest: Step | undefined,
+  view: TrainView,
+  now: number,
+):
+  | { state: "done" }
+  | { state: "busy" }
+  | { state: "start"; plan: StepPlan }
+  | { state: "later"; at: number } {
+  if (!latest) return { state: "start", plan: { ...plan, attempt: 1, resume: false } };
+  switch (latest.status) {
+    case "succeeded":
+      return { state: "done" };
+    case "running":
+      if (view.inFlight.has(latest.id)) return { state: "busy" };
+      return { state: "start", plan: { ...plan, attempt: latest.attempt, resume: true } };
+    case "failed": {
+      // A failed attempt is only seen in an active stage after a retry (failure blocks the
+      // train in the same transaction that records it), or while rolling back, which retries
+      // by itself with backoff.
+      if (plan.kind === "rollback" && latest.finishedAt) {
+        const at = Date.parse(latest.finishedAt) + rollbackBackoffMs(latest.attempt);
+        if (now < at) return { state: "later", at };
+      }
+      return { state: "start", plan: { ...plan, attempt: latest.attempt + 1, resume: false } };
+    }
+    default: {
+      const unreachable: never = latest.status;
+      throw new Error(`unknown step status ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Runs planned steps one after another (integration, deployment, rollback). */
+function sequential(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainView, now: number): Progress {
+  const latest = latestAttempts(view.steps);
+  for (const plan of plans) {
+    const next = nextAttempt(plan, latest.get(plan.key), view, now);
+    if (next.state === "done") continue;
+    if (next.state === "busy") return { done: false, start: [], wakeAt: null };
+    if (next.state === "later") return { done: false, start: [], wakeAt: iso(next.at) };
+    return { done: false, start: [next.plan], wakeAt: null };
+  }
+  return { done: true };
+}
+
+/** Runs planned steps side by side (gates). */
+function parallel(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainView, now: number): Progress {
+  const latest = latestAttempts(view.steps);
+  const start: StepPlan[] = [];
+  let pending = false;
+  for (const plan of plans) {
+    const next = nextAttempt(plan, latest.get(plan.key), view, now);
+    if (next.state === "done") continue;
+    pending = true;
+    if (next.state === "start") start.push(next.plan);
+  }
+  return pending ? { done: false, start, wakeAt: null } : { done: true };
+}
+
+function ordered(view: TrainView, items: readonly ManifestItem[]): ManifestItem[] {
+  const byComponent = new Map(items.map((i) => [i.component, i]));
+  return dependencyOrder([...byComponent.keys()], view.dependsOn).map((c) => byComponent.get(c)!);
+}
+
+/** Integration steps of the current manifest revision. */
+export function integrationPlans(view: TrainView): Omit<StepPlan, "attempt" | "resume">[] {
+  const rev = view.train.manifestRevision;
+  const env = [view.integrationEnvironment];
+  const undo = view.manifest.filter(
+    (item) =>
+      item.status !== "boarded" &&
+      item.revision === rev &&
+      rev > 1 &&
+      view.steps.some((s) => s.kind === "integrate" && s.key.endsWith(`/integrate/${item.component}`)),
+  );
+  return [
+    ...ordered(view, undo)
+      .reverse()
+      .map((item) => ({
+        key: `r${rev}/unintegrate/${item.component}`,
+        kind: "integrate" as const,
+        wave: "integration",
+        environments: env,
+        component: item.component,
+        version: item.previousVersion,
+        previousVersion: item.version,
+      })),
+    ...ordered(view, boardedItems(view.manifest)).map((item) => ({
+      key: `r${rev}/integrate/${item.component}`,
+      kind: "integrate" as const,
+      wave: "integration",
+      environments: env,
+      component: item.component,
+      version: item.version,
+      previousVersion: item.previousVersion,
+    })),
+  ];
+}
+
+function gatePlans(
+  gates: readonly GateConfig[],
+  keyPrefix: string,
+  stage: string,
+  wave: string,
+  environments: string[],
+) {
+  return gates.map((gate) => ({
+    key: `${keyPrefix}/${gate.name}`,
+    kind: "gate" as const,
+    wave,
+    environments,
+    gate,
+    stage,
+  }));
+}
+
+/** Deployment steps of one wave. */
+export function deployPlans(view: TrainView, waveIndex: number): Omit<StepPlan, "attempt" | "resume">[] {
+  const wave = view.line.rollout.waves[waveIndex];
+  if (!wave) return [];
+  return ordered(view, boardedItems(view.manifest)).map((item) => ({
+    key: `deploy/${wave.name}/${item.component}`,
+    kind: "deploy" as const,
+    wave: wave.name,
+    environments: wave.environments,
+    component: item.component,
+    version: item.version,
+    previousVersion: item.previousVersion,
+  }));
+}
+
+/** Rollback steps: every wave up to the current one, newest first, dependents before dependencies. */
+export function rollbackPlans(view: TrainView): Omit<StepPlan, "attempt" | "resume">[] {
+  const plans: Omit<StepPlan, "attempt" | "resume">[] = [];
+  const lastWave = Math.min(view.train.currentWave, view.line.rollout.waves.length - 1);
+  for (let w = lastWave; w >= 0; w--) {
+    const wave = view.line.rollout.waves[w]!;
+    for (const item of ordered(view, boardedItems(view.manifest)).reverse()) {
+      const deployKey = `deploy/${wave.name}/${item.component}`;
+      if (!view.steps.some((s) => s.key === deployKey)) continue;
+      plans.push({
+        key: `rollback/${wave.name}/${item.component}`,
+        kind: "rollback",
+        wave: wave.name,
+        environments: wave.environments,
+        component: item.component,
+        version: item.previousVersion,
+        previousVersion: item.version,
+        undoStepKey: deployKey,
+      });
+    }
+  }
+  return plans;
+}
+
+const wait = (waitingFor: string, wakeAt: Instant | null = null): Decision => ({
+  transition: null,
+  start: [],
+  wakeAt,
+  waitingFor,
+});
+
+const go = (event: TrainEventType, reason: string | null = null, wave?: number): Decision => ({
+  transition: wave === undefined ? { event, reason } : { event, reason, wave },
+  start: [],
+  wakeAt: null,
+  waitingFor: null,
+});
+
+function fromProgress(progress: Exclude<Progress, { done: true }>, working: string): Decision {
+  return {
+    transition: null,
+    start: progress.start,
+    wakeAt: progress.wakeAt,
+    waitingFor: progress.wakeAt ? `${working} (next attempt at ${progress.wakeAt})` : null,
+  };
+}
+
+/** Decides what a train does next at `now` (epoch ms). */
+export function decide(view: TrainView, now: number): Decision {
+  const { train, line } = view;
+  switch (train.state) {
+    case "scheduled":
+      if (now >= Date.parse(train.cutoffAt)) return go("skip", "boarding never opened before the cut-off");
+      return wait("its turn to board", train.cutoffAt);
+    case "boarding":
+      if (now >= Date.parse(train.cutoffAt)) return go("freeze");
+      return wait(`cut-off at ${train.cutoffAt}`, train.cutoffAt);
+    case "frozen":
+      return go("integrate");
+    case "integrating": {
+      const progress = sequential(integrationPlans(view), view, now);
+      return progress.done ? go("integrated") : fromProgress(progress, "integration");
+    }
+    case "gating": {
+      const rev = train.manifestRevision;
+      const plans = gatePlans(line.gates, `r${rev}/gate/gating`, "gating", "gating", [
+        view.integrationEnvironment,
+      ]);
+      const progress = parallel(plans, view, now);
+      return progress.done ? go("gates_passed") : fromProgress(progress, "gates");
+    }
+    case "awaiting_approval": {
+      const tally = tallyApprovals(line, view.teams, view.approvals, train.manifestRevision);
+      if (!tally.satisfied) {
+        const who = tally.approvers.length > 0 ? ` (${tally.approvers.join(", ")})` : "";
+        return wait(`approval: ${tally.approvers.length} of ${tally.required}${who}`);
+      }
+      if (now < Date.parse(train.departureAt))
+        return wait(`departure at ${train.departureAt}`, train.departureAt);
+      if (view.productionHeldBy) return wait(`${view.productionHeldBy} to finish its rollout`);
+      const approvedBy =
+        tally.mode === "auto" ? "approved automatically" : `approved by ${tally.approvers.join(", ")}`;
+      return go("depart", approvedBy, 0);
+    }
+    case "deploying": {
+      const progress = sequential(deployPlans(view, train.currentWave), view, now);
+      return progress.done
+        ? go("wave_deployed", null, train.currentWave)
+        : fromProgress(progress, "deployment");
+    }
+    case "verifying": {
+      const wave = line.rollout.waves[train.currentWave];
+      if (!wave) return go("release", "no waves left");
+      const deployedAt = train.waveDeployedAt ? Date.parse(train.waveDeployedAt) : now;
+      const bakeUntil = deployedAt + parseDuration(wave.bake);
+      if (now < bakeUntil)
+        return wait(
+          `bake time of wave ${wave.name} (${formatDuration(parseDuration(wave.bake))})`,
+          iso(bakeUntil),
+        );
+      const plans = gatePlans(
+        wave.verify,
+        `gate/verify/${wave.name}`,
+        `verify/${wave.name}`,
+        wave.name,
+        wave.environments,
+      );
+      const progress = parallel(plans, view, now);
+      if (!progress.done) return fromProgress(progress, "verification");
+      const last = train.currentWave >= line.rollout.waves.length - 1;
+      return last ? go("release", null, train.currentWave) : go("next_wave", null, train.currentWave + 1);
+    }
+    case "rolling_back": {
+      const progress = sequential(rollbackPlans(view), view, now);
+      return progress.done ? go("rolled_back", train.reason) : fromProgress(progress, "rollback");
+    }
+    case "blocked":
+      return wait(`a person: ${train.reason ?? "blocked"} — retry, drop a component or roll back`);
+    case "paused":
+      return wait(`resume: ${train.reason ?? "paused"}`);
+    case "released":
+    case "rolled_back":
+    case "aborted":
+    case "skipped":
+      return { transition: null, start: [], wakeAt: null, waitingFor: null };
+    default: {
+      const unreachable: never = train.state;
+      throw new Error(`unknown train state ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * The transition a failed step causes, if any: the stage it belongs to fails (blocked), or the
+ * line's automatic rollback policy starts a rollback. A step of a stage the train has already
+ * left causes nothing.
+ */
+export function failureTransition(
+  status: TrainStatus & { currentWave: number; manifestRevision: number },
+  step: Pick<Step, "key" | "kind">,
+  line: LineConfig,
+  summary: string,
+): { event: TrainEventType; reason: string } | null {
+  const wave = line.rollout.waves[status.currentWave];
+  const rev = `r${status.manifestRevision}/`;
+  switch (status.state) {
+    case "integrating":
+      return step.kind === "integrate" && step.key.startsWith(rev)
+        ? { event: "fail", reason: summary }
+        : null;
+    case "gating":
+      return step.key.startsWith(`${rev}gate/gating/`) ? { event: "fail", reason: summary } : null;
+    case "deploying":
+    case "verifying": {
+      if (!wave) return null;
+      const ours =
+        (status.state === "deploying" && step.key.startsWith(`deploy/${wave.name}/`)) ||
+        (status.state === "verifying" && step.key.startsWith(`gate/verify/${wave.name}/`));
+      if (!ours) return null;
+      return line.rollback.policy === "automatic"
+        ? { event: "rollback", reason: `${summary}; rolling back automatically` }
+        : { event: "fail", reason: summary };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * The boarding desk: keeps each line's next trains in existence, takes artifacts pushed by CI
+ * and seats them on the right train, and freezes a train's manifest at its cut-off.
+ *
+ * Trains are created ahead of time from the timetable: the departure still boarding (its
+ * cut-off is in the future) is opened, and the one after it waits `scheduled`, so people can see
+ * what comes next and CI can target it explicitly. An artifact pushed after a train's cut-off
+ * boards the next train, and the answer says so.
+ */
+import { randomBytes } from "node:crypto";
+import semver from "semver";
+import { type BoardingCandidate, resolveBoarding } from "../domain/boarding.js";
+import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import type { Artifact, DependencyConstraint, ManifestItem, Train } from "../domain/model.js";
+import type { EngineContext } from "./context.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
+import type { StoreWriter } from "./ports.js";
+import { transitionEvent } from "./transitions.js";
+
+export interface ArtifactPush {
+  component: string;
+  version: string;
+  commit: string;
+  buildUrl?: string | null;
+  digest?: string | null;
+  /** Overrides the component's configured `depends_on` for this version. */
+  dependsOn?: DependencyConstraint[] | null;
+  /** Ask for a particular train (e.g. `web-42`). */
+  train?: string | null;
+}
+
+export interface PushResult {
+  artifact: Artifact;
+  train: Pick<Train, "id" | "state" | "cutoffAt" | "departureAt">;
+  /** True when it missed the cut-off of the train it asked for (or the open one). */
+  late: boolean;
+  /** True when this exact artifact had been pushed before (nothing changed). */
+  replay: boolean;
+  message: string;
+}
+
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+
+/** Scheduled and boarding trains take artifacts, also while paused. */
+function acceptsArtifacts(train: Train): boolean {
+  const state = train.state === "paused" ? train.resumeTo : train.state;
+  return state === "boarding" || state === "scheduled";
+}
+
+interface OpenTrain {
+  id: string;
+  cutoffMs: number;
+}
+
+export class BoardingDesk {
+  /** The boarding train per line, while its cut-off is ahead (saves work on every push). */
+  private readonly open = new Map<string, OpenTrain>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Forgets cached open trains (after a reload or a transition of one of them). */
+  invalidate(trainId?: string): void {
+    if (trainId === undefined) {
+      this.open.clear();
+      return;
+    }
+    for (const [line, open] of this.open) if (open.id === trainId) this.open.delete(line);
+  }
+
+  /**
+   * Creates the line's boarding train and the one after it if missing, and opens the boarding
+   * one. Returns when to look again (the boarding train's cut-off), or null when the timetable
+   * has no more departures.
+   */
+  async ensureTrains(line: string, now: Date): Promise<number | null> {
+    return this.ctx.locks.run(`line:${line}`, () =>
+      this.ctx.store.transaction(async (tx) => (await this.ensureTrainsIn(tx, line, now))?.cutoffMs ?? null),
+    );
+  }
+
+  private async ensureTrainsIn(tx: StoreWriter, line: string, now: Date): Promise<OpenTrain | null> {
+    const timetable = this.ctx.config().timetable(line);
+    const first = timetable.nextBoarding(now.getTime());
+    if (!first) return null;
+    const at = now.toISOString();
+    // Departures whose cut-off is ahead, in order; a train aborted before its cut-off gives its
+    // place to the next departure.
+    const departures = [first, ...timetable.departuresAfter(Date.parse(first.departureAt), 8)];
+    let boarding: Train | undefined;
+    for (const departure of departures) {
+      let train = await tx.findTrainByDeparture(line, departure.departureAt);
+      if (!train) {
+        const number = (await tx.lastTrainNumber(line)) + 1;
+        const id = `${line}-${number}`;
+        await tx.append(
+          [
+            {
+              type: "train.created",
+              trainId: id,
+              actor: SYSTEM_ACTOR,
+              payload: { line, number, kind: "scheduled", ...departure },
+            },
+          ],
+          at,
+        );
+        train = (await tx.getTrain(id))!;
+        this.ctx.logger.info({ train_id: id, line, departure: departure.departureAt }, "train scheduled");
+      }
+      if (boarding) {
+        // The train after the boarding one waits, scheduled, until its turn.
+        if (train.state === "scheduled") await tx.setWakeAt(train.id, train.cutoffAt);
+        break;
+      }
+      if (!acceptsArtifacts(train)) continue;
+      if (train.state === "scheduled") {
+        await tx.append([transitionEvent(train, { event: "open", actor: SYSTEM_ACTOR })], at);
+        await tx.setWakeAt(train.id, train.cutoffAt);
+        this.ctx.logger.info({ train_id: train.id, line, cutoff: train.cutoffAt }, "boarding opened");
+      }
+      boarding = train;
+    }
+    if (!boarding) return null;
+    const open = { id: boarding.id, cutoffMs: Date.parse(boarding.cutoffAt) };
+    this.open.set(line, open);
+    return open;
+  }
+
+  /**
+   * Records an artifact and boards it.
+   * @throws {InvalidInputError} for an unknown component, a bad version, commit or constraint
+   * @throws {ConflictError} when the same component version was pushed with another commit
+   * @throws {NotFoundError} when a requested train does not exist
+   */
+  async push(input: ArtifactPush, actor: string): Promise<PushResult> {
+    const config = this.ctx.config();
+    const component = config.config.components[input.component];
+    if (!component) {
+      throw new InvalidInputError(
+        `unknown component "${input.component}": configured components are ${Object.keys(config.config.components).join(", ")}`,
+        { field: "component" },
+      );
+    }
+    const line = config.lineOf(input.component);
+    if (!line) {
+      throw new InvalidInputError(
+        `component ${input.component} rides no line: add it to a line's components`,
+        {
+          field: "component",
+        },
+      );
+    }
+    if (!semver.valid(input.version)) {
+      throw new InvalidInputError(`version "${input.version}" is not a semantic version such as 1.4.2`, {
+        field: "version",
+      });
+    }
+    if (!COMMIT.test(input.commit)) {
+      throw new InvalidInputError(`commit "${input.commit}" is not a Git commit SHA (7 to 64 hex digits)`, {
+        field: "commit",
+      });
+    }
+    const dependsOn = input.dependsOn ?? component.depends_on;
+    for (const [i, dep] of dependsOn.entries()) {
+      if (!config.config.components[dep.component]) {
+        throw new InvalidInputError(`dependsOn[${i}].component: unknown component "${dep.component}"`, {
+          field: `dependsOn[${i}].component`,
+        });
+      }
+      if (!semver.validRange(dep.version)) {
+        throw new InvalidInputError(`dependsOn[${i}].version: "${dep.version}" is not a semver range`, {
+          field: `dependsOn[${i}].version`,
+        });
+      }
+    }
+
+    return this.ctx.locks.run(`line:${line}`, () =>
+      this.ctx.store.transaction(async (tx) => {
+        const now = this.ctx.clock.now();
+        const existing = await tx.findArtifact(input.component, input.version);
+        if (existing) return this.replay(tx, existing, input);
+
+        let late = false;
+        let target: OpenTrain | null = null;
+        let note = "";
+        if (input.train) {
+          const asked = await tx.getTrain(input.train);
+          if (!asked) throw new NotFoundError(`no train "${input.train}" on line ${line}`);
+          if (asked.line !== line) {
+            throw new InvalidInputError(
+              `${asked.id} is a train of line ${asked.line}; component ${input.component} rides line ${line}`,
+              { field: "train" },
+            );
+          }
+          const canBoard = acceptsArtifacts(asked) && now.getTime() < Date.parse(asked.cutoffAt);
+          if (canBoard) {
+            target = { id: asked.id, cutoffMs: Date.parse(asked.cutoffAt) };
+          } else {
+            late = true;
+            note =
+              now.getTime() >= Date.parse(asked.cutoffAt)
+                ? `${asked.id}'s boarding closed at ${asked.cutoffAt} (it is ${asked.state})`
+                : `${asked.id} is ${asked.state} and takes no artifacts`;
+          }
+        }
+        if (!target) {
+          const cached = this.open.get(line);
+          target =
+            cached && now.getTime() < cached.cutoffMs ? cached : await this.ensureTrainsIn(tx, line, now);
+          if (!input.train && cached && now.getTime() >= cached.cutoffMs) {
+            late = true;
+            note = `${cached.id}'s boarding closed at ${new Date(cached.cutoffMs).toISOString()}`;
+          }
+        }
+        if (!target) {
+          throw new ConflictError(`line ${line} has no more departures in its timetable; nothing can board`);
+        }
+        const artifactId = `art_${randomBytes(9).toString("base64url")}`;
+        const [event] = await tx.append(
+          [
+            {
+              type: "artifact.pushed",
+              trainId: target.id,
+              actor,
+              payload: {
+                artifactId,
+                component: input.component,
+                version: input.version,
+                commit: input.commit.toLowerCase(),
+                buildUrl: input.buildUrl ?? null,
+                digest: input.digest ?? null,
+                dependsOn,
+                boardedTrain: target.id,
+                late,
+                requestedTrain: input.train ?? null,
+              },
+            },
+          ],
+          now.toISOString(),
+        );
+        const train = (await tx.getTrain(target.id))!;
+        this.ctx.logger.info(
+          {
+            train_id: train.id,
+            line,
+            component: input.component,
+            artifact: artifactId,
+            event_id: event?.id,
+            late,
+          },
+          "artifact boarded",
+        );
+        const boarded = `${input.component} ${input.version} boarded ${train.id} (cut-off ${train.cutoffAt}, departs ${train.departureAt})`;
+        return {
+          artifact: {
+            id: artifactId,
+            component: input.component,
+            version: input.version,
+            commit: input.commit.toLowerCase(),
+            buildUrl: input.buildUrl ?? null,
+            digest: input.digest ?? null,
+            dependsOn,
+            trainId: train.id,
+            dropped: false,
+            pushedBy: actor,
+            pushedAt: now.toISOString(),
+          },
+          train: {
+            id: train.id,
+            state: train.state,
+            cutoffAt: train.cutoffAt,
+            departureAt: train.departureAt,
+          },
+          late,
+          replay: false,
+          message: late ? `${note}; ${boarded} instead` : boarded,
+        };
+      }),
+    );
+  }
+
+  private async replay(tx: StoreWriter, existing: Artifact, input: ArtifactPush): Promise<PushResult> {
+    if (existing.commit !== input.commit.toLowerCase()) {
+      throw new ConflictError(
+        `${existing.component} ${existing.version} was already pushed with commit ${existing.commit}; a version names one build — push a new version`,
+        { artifact: existing.id },
+      );
+    }
+    const train = existing.trainId ? await tx.getTrain(existing.trainId) : undefined;
+    return {
+      artifact: existing,
+      train: train
+        ? { id: train.id, state: train.state, cutoffAt: train.cutoffAt, departureAt: train.departureAt }
+        : { id: "", state: "skipped", cutoffAt: "", departureAt: "" },
+      late: false,
+      replay: true,
+      message: `${existing.component} ${existing.version} was already pushed; it is on ${existing.trainId ?? "no train"}`,
+    };
+  }
+
+  /**
+   * The versions running in production now, per component: what its own line's production
+   * environment (the first environment of the line's last wave) runs.
+   */
+  async productionVersions(
+    reader: Pick<StoreWriter, "listDeployments"> = this.ctx.store,
+  ): Promise<Map<string, string>> {
+    const config = this.ctx.config();
+    const deployments = await reader.listDeployments();
+    const production = new Map<string, string>();
+    for (const d of deployments) {
+      const line = config.lineOf(d.component);
+      if (line && config.productionEnvironment(line) === d.environment)
+        production.set(d.component, d.version);
+    }
+    return production;
+  }
+
+  /**
+   * Freezes a train at its cut-off: the latest artifact per component, minus those whose
+   * dependencies would not hold. Held artifacts ride the next train. Skips the train when nothing
+   * can board. Call under the train's lock.
+   */
+  async freeze(train: Train): Promise<void> {
+    const line = train.line;
+    let summary = { boarded: 0, held: 0, carriedTo: null as string | null };
+    await this.ctx.locks.run(`line:${line}`, () =>
+      this.ctx.store.transaction(async (tx) => {
+        const now = this.ctx.clock.now();
+        const at = now.toISOString();
+        const production = await this.productionVersions(tx);
+        const artifacts = (await tx.listArtifacts({ trainId: train.id, limit: 10_000 })).filter(
+          (a) => !a.dropped,
+        );
+        const latest = new Map<string, Artifact>();
+        for (const artifact of [...artifacts].sort(
+          (a, b) => a.pushedAt.localeCompare(b.pushedAt) || a.id.localeCompare(b.id),
+        )) {
+          latest.set(artifact.component, artifact);
+        }
+        const candidates: BoardingCandidate[] = [...latest.values()].map((a) => ({
+          component: a.component,
+          version: a.version,
+          artifactId: a.id,
+          dependsOn: a.dependsOn,
+        }));
+        const { boarded, held } = resolveBoarding(candidates, production);
+        const item = (c: BoardingCandidate, status: "boarded" | "held", reason: string | null) => ({
+          component: c.component,
+          version: c.version,
+          artifactId: c.artifactId,
+          previousVersion: production.get(c.component) ?? null,
+          status,
+          reason,
+        });
+        const items: Array<Omit<ManifestItem, "trainId" | "revision">> = [
+          ...boarded.map((c) => item(c, "boarded", null)),
+          ...held.map((c) => item(c, "held", c.reason)),
+        ];
+        const events: NewEvent[] = [];
+        if (items.length > 0) {
+          events.push({
+            type: "manifest.frozen",
+            trainId: train.id,
+            actor: SYSTEM_ACTOR,
+            payload: { revision: 1, items },
+          });
+        }
+        if (boarded.length === 0) {
+          const reason =
+            held.length === 0
+              ? "nothing boarded before the cut-off"
+              : `every component was held: ${held.map((h) => h.reason).join("; ")}`;
+          events.push(transitionEvent(train, { event: "skip", actor: SYSTEM_ACTOR, reason }));
+        } else {
+          const list = boarded.map((c) => `${c.component} ${c.version}`).join(", ");
+          const heldNote = held.length > 0 ? `; held: ${held.map((h) => h.component).join(", ")}` : "";
+          events.push(
+            transitionEvent(train, { event: "freeze", actor: SYSTEM_ACTOR, reason: `${list}${heldNote}` }),
+          );
+        }
+        await tx.append(events, at);
+        await tx.setWakeAt(train.id, at);
+        summary = { boarded: boarded.length, held: held.length, carriedTo: null };
+        if (held.length === 0) return;
+        // Held artifacts ride the next train, unless a newer build of the component boarded it.
+        const next = await this.ensureTrainsIn(tx, line, now);
+        if (!next || next.id === train.id) return;
+        const onNext = new Set(
+          (await tx.listArtifacts({ trainId: next.id, limit: 10_000 }))
+            .filter((a) => !a.dropped)
+            .map((a) => a.component),
+        );
+        const carried: NewEvent[] = held
+          .filter((h) => !onNext.has(h.component))
+          .map((h) => ({
+            type: "artifact.carried",
+            trainId: train.id,
+            actor: SYSTEM_ACTOR,
+            payload: {
+              artifactId: h.artifactId,
+              component: h.component,
+              version: h.version,
+              toTrain: next.id,
+              reason: h.reason,
+            },
+          }));
+        if (carried.length > 0) await tx.append(carried, at);
+        summary.carriedTo = next.id;
+      }),
+    );
+    this.invalidate(train.id);
+    this.ctx.logger.info(
+      {
+        train_id: train.id,
+        line,
+        boarded: summary.boarded,
+        held: summary.held,
+        carried_to: summary.carriedTo,
+      },
+      summary.boarded === 0 ? "train skipped" : "manifest frozen",
+    );
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * What the engine's parts share: the ports, the current configuration, per-train locks and a
+ * way to ask for another reconciliation pass.
+ */
+import type { KeyedMutex } from "./keyed-mutex.js";
+import type { Clock, Failpoint, GateRunner, Logger, Store } from "./ports.js";
+import type { RuntimeConfig } from "./runtime-config.js";
+
+export interface EngineContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly gates: GateRunner;
+  readonly failpoint: Failpoint;
+  readonly locks: KeyedMutex;
+  /** The configuration in force now (swapped atomically on reload). */
+  config(): RuntimeConfig;
+  /** Asks the reconciler for a pass soon. */
+  wake(): void;
+}
+
+/** Now as a stored instant. */
+export function nowInstant(ctx: Pick<EngineContext, "clock">): string {
+  return ctx.clock.now().toISOString();
+}

@@ -1,0 +1,485 @@
+/**
+ * Railyard's engine as one object: the reconciler, the boarding desk, people's actions, tokens,
+ * the configuration in force, and the read models the API, CLI and dashboard show. The shells
+ * (`src/api`, `src/cli`) only validate input, call this, and render.
+ */
+import { tallyApprovals } from "../domain/approval.js";
+import type { RailyardConfig } from "../domain/config/schema.js";
+import { parseDuration } from "../domain/duration.js";
+import { type EventType, type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import type {
+  Approval,
+  Artifact,
+  Deployment,
+  GateResult,
+  ManifestItem,
+  Step,
+  Train,
+} from "../domain/model.js";
+import { allowedEvents, hasTouchedProduction, isTerminal, type TrainState } from "../domain/train-state.js";
+import { type ApprovalResult, type Principal, TrainActions } from "./actions.js";
+import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
+import { SimulatedClock } from "./clock.js";
+import type { EngineContext } from "./context.js";
+import { ConflictError, ForbiddenError, InvalidConfigError, NotFoundError } from "./errors.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import type {
+  Clock,
+  DeployerFactory,
+  EventFilter,
+  Failpoint,
+  GateRunner,
+  Logger,
+  Store,
+  TrainFilter,
+} from "./ports.js";
+import { Reconciler, type TickSummary } from "./reconciler.js";
+import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
+import { Tokens } from "./tokens.js";
+
+export interface LoadedConfig {
+  config: RailyardConfig;
+  meta: ConfigSource;
+}
+
+export interface RailyardOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  config: LoadedConfig;
+  deployerFactory: DeployerFactory;
+  gates: GateRunner;
+  /** Reads and validates the configuration again (SIGHUP, `POST /api/v1/config/reload`). */
+  loadConfig?: () => Promise<LoadedConfig>;
+  /** Plaintext of `RAILYARD_ADMIN_TOKEN`, if set. */
+  adminToken?: string;
+  failpoint?: Failpoint;
+  /** Real milliseconds between background ticks. @default 250 */
+  tickIntervalMs?: number;
+}
+
+/** Mutations a principal may attempt; the authorisation seam roles plug into. */
+export type Action =
+  | "artifact.push"
+  | "train.approve"
+  | "train.reject"
+  | "train.pause"
+  | "train.resume"
+  | "train.abort"
+  | "train.rollback"
+  | "train.retry"
+  | "train.drop"
+  | "config.reload"
+  | "token.manage"
+  | "clock.advance";
+
+export type TrainAction = "approve" | "reject" | "pause" | "resume" | "abort" | "rollback" | "retry" | "drop";
+
+export interface WaveStatus {
+  name: string;
+  environments: string[];
+  status: "pending" | "deploying" | "baking" | "verifying" | "done" | "failed" | "rolled_back";
+}
+
+export interface TrainDetail {
+  train: Train;
+  /** What it waits for, in words (null while working or ended). */
+  waitingFor: string | null;
+  allowedActions: TrainAction[];
+  manifest: ManifestItem[];
+  /** Artifacts that boarded it (while boarding, the manifest is not frozen yet). */
+  artifacts: Artifact[];
+  gates: GateResult[];
+  approval: { mode: "auto" | "manual"; required: number; approvers: string[]; records: Approval[] };
+  waves: WaveStatus[];
+  steps: Step[];
+  events: StoredEvent[];
+}
+
+export interface LineSummary {
+  name: string;
+  description: string | null;
+  components: string[];
+  schedule: { rrule: string; start: string; timezone: string; cutoff: string };
+  approval: string;
+  waves: string[];
+  nextDepartures: Array<{ departureAt: string; cutoffAt: string }>;
+  activeTrains: Array<Pick<Train, "id" | "state" | "cutoffAt" | "departureAt" | "reason">>;
+}
+
+export class Railyard {
+  readonly tokens: Tokens;
+  private runtime: RuntimeConfig;
+  private readonly ctx: EngineContext;
+  private readonly desk: BoardingDesk;
+  private readonly actions: TrainActions;
+  private readonly reconciler: Reconciler;
+
+  private constructor(private readonly options: RailyardOptions) {
+    this.runtime = new RuntimeConfig(options.config.config, options.config.meta, options.deployerFactory);
+    const locks = new KeyedMutex();
+    this.ctx = {
+      store: options.store,
+      clock: options.clock,
+      logger: options.logger,
+      gates: options.gates,
+      failpoint: options.failpoint ?? (() => {}),
+      locks,
+      config: () => this.runtime,
+      wake: () => this.reconciler.wake(),
+    };
+    this.desk = new BoardingDesk(this.ctx);
+    this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
+    this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
+    this.tokens = new Tokens(this.ctx, options.adminToken);
+  }
+
+  /**
+   * Builds the engine and records the configuration in the audit trail when it changed.
+   * @throws {InvalidConfigError} when the configuration cannot run (e.g. a schedule that cannot be compiled)
+   */
+  static async create(options: RailyardOptions): Promise<Railyard> {
+    const railyard = new Railyard(options);
+    await railyard.recordConfig(SYSTEM_ACTOR);
+    return railyard;
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  get config(): RailyardConfig {
+    return this.runtime.config;
+  }
+
+  get configSource(): ConfigSource {
+    return this.runtime.meta;
+  }
+
+  private async recordConfig(actor: string): Promise<void> {
+    const previous = await this.options.store.getSetting("config.hash");
+    if (previous === this.runtime.meta.hash) return;
+    await this.options.store.append(
+      [
+        {
+          type: "config.loaded",
+          trainId: null,
+          actor,
+          payload: {
+            hash: this.runtime.meta.hash,
+            source: this.runtime.meta.source,
+            lines: this.runtime.lineNames,
+          },
+        },
+      ],
+      this.options.clock.now().toISOString(),
+    );
+  }
+
+  // -- lifecycle --------------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    return this.reconciler.start();
+  }
+
+  stop(): Promise<void> {
+    return this.reconciler.stop();
+  }
+
+  tick(): Promise<TickSummary> {
+    return this.reconciler.tick();
+  }
+
+  settle(maxRounds?: number): Promise<void> {
+    return this.reconciler.settle(maxRounds);
+  }
+
+  get stepsInFlight(): number {
+    return this.reconciler.stepsInFlight;
+  }
+
+  /**
+   * Moves a simulated clock forward and lets the trains catch up.
+   * @throws {ConflictError} when the engine runs on the real clock
+   */
+  async advanceClock(ms: number): Promise<Date> {
+    const clock = this.options.clock;
+    if (!(clock instanceof SimulatedClock)) {
+      throw new ConflictError(
+        "this server runs on the real clock; start it with --clock simulated to move time",
+      );
+    }
+    const now = clock.advance(ms);
+    await this.options.store.transaction((tx) => tx.setSetting("clock.simulated", clock.now().toISOString()));
+    await this.reconciler.settle();
+    return now;
+  }
+
+  // -- authorisation seam ------------------------------------------------------------------------
+
+  /**
+   * Checks that a principal may attempt an action. Today: viewers may not change anything, and
+   * only admins manage tokens, reload the configuration or move a simulated clock; business rules
+   * (e.g. approvers must be in the approving team) are checked by the actions themselves.
+   * @throws {ForbiddenError}
+   */
+  authorize(who: Principal, action: Action): void {
+    const roles = new Set(who.roles);
+    if (roles.has("admin")) return;
+    if (action === "token.manage" || action === "config.reload" || action === "clock.advance") {
+      throw new ForbiddenError(`${who.subject} may not ${action.replace(".", " ")}: it needs the admin role`);
+    }
+    if (roles.size === 0 || (roles.size === 1 && roles.has("viewer"))) {
+      throw new ForbiddenError(`${who.subject} is a viewer and may not ${action.replace(".", " ")}`);
+    }
+  }
+
+  // -- commands ---------------------------------------------------------------------------------
+
+  async pushArtifact(input: ArtifactPush, who: Principal): Promise<PushResult> {
+    this.authorize(who, "artifact.push");
+    const result = await this.desk.push(input, who.subject);
+    this.reconciler.wake();
+    return result;
+  }
+
+  approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
+    this.authorize(who, "train.approve");
+    return this.actions.approve(trainId, who, comment);
+  }
+
+  reject(trainId: string, who: Principal, comment: string): Promise<Train> {
+    this.authorize(who, "train.reject");
+    return this.actions.reject(trainId, who, comment);
+  }
+
+  pause(trainId: string, who: Principal, reason: string | null): Promise<Train> {
+    this.authorize(who, "train.pause");
+    return this.actions.pause(trainId, who, reason);
+  }
+
+  resume(trainId: string, who: Principal): Promise<Train> {
+    this.authorize(who, "train.resume");
+    return this.actions.resume(trainId, who);
+  }
+
+  abort(trainId: string, who: Principal, reason: string): Promise<Train> {
+    this.authorize(who, "train.abort");
+    return this.actions.abort(trainId, who, reason);
+  }
+
+  rollback(trainId: string, who: Principal, reason: string | null): Promise<Train> {
+    this.authorize(who, "train.rollback");
+    return this.actions.rollback(trainId, who, reason);
+  }
+
+  retry(trainId: string, who: Principal): Promise<Train> {
+    this.authorize(who, "train.retry");
+    return this.actions.retry(trainId, who);
+  }
+
+  dropComponent(trainId: string, component: string, who: Principal, reason: string | null): Promise<Train> {
+    this.authorize(who, "train.drop");
+    return this.actions.dropComponent(trainId, component, who, reason);
+  }
+
+  /**
+   * Reads the configuration again and swaps it in whole, or keeps the running one and throws.
+   * @throws {InvalidConfigError} with `details.problems` when the new file is invalid
+   */
+  async reload(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
+    this.authorize(who, "config.reload");
+    if (!this.options.loadConfig)
+      throw new ConflictError("this server was not started from a configuration file");
+    const loaded = await this.options.loadConfig();
+    const next = new RuntimeConfig(loaded.config, loaded.meta, this.options.deployerFactory);
+    const active = await this.options.store.listTrains({ active: true, limit: 100_000 });
+    const orphaned = active.filter(
+      (t) => !next.hasLine(t.line) && t.state !== "scheduled" && t.state !== "boarding",
+    );
+    if (orphaned.length > 0) {
+      throw new InvalidConfigError(
+        `the new configuration removes line(s) ${[...new Set(orphaned.map((t) => t.line))].join(", ")} while ${orphaned.map((t) => `${t.id} (${t.state})`).join(", ")} still run; finish or abort them first`,
+        { problems: [] },
+      );
+    }
+    const changed = next.meta.hash !== this.runtime.meta.hash;
+    this.runtime = next;
+    if (changed) await this.recordConfig(who.subject);
+    this.reconciler.recheckLines();
+    this.desk.invalidate();
+    this.reconciler.wake();
+    this.options.logger.info({ hash: next.meta.hash, changed }, "configuration reloaded");
+    return { hash: next.meta.hash, changed, lines: next.lineNames };
+  }
+
+  // -- queries ----------------------------------------------------------------------------------
+
+  /** Lines with their next departures and active trains. */
+  async lines(): Promise<LineSummary[]> {
+    const now = this.options.clock.now().getTime();
+    const active = await this.options.store.listTrains({ active: true, limit: 10_000 });
+    return this.runtime.lineNames.map((name) => {
+      const line = this.runtime.line(name);
+      return {
+        name,
+        description: line.description ?? null,
+        components: line.components,
+        schedule: line.schedule,
+        approval:
+          line.approval.mode === "auto"
+            ? "automatic when gates pass"
+            : `${line.approval.required} of team ${line.approval.team}`,
+        waves: line.rollout.waves.map((w) => w.name),
+        nextDepartures: this.runtime.timetable(name).departuresAfter(now, 5),
+        activeTrains: active
+          .filter((t) => t.line === name)
+          .sort((a, b) => a.departureAt.localeCompare(b.departureAt))
+          .map((t) => ({
+            id: t.id,
+            state: t.state,
+            cutoffAt: t.cutoffAt,
+            departureAt: t.departureAt,
+            reason: t.reason,
+          })),
+      };
+    });
+  }
+
+  trains(filter?: TrainFilter): Promise<Train[]> {
+    if (filter?.line && !this.runtime.hasLine(filter.line)) {
+      // Unknown lines are an error rather than an empty list, so typos are noticed.
+      this.runtime.line(filter.line);
+    }
+    return this.options.store.listTrains(filter);
+  }
+
+  /** @throws {NotFoundError} */
+  async train(id: string): Promise<TrainDetail> {
+    const store = this.options.store;
+    const train = await store.getTrain(id);
+    if (!train) throw new NotFoundError(`no train "${id}"`);
+    const [manifest, artifacts, gates, approvals, steps, events, decision] = await Promise.all([
+      store.getManifest(id),
+      store.listArtifacts({ trainId: id, limit: 1000 }),
+      store.listGateResults(id),
+      store.listApprovals(id),
+      store.listSteps(id),
+      store.listEvents({ trainId: id, limit: 5000 }),
+      this.reconciler.explain(train),
+    ]);
+    const line = this.runtime.hasLine(train.line) ? this.runtime.line(train.line) : null;
+    const tally = line
+      ? tallyApprovals(line, this.runtime.config.teams, approvals, train.manifestRevision)
+      : { mode: "auto" as const, required: 0, approvers: [] };
+    return {
+      train,
+      waitingFor: decision?.waitingFor ?? null,
+      allowedActions: this.allowedActions(train, line?.approval.mode ?? "auto"),
+      manifest,
+      artifacts,
+      gates,
+      approval: {
+        mode: tally.mode,
+        required: tally.required,
+        approvers: tally.approvers,
+        records: approvals,
+      },
+      waves: line ? waveStatuses(train, line.rollout.waves, steps, this.options.clock.now().getTime()) : [],
+      steps,
+      events,
+    };
+  }
+
+  private allowedActions(train: Train, approvalMode: "auto" | "manual"): TrainAction[] {
+    const events = new Set(allowedEvents(train));
+    const actions: TrainAction[] = [];
+    if (train.state === "awaiting_approval" && approvalMode === "manual") actions.push("approve", "reject");
+    if (train.state === "awaiting_approval" && approvalMode === "auto") actions.push("reject");
+    for (const a of ["pause", "resume", "retry", "rollback"] as const) if (events.has(a)) actions.push(a);
+    if (events.has("abort") && !hasTouchedProduction(train)) actions.push("abort");
+    const stage = train.state === "paused" || train.state === "blocked" ? train.resumeTo : train.state;
+    if (
+      stage &&
+      ["scheduled", "boarding", "frozen", "integrating", "gating", "awaiting_approval"].includes(stage) &&
+      !isTerminal(train.state)
+    ) {
+      actions.push("drop");
+    }
+    return actions;
+  }
+
+  artifacts(filter?: { trainId?: string; component?: string; limit?: number }): Promise<Artifact[]> {
+    return this.options.store.listArtifacts(filter);
+  }
+
+  /** @throws {NotFoundError} */
+  async artifact(id: string): Promise<Artifact> {
+    const artifact = await this.options.store.getArtifact(id);
+    if (!artifact) throw new NotFoundError(`no artifact "${id}"`);
+    return artifact;
+  }
+
+  deployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]> {
+    return this.options.store.listDeployments(filter);
+  }
+
+  events(filter?: EventFilter): Promise<StoredEvent[]> {
+    return this.options.store.listEvents(filter);
+  }
+
+  /** Event types, for filters and docs. */
+  static readonly eventTypes: EventType[] = [
+    "train.created",
+    "train.transitioned",
+    "artifact.pushed",
+    "artifact.carried",
+    "manifest.frozen",
+    "component.dropped",
+    "step.started",
+    "step.finished",
+    "gate.evaluated",
+    "approval.recorded",
+    "deployment.recorded",
+    "config.loaded",
+    "token.created",
+    "token.revoked",
+  ];
+}
+
+/** Where each wave of a train stands, from its state and recorded steps. */
+export function waveStatuses(
+  train: Train,
+  waves: ReadonlyArray<{ name: string; environments: string[]; bake: string }>,
+  steps: readonly Step[],
+  now: number,
+): WaveStatus[] {
+  const stage: TrainState | null =
+    train.state === "paused" || train.state === "blocked" ? train.resumeTo : train.state;
+  const rolledBack = steps.some((s) => s.kind === "rollback");
+  return waves.map((wave, index) => {
+    let status: WaveStatus["status"] = "pending";
+    if (index < train.currentWave || (index === train.currentWave && train.state === "released"))
+      status = "done";
+    else if (index === train.currentWave) {
+      if (stage === "deploying") status = "deploying";
+      else if (stage === "verifying") {
+        const bakeUntil = Date.parse(train.waveDeployedAt ?? "") + parseDuration(wave.bake);
+        status = now < bakeUntil ? "baking" : "verifying";
+      }
+      if (train.state === "blocked") status = "failed";
+    }
+    if (train.state === "released") status = "done";
+    if (
+      rolledBack &&
+      steps.some((s) => s.kind === "rollback" && s.key.startsWith(`rollback/${wave.name}/`))
+    ) {
+      status = "rolled_back";
+    }
+    return { name: wave.name, environments: wave.environments, status };
+  });
+}

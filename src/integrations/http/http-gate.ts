@@ -1,0 +1,175 @@
+/**
+ * The http gate: calls a URL; a 2xx answer within the timeout passes. The status line, the time
+ * taken and the start of the body are the gate's evidence.
+ */
+import type { GateConfig } from "../../domain/config/schema.js";
+import { formatDuration, parseDuration } from "../../domain/duration.js";
+import type { GateContext, GateOutcome } from "../../engine/ports.js";
+
+/** A `type: http` gate as configured. */
+export type HttpGateConfig = Extract<GateConfig, { type: "http" }>;
+
+export interface HttpGateOptions {
+  /** Where `headersFromEnv` values are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Bytes of the response body kept in the output. @default 2048 */
+  maxBodyBytes?: number;
+}
+
+const REDACTED = "[redacted]";
+
+/**
+ * Calls the gate's URL (placeholders `{train}`, `{line}`, `{stage}`, `{wave}` and `{environment}`,
+ * the first environment, are filled in URL-encoded) and passes on a 2xx status. Fails, with the
+ * reason in plain words, on another status, a timeout, a network error, an invalid URL or a
+ * header whose environment variable is not set. Secret header values never appear in the output.
+ * @throws the context signal's reason when it aborts (no verdict to record).
+ */
+export async function runHttpGate(
+  gate: HttpGateConfig,
+  context: GateContext,
+  options: HttpGateOptions = {},
+): Promise<GateOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const failed = (output: string): GateOutcome => ({ status: "failed", output, durationMs: elapsed() });
+  const env = options.env ?? process.env;
+  const maxBodyBytes = options.maxBodyBytes ?? 2048;
+  const timeoutMs = parseDuration(gate.timeout);
+
+  const url = fillUrl(gate.url, context);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return failed(`"${stripUserInfo(url)}" is not a valid URL`);
+  }
+  const shown = `${gate.method} ${stripUserInfo(parsed.href)}`;
+
+  const headers = new Headers();
+  const secrets: string[] = [];
+  try {
+    for (const [name, value] of Object.entries(gate.headers)) headers.set(name, value);
+    for (const [name, variable] of Object.entries(gate.headersFromEnv)) {
+      const value = env[variable];
+      if (value === undefined || value === "") {
+        return failed(`${shown} not sent: environment variable ${variable} is not set (header ${name})`);
+      }
+      headers.set(name, value);
+      secrets.push(value);
+    }
+  } catch (error) {
+    return failed(`${shown} not sent: invalid header: ${redact((error as Error).message, secrets)}`);
+  }
+  if (parsed.username || parsed.password) {
+    // fetch refuses URLs with credentials: send them as Basic authentication instead.
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    secrets.push(password, user);
+    if (!headers.has("authorization")) {
+      headers.set("authorization", `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`);
+    }
+    parsed.username = "";
+    parsed.password = "";
+  }
+
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([context.signal, timeout]);
+  try {
+    const response = await fetch(parsed, {
+      method: gate.method,
+      headers,
+      body: gate.method === "POST" ? gate.body : undefined,
+      signal,
+    });
+    const { text, truncated } = await readStart(response, maxBodyBytes);
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    const body =
+      text.length > 0 ? `\n${redact(text, secrets)}${truncated ? "\n[… body truncated …]" : ""}` : "";
+    return {
+      status: response.status >= 200 && response.status < 300 ? "passed" : "failed",
+      output: `${shown} → ${status} in ${elapsed()} ms${body}`,
+      durationMs: elapsed(),
+    };
+  } catch (error) {
+    if (context.signal.aborted) context.signal.throwIfAborted();
+    if (timeout.aborted) return failed(`${shown} → timed out after ${formatDuration(timeoutMs)}`);
+    return failed(`${shown} → ${redact(describeNetworkError(error), secrets)}`);
+  }
+}
+
+function fillUrl(template: string, context: GateContext): string {
+  const values: Record<string, string> = {
+    train: context.trainId,
+    line: context.line,
+    stage: context.stage,
+    wave: context.wave ?? "",
+    environment: context.environments[0] ?? "",
+  };
+  return template.replace(/\{(train|line|stage|wave|environment)\}/g, (_, name: string) =>
+    encodeURIComponent(values[name] ?? ""),
+  );
+}
+
+/** Removes `user:password@` from a URL for display. */
+function stripUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, "$1");
+}
+
+function redact(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) result = result.split(secret).join(REDACTED);
+  }
+  return result;
+}
+
+/** Reads at most `limit` bytes of the body, then stops reading. */
+async function readStart(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: "", truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    // Stop once past the limit: bytes beyond it only tell that the body was cut.
+    while (size <= limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = Buffer.concat(chunks).subarray(0, limit);
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  return { text: size > limit ? text.replace(/\uFFFD$/, "") : text, truncated: size > limit };
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+  const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused (nothing listens there)";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return "connection closed by the server before it answered";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable";
+    case "CERT_HAS_EXPIRED":
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return `TLS certificate not accepted (${code})`;
+    default: {
+      const message = cause?.message ?? (error as Error).message ?? String(error);
+      return code ? `request failed: ${message} (${code})` : `request failed: ${message}`;
+    }
+  }
+}

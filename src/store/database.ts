@@ -1,0 +1,178 @@
+/**
+ * The database layout, as Kysely table types. Columns are snake_case; the mapping to the records
+ * of `domain/model.ts` lives in `row-mapping.ts` and nowhere else.
+ *
+ * One representation for both SQLite and PostgreSQL:
+ * - instants are `text` holding ISO 8601 UTC with milliseconds (`2026-01-06T09:00:00.000Z`),
+ *   which sort as the instants do;
+ * - JSON is `text` holding canonical JSON;
+ * - booleans are `integer` 0/1;
+ * - event ids are `integer` on SQLite (the rowid) and `bigint` on PostgreSQL, read back as
+ *   JavaScript numbers (see `postgres-pool.ts`).
+ *
+ * `event_id` columns on projections hold the id of the event that created the row; they give
+ * "newest first" and "in order" listings an exact order even when many rows share an instant.
+ */
+
+/** The hash-chained, append-only event log: the source of truth. */
+export interface EventsTable {
+  id: number;
+  train_id: string | null;
+  type: string;
+  actor: string;
+  /** Canonical JSON. */
+  payload: string;
+  time: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id = 1): the last event of the chain, kept in step with `events` by every append. */
+export interface ChainHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}
+
+/** Projection: one row per train, its current state (`domain/model.ts` `Train`). */
+export interface TrainsTable {
+  id: string;
+  line: string;
+  number: number;
+  kind: string;
+  state: string;
+  resume_to: string | null;
+  reason: string | null;
+  cutoff_at: string;
+  departure_at: string;
+  manifest_revision: number;
+  current_wave: number;
+  wave_deployed_at: string | null;
+  wake_at: string | null;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
+}
+
+/** Projection: every artifact pushed; unique per (component, version). */
+export interface ArtifactsTable {
+  id: string;
+  component: string;
+  version: string;
+  /** The source commit (`commit` is an SQL keyword). */
+  commit_sha: string;
+  build_url: string | null;
+  digest: string | null;
+  /** JSON array of `{component, version}`. */
+  depends_on: string;
+  train_id: string | null;
+  /** 0/1 */
+  dropped: number;
+  pushed_by: string;
+  pushed_at: string;
+  event_id: number;
+}
+
+/** Projection: the frozen manifest of each train, one row per component. */
+export interface ManifestItemsTable {
+  train_id: string;
+  component: string;
+  version: string;
+  artifact_id: string;
+  previous_version: string | null;
+  status: string;
+  reason: string | null;
+  revision: number;
+}
+
+/** Projection: durable steps, one row per (train, key, attempt). */
+export interface StepsTable {
+  id: string;
+  train_id: string;
+  key: string;
+  kind: string;
+  attempt: number;
+  status: string;
+  idempotency_key: string;
+  started_at: string;
+  finished_at: string | null;
+  output: string | null;
+  error: string | null;
+  duration_ms: number | null;
+  event_id: number;
+}
+
+/** Projection: every gate evaluation, in the order they happened. */
+export interface GateResultsTable {
+  id: string;
+  train_id: string;
+  stage: string;
+  gate: string;
+  type: string;
+  attempt: number;
+  status: string;
+  output: string;
+  duration_ms: number;
+  evaluated_at: string;
+  event_id: number;
+}
+
+/** Projection: every approval decision. */
+export interface ApprovalsTable {
+  id: string;
+  train_id: string;
+  approver: string;
+  decision: string;
+  comment: string | null;
+  manifest_revision: number;
+  decided_at: string;
+  event_id: number;
+}
+
+/** Projection: the version of each component currently running in each environment. */
+export interface DeploymentsTable {
+  environment: string;
+  component: string;
+  version: string;
+  train_id: string;
+  updated_at: string;
+}
+
+/** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
+export interface TokensTable {
+  id: string;
+  /** Hash of the secret; the secret itself is never stored. */
+  hash: string;
+  name: string;
+  subject: string;
+  /** JSON array of role names. */
+  roles: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** Small key-value settings (`config.hash`, `clock.simulated`). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+/** Every table Railyard keeps, for `Kysely<Database>`. */
+export interface Database {
+  events: EventsTable;
+  chain_head: ChainHeadTable;
+  trains: TrainsTable;
+  artifacts: ArtifactsTable;
+  manifest_items: ManifestItemsTable;
+  steps: StepsTable;
+  gate_results: GateResultsTable;
+  approvals: ApprovalsTable;
+  deployments: DeploymentsTable;
+  tokens: TokensTable;
+  settings: SettingsTable;
+}
+
+/** The two databases Railyard runs on. */
+export type StoreDialect = "sqlite" | "postgres";

@@ -1,0 +1,23 @@
+/**
+ * The migrations, listed in code rather than found by scanning a folder, so they run the same
+ * from `src/` under vitest and from `dist/` in a package.
+ */
+import type { Migration, MigrationProvider } from "kysely";
+import type { StoreDialect } from "../database.js";
+import { initialMigration } from "./0001-initial.js";
+
+/** Every migration, by name in the order they run. Names never change once released. */
+export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    "0001-initial": initialMigration(dialect),
+  };
+}
+
+/** A Kysely `MigrationProvider` over an in-code record of migrations. */
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.migrations;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * Applies one stored event to the projection tables (the current state), inside the transaction
+ * that appends it. The projections can always be rebuilt by replaying the event log through
+ * {@link Projector.apply}.
+ */
+import type { Kysely, Updateable } from "kysely";
+import type { StoredEvent } from "../domain/events.js";
+import { TERMINAL_STATES } from "../domain/train-state.js";
+import type { ArtifactsTable, Database, TrainsTable } from "./database.js";
+import { ProjectionError } from "./errors.js";
+import { QueryTemplate } from "./query-template.js";
+import { toDbBoolean } from "./row-mapping.js";
+
+/** The settings key `config.loaded` writes the configuration's hash to. */
+export const CONFIG_HASH_SETTING = "config.hash";
+
+/** Projects events; one instance per store (it holds precompiled queries). */
+export class Projector {
+  // An artifact push is the most frequent write (CI pushes); its insert is compiled once.
+  readonly #insertArtifact: QueryTemplate<ArtifactsTable>;
+
+  /** @param db the store's root handle, used to compile queries (never to run them). */
+  constructor(db: Kysely<Database>) {
+    this.#insertArtifact = new QueryTemplate((slot) =>
+      db.insertInto("artifacts").values({
+        id: slot("id"),
+        component: slot("component"),
+        version: slot("version"),
+        commit_sha: slot("commit_sha"),
+        build_url: slot("build_url"),
+        digest: slot("digest"),
+        depends_on: slot("depends_on"),
+        train_id: slot("train_id"),
+        dropped: slot("dropped"),
+        pushed_by: slot("pushed_by"),
+        pushed_at: slot("pushed_at"),
+        event_id: slot("event_id"),
+      }),
+    );
+  }
+
+  /**
+   * Applies `event` in `db` (the appending transaction).
+   * @throws {ProjectionError} when the event names a train, step or token that does not exist or
+   *   lacks a train ID it needs.
+   * @throws the database's error when a constraint fails (a duplicate artifact version).
+   * Either way the caller's transaction must be rolled back.
+   */
+  async apply(db: Kysely<Database>, event: StoredEvent): Promise<void> {
+    switch (event.type) {
+      case "train.created": {
+        const { payload } = event;
+        await db
+          .insertInto("trains")
+          .values({
+            id: requireTrainId(event),
+            line: payload.line,
+            number: payload.number,
+            kind: payload.kind,
+            state: "scheduled",
+            resume_to: null,
+            reason: null,
+            cutoff_at: payload.cutoffAt,
+            departure_at: payload.departureAt,
+            manifest_revision: 0,
+            current_wave: -1,
+            wave_deployed_at: null,
+            wake_at: event.time,
+            created_at: event.time,
+            updated_at: event.time,
+            ended_at: null,
+          })
+          .execute();
+        return;
+      }
+      case "train.transitioned": {
+        const { payload } = event;
+        const changes: Updateable<TrainsTable> = {
+          state: payload.to,
+          resume_to: payload.resumeTo ?? null,
+          reason: payload.reason ?? null,
+          updated_at: event.time,
+        };
+        if (typeof payload.wave === "number") {
+          if (payload.event === "depart" || payload.event === "next_wave") {
+            changes.current_wave = payload.wave;
+            changes.wave_deployed_at = null;
+          } else if (payload.event === "wave_deployed") {
+            changes.wave_deployed_at = event.time;
+          }
+        }
+        if (TERMINAL_STATES.includes(payload.to)) {
+          changes.ended_at = event.time;
+          changes.wake_at = null;
+        }
+        await this.#updateTrain(db, event, changes);
+        return;
+      }
+      case "artifact.pushed": {
+        const { payload } = event;
+        await this.#insertArtifact.run(db, {
+          id: payload.artifactId,
+          component: payload.component,
+          version: payload.version,
+          commit_sha: payload.commit,
+          build_url: payload.buildUrl,
+          digest: payload.digest,
+          depends_on: JSON.stringify(payload.dependsOn),
+          train_id: payload.boardedTrain,
+          dropped: toDbBoolean(false),
+          pushed_by: event.actor,
+          pushed_at: event.time,
+          event_id: event.id,
+        });
+        return;
+      }
+      case "artifact.carried": {
+        const { payload } = event;
+        const carried = await db
+          .updateTable("artifacts")
+          .set({ train_id: payload.toTrain })
+          .where("id", "=", payload.artifactId)
+          .executeTakeFirst();
+        if (carried.numUpdatedRows === 0n) {
+          throw new ProjectionError(event.type, event.id, `no artifact ${payload.artifactId}`);
+        }
+        return;
+      }
+      case "manifest.frozen": {
+        const trainId = requireTrainId(event);
+        const { payload } = event;
+        await db.deleteFrom("manifest_items").where("train_id", "=", trainId).execute();
+        if (payload.items.length > 0) {
+          await db
+            .insertInto("manifest_items")
+            .values(
+              payload.items.map((item) => ({
+                train_id: trainId,
+                component: item.component,
+                version: item.version,
+                artifact_id: item.artifactId,
+                previous_version: item.previousVersion,
+                status: item.status,
+                reason: item.reason,
+                revision: payload.revision,
+              })),
+            )
+            .execute();
+        }
+        await this.#updateTrain(db, event, { manifest_revision: payload.revision });
+        return;
+      }
+      case "component.dropped": {
+        const trainId = requireTrainId(event);
+        const { payload } = event;
+        const dropped = await db
+          .updateTable("manifest_items")
+          .set({ status: "dropped", reason: payload.reason, revision: payload.revision })
+          .where("train_id", "=", trainId)
+          .where("component", "=", payload.component)
+          .executeTakeFirst();
+        if (dropped.numUpdatedRows > 0n) {
+          await this.#updateTrain(db, event, { manifest_revision: payload.revision });
+        }
+        await db
+          .updateTable("artifacts")
+          .set({ dropped: toDbBoolean(true) })
+          .where("train_id", "=", trainId)
+          .where("component", "=", payload.component)
+          .execute();
+        return;
+      }
+      case "step.started": {
+        const { payload } = event;
+        await db
+          .insertInto("steps")
+          .values({
+            id: payload.stepId,
+            train_id: requireTrainId(event),
+            key: payload.key,
+            kind: payload.kind,
+            attempt: payload.attempt,
+            status: "running",
+            idempotency_key: payload.idempotencyKey,
+            started_at: event.time,
+            finished_at: null,
+            output: null,
+            error: null,
+            duration_ms: null,
+            event_id: event.id,
+          })
+          // A step resumed after a crash is started again under the same id: keep the first row.
+          .onConflict((conflict) => conflict.column("id").doNothing())
+          .execute();
+        return;
+      }
+      case "step.finished": {
+        const { payload } = event;
+        const updated = await db
+          .updateTable("steps")
+          .set({
+            status: payload.status,
+            output: payload.output,
+            error: payload.error,
+            duration_ms: payload.durationMs,
+            finished_at: event.time,
+          })
+          .where("id", "=", payload.stepId)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n) {
+          throw new ProjectionError(event.type, event.id, `no step ${payload.stepId} was started`);
+        }
+        return;
+      }
+      case "gate.evaluated": {
+        const { payload } = event;
+        await db
+          .insertInto("gate_results")
+          .values({
+            id: payload.resultId,
+            train_id: requireTrainId(event),
+            stage: payload.stage,
+            gate: payload.gate,
+            type: payload.type,
+            attempt: payload.attempt,
+            status: payload.status,
+            output: payload.output,
+            duration_ms: payload.durationMs,
+            evaluated_at: event.time,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "approval.recorded": {
+        const { payload } = event;
+        await db
+          .insertInto("approvals")
+          .values({
+            id: payload.approvalId,
+            train_id: requireTrainId(event),
+            approver: payload.approver,
+            decision: payload.decision,
+            comment: payload.comment,
+            manifest_revision: payload.manifestRevision,
+            decided_at: event.time,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "deployment.recorded": {
+        const { payload } = event;
+        if (payload.version === null) {
+          await db
+            .deleteFrom("deployments")
+            .where("environment", "=", payload.environment)
+            .where("component", "=", payload.component)
+            .execute();
+          return;
+        }
+        const current = { version: payload.version, train_id: requireTrainId(event), updated_at: event.time };
+        await db
+          .insertInto("deployments")
+          .values({ environment: payload.environment, component: payload.component, ...current })
+          .onConflict((conflict) => conflict.columns(["environment", "component"]).doUpdateSet(current))
+          .execute();
+        return;
+      }
+      case "config.loaded": {
+        const value = event.payload.hash;
+        await db
+          .insertInto("settings")
+          .values({ key: CONFIG_HASH_SETTING, value })
+          .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
+          .execute();
+        return;
+      }
+      case "token.created":
+        // The token row is written by `insertToken` (it holds the secret's hash, which the
+        // audit record must not); the event only records who created it.
+        return;
+      case "token.revoked": {
+        const { tokenId } = event.payload;
+        const revoked = await db
+          .updateTable("tokens")
+          .set({ revoked_at: event.time })
+          .where("id", "=", tokenId)
+          .executeTakeFirst();
+        if (revoked.numUpdatedRows === 0n) {
+          throw new ProjectionError(event.type, event.id, `no token ${tokenId}`);
+        }
+        return;
+      }
+      default: {
+        const unknown: never = event;
+        throw new ProjectionError(
+          (unknown as StoredEvent).type,
+          (unknown as StoredEvent).id,
+          "unknown event type",
+        );
+      }
+    }
+  }
+
+  async #updateTrain(
+    db: Kysely<Database>,
+    event: StoredEvent,
+    changes: Updateable<TrainsTable>,
+  ): Promise<void> {
+    const trainId = requireTrainId(event);
+    const updated = await db.updateTable("trains").set(changes).where("id", "=", trainId).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      throw new ProjectionError(event.type, event.id, `no train ${trainId}`);
+    }
+  }
+}
+
+function requireTrainId(event: StoredEvent): string {
+  if (event.trainId === null) throw new ProjectionError(event.type, event.id, "the event has no train ID");
+  return event.trainId;
+}

@@ -1,0 +1,236 @@
+/**
+ * Every `StoreReader` query, over a Kysely handle that is either the store's root (autocommit
+ * reads) or a transaction (reads that see the transaction's own writes).
+ */
+import type { Kysely } from "kysely";
+import type { StoredEvent } from "../domain/events.js";
+import type {
+  Approval,
+  Artifact,
+  Deployment,
+  GateResult,
+  Instant,
+  ManifestItem,
+  Step,
+  TokenRecord,
+  Train,
+} from "../domain/model.js";
+import { TERMINAL_STATES } from "../domain/train-state.js";
+import type { ArtifactFilter, EventFilter, StoreReader, TrainFilter } from "../engine/ports.js";
+import type { Database } from "./database.js";
+import {
+  toApproval,
+  toArtifact,
+  toDeployment,
+  toGateResult,
+  toManifestItem,
+  toStep,
+  toStoredEvent,
+  toToken,
+  toTrain,
+} from "./row-mapping.js";
+
+const TERMINAL = [...TERMINAL_STATES];
+
+/** Implements {@link StoreReader} over one Kysely handle. */
+export class KyselyStoreReader implements StoreReader {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  async getTrain(id: string): Promise<Train | undefined> {
+    const row = await this.db.selectFrom("trains").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toTrain(row);
+  }
+
+  /** Newest departure first (ties: newest number, then id). */
+  async listTrains(filter: TrainFilter = {}): Promise<Train[]> {
+    if (filter.states?.length === 0) return [];
+    let query = this.db.selectFrom("trains").selectAll();
+    if (filter.line !== undefined) query = query.where("line", "=", filter.line);
+    if (filter.states !== undefined) query = query.where("state", "in", filter.states);
+    if (filter.active) query = query.where("state", "not in", TERMINAL);
+    const rows = await query
+      .orderBy("departure_at", "desc")
+      .orderBy("number", "desc")
+      .orderBy("id", "desc")
+      .limit(filter.limit ?? 100)
+      .execute();
+    return rows.map(toTrain);
+  }
+
+  async dueTrains(now: Instant, limit: number): Promise<Train[]> {
+    const rows = await this.db
+      .selectFrom("trains")
+      .selectAll()
+      .where("wake_at", "is not", null)
+      .where("wake_at", "<=", now)
+      .where("state", "not in", TERMINAL)
+      .orderBy("wake_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toTrain);
+  }
+
+  async findTrainByDeparture(line: string, departureAt: Instant): Promise<Train | undefined> {
+    const row = await this.db
+      .selectFrom("trains")
+      .selectAll()
+      .where("line", "=", line)
+      .where("departure_at", "=", departureAt)
+      .executeTakeFirst();
+    return row && toTrain(row);
+  }
+
+  async lastTrainNumber(line: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("trains")
+      .select((eb) => eb.fn.max("number").as("number"))
+      .where("line", "=", line)
+      .executeTakeFirst();
+    return row?.number == null ? 0 : Number(row.number);
+  }
+
+  /** The released train of the line that ended last. */
+  async lastReleasedTrain(line: string): Promise<Train | undefined> {
+    const row = await this.db
+      .selectFrom("trains")
+      .selectAll()
+      .where("line", "=", line)
+      .where("state", "=", "released")
+      .orderBy("ended_at", "desc")
+      .orderBy("number", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row && toTrain(row);
+  }
+
+  /** By component name. */
+  async getManifest(trainId: string): Promise<ManifestItem[]> {
+    const rows = await this.db
+      .selectFrom("manifest_items")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("component")
+      .execute();
+    return rows.map(toManifestItem);
+  }
+
+  async getArtifact(id: string): Promise<Artifact | undefined> {
+    const row = await this.db.selectFrom("artifacts").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toArtifact(row);
+  }
+
+  async findArtifact(component: string, version: string): Promise<Artifact | undefined> {
+    const row = await this.db
+      .selectFrom("artifacts")
+      .selectAll()
+      .where("component", "=", component)
+      .where("version", "=", version)
+      .executeTakeFirst();
+    return row && toArtifact(row);
+  }
+
+  /**
+   * Newest push first. Filter by train or component where you can: those are indexed, and an
+   * unfiltered listing reads the whole table (an index for it would slow every push).
+   */
+  async listArtifacts(filter: ArtifactFilter = {}): Promise<Artifact[]> {
+    let query = this.db.selectFrom("artifacts").selectAll();
+    if (filter.trainId !== undefined) query = query.where("train_id", "=", filter.trainId);
+    if (filter.component !== undefined) query = query.where("component", "=", filter.component);
+    const rows = await query
+      .orderBy("event_id", "desc")
+      .limit(filter.limit ?? 100)
+      .execute();
+    return rows.map(toArtifact);
+  }
+
+  /** In the order they were first started. */
+  async listSteps(trainId: string): Promise<Step[]> {
+    const rows = await this.db
+      .selectFrom("steps")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toStep);
+  }
+
+  /** In the order they were first started. */
+  async runningSteps(): Promise<Step[]> {
+    const rows = await this.db
+      .selectFrom("steps")
+      .selectAll()
+      .where("status", "=", "running")
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toStep);
+  }
+
+  /** In the order they were evaluated. */
+  async listGateResults(trainId: string): Promise<GateResult[]> {
+    const rows = await this.db
+      .selectFrom("gate_results")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toGateResult);
+  }
+
+  /** In the order they were recorded. */
+  async listApprovals(trainId: string): Promise<Approval[]> {
+    const rows = await this.db
+      .selectFrom("approvals")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toApproval);
+  }
+
+  /** By environment, then component. */
+  async listDeployments(filter: { environment?: string; component?: string } = {}): Promise<Deployment[]> {
+    let query = this.db.selectFrom("deployments").selectAll();
+    if (filter.environment !== undefined) query = query.where("environment", "=", filter.environment);
+    if (filter.component !== undefined) query = query.where("component", "=", filter.component);
+    const rows = await query.orderBy("environment").orderBy("component").execute();
+    return rows.map(toDeployment);
+  }
+
+  async listEvents(filter: EventFilter = {}): Promise<StoredEvent[]> {
+    if (filter.types?.length === 0) return [];
+    let query = this.db.selectFrom("events").selectAll();
+    if (filter.trainId !== undefined) query = query.where("train_id", "=", filter.trainId);
+    if (filter.afterId !== undefined) query = query.where("id", ">", filter.afterId);
+    if (filter.from !== undefined) query = query.where("time", ">=", filter.from);
+    if (filter.to !== undefined) query = query.where("time", "<", filter.to);
+    if (filter.actor !== undefined) query = query.where("actor", "=", filter.actor);
+    if (filter.types !== undefined) query = query.where("type", "in", filter.types);
+    const rows = await query
+      .orderBy("id")
+      .limit(filter.limit ?? 1000)
+      .execute();
+    return rows.map(toStoredEvent);
+  }
+
+  async findTokenByHash(hash: string): Promise<(TokenRecord & { hash: string }) | undefined> {
+    const row = await this.db.selectFrom("tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
+    return row && { ...toToken(row), hash: row.hash };
+  }
+
+  /** Oldest first; without their hashes. */
+  async listTokens(): Promise<TokenRecord[]> {
+    const rows = await this.db.selectFrom("tokens").selectAll().orderBy("created_at").orderBy("id").execute();
+    return rows.map(toToken);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("settings")
+      .select("value")
+      .where("key", "=", key)
+      .executeTakeFirst();
+    return row?.value;
+  }
+}
