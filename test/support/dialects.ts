@@ -81,3 +81,24 @@ async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** A fresh, empty database for a process to open (a server under test), and how to drop it. */
+export interface TestDatabase {
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+/** Creates an empty database of `dialect` without opening it: a temp SQLite path, or a new PostgreSQL schema. */
+export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+  if (dialect === "sqlite") {
+    const dir = await mkdtemp(join(tmpdir(), "railyard-db-"));
+    return {
+      url: `sqlite:${join(dir, "railyard.db")}`,
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `rytest_${randomBytes(6).toString("hex")}`;
+  const parsed = new URL(pgBaseUrl());
+  parsed.searchParams.set("schema", schema);
+  return { url: parsed.toString(), cleanup: () => dropSchema(schema) };
+}

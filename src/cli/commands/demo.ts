@@ -44,7 +44,11 @@ export function registerDemoCommand(program: Command): void {
       const paths = demoPaths(ROOT);
       await prepareDemo(paths);
       process.env.RAILYARD_DEMO_CI_DIR = paths.ci;
-      const service = await startDemoService(paths.gitops, Number(options.servicePort));
+      const service = await startDemoService(
+        paths.gitops,
+        Number(options.servicePort),
+        `http://127.0.0.1:${Number(options.port)}`,
+      );
       let server: RunningServer;
       try {
         server = await startServer({
@@ -101,14 +105,13 @@ export function registerDemoCommand(program: Command): void {
         if (busy) return;
         busy = true;
         try {
-          const trains = await railyard.trains({ limit: 200 });
-          await simulator.step(trains as Train[]);
           const events = await railyard.events({ afterId: lastEvent, limit: 1000 });
           for (const event of events) {
             lastEvent = event.id;
             const line = narrate(out, event);
             if (line) out.line(line);
           }
+          await simulator.step((await railyard.trains({ limit: 200 })) as Train[]);
           if (options.stopWhenDone && simulator.scenarioComplete) {
             out.line(
               paint(out, "green", "\nThe scripted scenario has played out: released, rolled back, retried."),

@@ -83,8 +83,8 @@ export function registerServeCommand(program: Command): void {
         tickIntervalMs: parseDuration(options.tick),
       });
       handleSignals(server);
-      if (!ctx.json && process.stderr.isTTY) {
-        process.stderr.write(`railyard listening on ${server.url} (API docs: ${server.url}/api/docs)\n`);
-      }
+      // One line on stderr (logs go to stdout) so people and scripts learn the address.
+      if (ctx.json) process.stderr.write(`${JSON.stringify({ listening: server.url })}\n`);
+      else process.stderr.write(`railyard listening on ${server.url} (API docs: ${server.url}/api/docs)\n`);
     });
 }

@@ -34,7 +34,7 @@ export function narrate(out: Output, event: StoredEvent): string | null {
         : null;
     case "deployment.recorded":
       return p.action === "rollback" && p.environment !== "staging"
-        ? `${time}  ${train} ${paint(out, "red", "reverted")} ${p.component} to ${p.version ?? "nothing"} in ${p.environment}`
+        ? `${time}  ${train} ${paint(out, "red", "reverted")} ${p.component} in ${p.environment} ${p.version ? `to ${p.version}` : "(it had never been released)"}`
         : null;
     default:
       return null;

@@ -41,8 +41,25 @@ async function deployedVersions(gitops: string, environment: string): Promise<Re
   }
 }
 
-/** Starts the service on `port` (0 picks one). */
-export async function startDemoService(gitops: string, port: number): Promise<DemoService> {
+/** Components a train carries, asked of Railyard's API (empty when unknown). */
+async function trainComponents(railyard: string, train: string): Promise<Set<string> | null> {
+  try {
+    const response = await fetch(`${railyard}/api/v1/trains/${encodeURIComponent(train)}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) return null;
+    const detail = (await response.json()) as { manifest: Array<{ component: string; status: string }> };
+    return new Set(detail.manifest.filter((i) => i.status === "boarded").map((i) => i.component));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the service on `port` (0 picks one). `GET /health/<env>?train=<id>` judges only the
+ * components that train carries (what its verification is about); without `train`, all of them.
+ */
+export async function startDemoService(gitops: string, port: number, railyard: string): Promise<DemoService> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const match = /^\/(health|smoke)\/([a-z0-9-]+)$/.exec(url.pathname);
@@ -52,11 +69,16 @@ export async function startDemoService(gitops: string, port: number): Promise<De
     };
     if (!match) return send(404, { error: "try /health/<environment> or /smoke/staging" });
     const [, kind, environment] = match;
-    deployedVersions(gitops, environment!).then(
-      (versions) => {
+    const train = url.searchParams.get("train");
+    Promise.all([
+      deployedVersions(gitops, environment!),
+      train ? trainComponents(railyard, train) : null,
+    ]).then(
+      ([versions, scope]) => {
         const problems =
           kind === "health"
             ? Object.entries(versions).flatMap(([component, version]) => {
+                if (scope && !scope.has(component)) return [];
                 const symptom = BAD_IN_PRODUCTION[component]?.[version];
                 return symptom ? [`${component} ${version}: ${symptom}`] : [];
               })
