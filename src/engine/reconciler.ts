@@ -10,6 +10,7 @@
  * deployers use to find work already done; nothing is recorded twice.
  */
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import { gateFailureSummary } from "../domain/gate-summary.js";
 import type { Instant, Train } from "../domain/model.js";
 import {
   type Decision,
@@ -361,7 +362,9 @@ export class Reconciler {
         return {
           ok: passed,
           output: outcome.output,
-          error: passed ? null : `gate ${plan.gate!.name} failed${where}: ${firstLine(outcome.output)}`,
+          error: passed
+            ? null
+            : `gate ${plan.gate!.name} failed${where}: ${gateFailureSummary(plan.gate!.type, outcome.output)}`,
           durationMs: outcome.durationMs,
           reference: null,
           gateStatus: outcome.status,
