@@ -36,6 +36,7 @@ import type {
 import { Reconciler, type TickSummary } from "./reconciler.js";
 import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
 import { Tokens } from "./tokens.js";
+import { transitionEvent } from "./transitions.js";
 
 export interface LoadedConfig {
   config: RailyardConfig;
@@ -295,13 +296,26 @@ export class Railyard {
     this.authorize(who, "config.reload");
     if (!this.options.loadConfig)
       throw new ConflictError("this server was not started from a configuration file");
-    const loaded = await this.options.loadConfig();
-    const next = new RuntimeConfig(loaded.config, loaded.meta, this.options.deployerFactory);
+    let next: RuntimeConfig;
+    try {
+      const loaded = await this.options.loadConfig();
+      next = new RuntimeConfig(loaded.config, loaded.meta, this.options.deployerFactory);
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, problems: (error as { details?: { problems?: unknown } }).details?.problems },
+        "configuration reload rejected; the running configuration stays",
+      );
+      throw error;
+    }
     const active = await this.options.store.listTrains({ active: true, limit: 100_000 });
     const orphaned = active.filter(
       (t) => !next.hasLine(t.line) && t.state !== "scheduled" && t.state !== "boarding",
     );
     if (orphaned.length > 0) {
+      this.options.logger.warn(
+        { trains: orphaned.map((t) => t.id) },
+        "configuration reload rejected: it removes lines with running trains",
+      );
       throw new InvalidConfigError(
         `the new configuration removes line(s) ${[...new Set(orphaned.map((t) => t.line))].join(", ")} while ${orphaned.map((t) => `${t.id} (${t.state})`).join(", ")} still run; finish or abort them first`,
         { problems: [] },
@@ -310,6 +324,24 @@ export class Railyard {
     const changed = next.meta.hash !== this.runtime.meta.hash;
     this.runtime = next;
     if (changed) await this.recordConfig(who.subject);
+    // Trains of a removed line that had not frozen yet have nowhere to go.
+    for (const train of active.filter((t) => !next.hasLine(t.line))) {
+      await this.options.store.transaction(async (tx) => {
+        const current = await tx.getTrain(train.id);
+        if (!current || isTerminal(current.state)) return;
+        const at = this.options.clock.now().toISOString();
+        await tx.append(
+          [
+            transitionEvent(current, {
+              event: "abort",
+              actor: who.subject,
+              reason: `line ${current.line} was removed from the configuration`,
+            }),
+          ],
+          at,
+        );
+      });
+    }
     this.reconciler.recheckLines();
     this.desk.invalidate();
     this.reconciler.wake();

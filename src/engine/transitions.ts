@@ -41,16 +41,3 @@ export function transitionEvent(train: Train, input: TransitionInput): NewEvent 
     },
   };
 }
-
-/** The train as it is after applying a transition event locally (mirrors the projector). */
-export function applied(train: Train, event: NewEvent, at: string): Train {
-  if (event.type !== "train.transitioned") return train;
-  const p = event.payload;
-  const next: Train = { ...train, state: p.to, resumeTo: p.resumeTo, reason: p.reason, updatedAt: at };
-  if (p.wave !== undefined && (p.event === "depart" || p.event === "next_wave")) {
-    next.currentWave = p.wave;
-    next.waveDeployedAt = null;
-  }
-  if (p.event === "wave_deployed") next.waveDeployedAt = at;
-  return next;
-}
