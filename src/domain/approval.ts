@@ -14,7 +14,7 @@ export interface ApprovalTally {
   satisfied: boolean;
 }
 
-/** Tallies a train's approvals under its line's approval rule. */
+/** Tallies a train's approvals (in the order recorded) under its line's approval rule. */
 export function tallyApprovals(
   line: LineConfig,
   teams: Record<string, TeamConfig>,
@@ -25,7 +25,8 @@ export function tallyApprovals(
     return { mode: "auto", required: 0, approvers: [], satisfied: true };
   }
   const members = new Set((teams[line.approval.team]?.members ?? []).map((m) => m.name));
-  const sorted = [...approvals].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  // In the order they were recorded: two decisions can carry the same instant.
+  const sorted = approvals;
   let lastRejection = -1;
   sorted.forEach((a, i) => {
     if (a.decision === "reject") lastRejection = i;

@@ -91,6 +91,7 @@ export interface StoreReader {
   /** Steps left `running` (by a crash, or by work in flight in this process). */
   runningSteps(): Promise<Step[]>;
   listGateResults(trainId: string): Promise<GateResult[]>;
+  /** In the order they were recorded. */
   listApprovals(trainId: string): Promise<Approval[]>;
   /** Current versions per environment and component. */
   listDeployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]>;
