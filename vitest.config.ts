@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests spawn servers and Git processes; two workers match the 2-core CI machine.
     maxWorkers: 2,
+    // Builds dist/ once per run for tests that run the CLI as a child process.
+    globalSetup: ["test/support/build-once.ts"],
   },
 });

@@ -70,6 +70,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   trainRoutes(app, options.railyard);
   artifactRoutes(app, options.railyard);
-  systemRoutes(app, options.railyard);
+  systemRoutes(app, options.railyard, options.logger);
   return app;
 }

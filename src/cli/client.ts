@@ -27,8 +27,14 @@ export class RailyardClient {
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
 
+  /** @throws {Error} when `server` is not an http:// or https:// URL */
   constructor(options: ClientOptions) {
     this.server = options.server.replace(/\/+$/, "");
+    if (!/^https?:\/\/[^/\s]/i.test(this.server) || !URL.canParse(this.server)) {
+      throw new Error(
+        `--server "${options.server}" is not an http:// or https:// URL; write it like http://127.0.0.1:7300 (or set RAILYARD_SERVER)`,
+      );
+    }
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -46,14 +52,7 @@ export class RailyardClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const why = cause === "ECONNREFUSED" ? "connection refused" : (error as Error).message;
-      throw new ApiError(
-        0,
-        "unreachable",
-        `cannot reach the Railyard server at ${this.server} (${why}); start one with \`railyard serve\` or \`npm start\`, or point --server / RAILYARD_SERVER at it`,
-        null,
-      );
+      throw unreachable(this.server, error, timeoutMs);
     }
     const text = await response.text();
     const parsed = text ? safeJson(text) : null;
@@ -62,8 +61,10 @@ export class RailyardClient {
       const detail = typeof problem?.detail === "string" ? problem.detail : text || response.statusText;
       const code = typeof problem?.code === "string" ? problem.code : String(response.status);
       let message = detail;
-      if (response.status === 401 && !this.token) {
-        message += " (set RAILYARD_TOKEN or pass --token)";
+      if (response.status === 401) {
+        message += this.token
+          ? " (check --token / RAILYARD_TOKEN; an admin creates tokens with `railyard token create`)"
+          : " (set RAILYARD_TOKEN or pass --token)";
       }
       throw new ApiError(response.status, code, message, problem);
     }
@@ -74,7 +75,12 @@ export class RailyardClient {
   async *lines(path: string): AsyncGenerator<string> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(`${this.server}${path}`, { headers });
+    let response: Response;
+    try {
+      response = await fetch(`${this.server}${path}`, { headers });
+    } catch (error) {
+      throw unreachable(this.server, error, null);
+    }
     if (!response.ok || !response.body) {
       const text = await response.text();
       const problem = safeJson(text) as Record<string, unknown> | null;
@@ -98,6 +104,30 @@ export class RailyardClient {
     }
     if (buffer) yield buffer;
   }
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "no such host",
+  EAI_AGAIN: "host name lookup failed",
+  EHOSTUNREACH: "host unreachable",
+  ETIMEDOUT: "connection timed out",
+};
+
+/** The error for a request that got no HTTP answer, saying why and how to fix it. */
+function unreachable(server: string, error: unknown, timeoutMs: number | null): ApiError {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  const why =
+    err.name === "TimeoutError"
+      ? `no answer within ${timeoutMs === null ? "the time limit" : `${timeoutMs / 1000} s`}`
+      : (NETWORK_CODES[err.cause?.code ?? ""] ?? err.cause?.message ?? err.message);
+  return new ApiError(
+    0,
+    "unreachable",
+    `cannot reach the Railyard server at ${server} (${why}); start one with \`railyard serve\` or \`npm start\`, or point --server / RAILYARD_SERVER at it`,
+    null,
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -8,8 +8,7 @@ import { type ConfigProblem, formatProblem, parseConfig } from "../domain/config
 import { InvalidConfigError } from "../engine/errors.js";
 import type { LoadedConfig } from "../engine/railyard.js";
 
-/** Default configuration file, relative to the working directory. */
-export const DEFAULT_CONFIG = "railyard.yaml";
+export { DEFAULT_CONFIG } from "./context.js";
 
 /**
  * Reads and validates a configuration file.

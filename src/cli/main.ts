@@ -11,7 +11,7 @@ import { registerAuditCommands } from "./commands/audit.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTrainCommands } from "./commands/trains.js";
-import { DEFAULT_SERVER } from "./context.js";
+import { addGlobalOptions, DEFAULT_SERVER } from "./context.js";
 import { processOutput } from "./output.js";
 
 /** Builds the program (exported for tests). */
@@ -23,12 +23,12 @@ export function buildProgram(): Command {
       "Release trains from one YAML file: timetable, boarding, gates, approval, rollout, rollback, audit.",
     )
     .version("0.1.0")
-    .option(
-      "--server <url>",
-      "Railyard server (env RAILYARD_SERVER)",
-      process.env.RAILYARD_SERVER ?? DEFAULT_SERVER,
-    )
-    .option("--token <token>", "API token (env RAILYARD_TOKEN)", process.env.RAILYARD_TOKEN)
+    // Root options end at the command name, so `artifact push --version 1.4.2` is the artifact's
+    // version, not `railyard --version`; addGlobalOptions repeats them on every command.
+    .enablePositionalOptions()
+    // No defaults here: commander prints defaults in --help, and a token must never be printed.
+    .option("--server <url>", `Railyard server (default: RAILYARD_SERVER, else ${DEFAULT_SERVER})`)
+    .option("--token <token>", "API token (default: RAILYARD_TOKEN)")
     .option("--json", "print JSON instead of text")
     .showHelpAfterError("(add --help for usage)")
     .configureHelp({ sortSubcommands: false });
@@ -38,6 +38,7 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   registerActionCommands(program);
   registerAuditCommands(program);
+  addGlobalOptions(program);
   program.addHelpText(
     "after",
     `
@@ -75,8 +76,13 @@ export async function main(argv: string[]): Promise<void> {
         const problems = error.problem?.problems;
         if (Array.isArray(problems)) {
           for (const p of problems as Array<Record<string, unknown>>) {
-            if (p.file) out.line(`  ${p.file}:${p.line}:${p.column}: ${p.message}`);
-            else if (p.path) out.line(`  ${p.path}: ${p.message}`);
+            const text = p.file
+              ? `${p.file}:${p.line}:${p.column}: ${p.message}`
+              : p.path
+                ? `${p.path}: ${p.message}`
+                : null;
+            // The detail often lists the problems already (a rejected configuration does).
+            if (text && !error.message.includes(text)) out.line(`  ${text}`);
           }
         }
       }

@@ -46,6 +46,7 @@ export interface RunningServer {
   railyard: Railyard;
   store: Store;
   clock: Clock;
+  logger: Logger;
   /** `http://host:port` once listening. */
   url: string;
   close(): Promise<void>;
@@ -112,6 +113,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       railyard,
       store,
       clock,
+      logger,
       url,
       async close() {
         if (closed) return;

@@ -16,7 +16,8 @@ import type {
   Step,
   Train,
 } from "../domain/model.js";
-import { allowedEvents, hasTouchedProduction, isTerminal, type TrainState } from "../domain/train-state.js";
+import { availableActions, type TrainAction } from "../domain/train-actions.js";
+import { isTerminal, type TrainState } from "../domain/train-state.js";
 import { type ApprovalResult, type Principal, TrainActions } from "./actions.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
 import { SimulatedClock } from "./clock.js";
@@ -74,7 +75,7 @@ export type Action =
   | "token.manage"
   | "clock.advance";
 
-export type TrainAction = "approve" | "reject" | "pause" | "resume" | "abort" | "rollback" | "retry" | "drop";
+export type { TrainAction } from "../domain/train-actions.js";
 
 export interface WaveStatus {
   name: string;
@@ -292,8 +293,13 @@ export class Railyard {
    * Reads the configuration again and swaps it in whole, or keeps the running one and throws.
    * @throws {InvalidConfigError} with `details.problems` when the new file is invalid
    */
-  async reload(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
+  reload(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
     this.authorize(who, "config.reload");
+    // One reload at a time, so an older file can never win over a newer one.
+    return this.ctx.locks.run("config:reload", () => this.reloadNow(who));
+  }
+
+  private async reloadNow(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
     if (!this.options.loadConfig)
       throw new ConflictError("this server was not started from a configuration file");
     let next: RuntimeConfig;
@@ -411,7 +417,7 @@ export class Railyard {
     return {
       train,
       waitingFor: decision?.waitingFor ?? null,
-      allowedActions: this.allowedActions(train, line?.approval.mode ?? "auto"),
+      allowedActions: availableActions(train, line?.approval.mode ?? "auto"),
       manifest,
       artifacts,
       gates,
@@ -425,24 +431,6 @@ export class Railyard {
       steps,
       events,
     };
-  }
-
-  private allowedActions(train: Train, approvalMode: "auto" | "manual"): TrainAction[] {
-    const events = new Set(allowedEvents(train));
-    const actions: TrainAction[] = [];
-    if (train.state === "awaiting_approval" && approvalMode === "manual") actions.push("approve", "reject");
-    if (train.state === "awaiting_approval" && approvalMode === "auto") actions.push("reject");
-    for (const a of ["pause", "resume", "retry", "rollback"] as const) if (events.has(a)) actions.push(a);
-    if (events.has("abort") && !hasTouchedProduction(train)) actions.push("abort");
-    const stage = train.state === "paused" || train.state === "blocked" ? train.resumeTo : train.state;
-    if (
-      stage &&
-      ["scheduled", "boarding", "frozen", "integrating", "gating", "awaiting_approval"].includes(stage) &&
-      !isTerminal(train.state)
-    ) {
-      actions.push("drop");
-    }
-    return actions;
   }
 
   artifacts(filter?: { trainId?: string; component?: string; limit?: number }): Promise<Artifact[]> {

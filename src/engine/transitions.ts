@@ -4,7 +4,8 @@
  */
 import type { NewEvent } from "../domain/events.js";
 import type { Train } from "../domain/model.js";
-import { type TrainEventType, transition } from "../domain/train-state.js";
+import { availableActions } from "../domain/train-actions.js";
+import { isTerminal, type TrainEventType, transition } from "../domain/train-state.js";
 import { ConflictError } from "./errors.js";
 
 export interface TransitionInput {
@@ -21,11 +22,22 @@ export interface TransitionInput {
 export function transitionEvent(train: Train, input: TransitionInput): NewEvent {
   const result = transition({ state: train.state, resumeTo: train.resumeTo }, input.event);
   if (!result.ok) {
-    throw new ConflictError(`${train.id}: ${result.error.message}`, {
-      train: train.id,
-      state: train.state,
-      allowed: result.error.allowed,
-    });
+    const where = train.resumeTo ? `${train.state} (from ${train.resumeTo})` : train.state;
+    const actions = availableActions(train);
+    const hint =
+      actions.length > 0
+        ? `you can: ${actions.join(", ")}`
+        : isTerminal(train.state)
+          ? "the train has ended"
+          : "nothing can be done to it by hand now";
+    throw new ConflictError(
+      `${train.id}: cannot ${input.event.replaceAll("_", " ")} a train that is ${where}; ${hint}`,
+      {
+        train: train.id,
+        state: train.state,
+        allowed: actions,
+      },
+    );
   }
   return {
     type: "train.transitioned",

@@ -327,7 +327,7 @@ for (const dialect of DIALECTS) {
       );
       expect(rollback.status).toBe(409);
       expect(rollback.body.detail).toBe(
-        "shop-1: cannot rollback a train that is boarding; allowed here: freeze, skip, pause, abort",
+        "shop-1: cannot rollback a train that is boarding; you can: pause, abort, drop",
       );
       const bad = await server.request<{ problems: Array<{ path: string }> }>(
         "POST",

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { parseDuration } from "../../domain/duration.js";
 import type { StoredEvent } from "../../domain/events.js";
 import { SimulatedClock } from "../../engine/clock.js";
-import { InvalidInputError } from "../../engine/errors.js";
+import { InvalidConfigError, InvalidInputError } from "../../engine/errors.js";
+import type { Logger } from "../../engine/ports.js";
 import type { Railyard } from "../../engine/railyard.js";
 import { principalOf, requireAuth } from "../auth.js";
 import {
@@ -36,7 +37,7 @@ function duration(field: string, text: string): number {
   }
 }
 
-export function systemRoutes(app: FastifyInstance, railyard: Railyard): void {
+export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: Logger): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const auth = requireAuth(railyard);
   const errors = {
@@ -117,7 +118,21 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard): void {
         },
       },
     },
-    async (request) => railyard.reload(principalOf(request)),
+    async (request) => {
+      const who = principalOf(request);
+      try {
+        return await railyard.reload(who);
+      } catch (error) {
+        // The answer tells the caller; the log tells whoever runs the server.
+        if (error instanceof InvalidConfigError) {
+          logger?.warn(
+            { actor: who.subject, problems: error.details.problems, reason: error.message },
+            "configuration reload rejected; the old configuration keeps running",
+          );
+        }
+        throw error;
+      }
+    },
   );
 
   r.get(

@@ -2,12 +2,15 @@
 
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { configJsonSchemaText } from "../../domain/config/json-schema.js";
-import { formatProblem, parseConfig } from "../../domain/config/load.js";
 import type { TokenRecord } from "../../domain/model.js";
-import { DEFAULT_CONFIG } from "../config-file.js";
-import { contextOf } from "../context.js";
+import { contextOf, DEFAULT_CONFIG } from "../context.js";
 import { paint, table, when } from "../output.js";
+
+/** "1 line", "3 lines". */
+function count(entries: object, noun: string): string {
+  const n = Object.keys(entries).length;
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
 
 export function registerAdminCommands(program: Command): void {
   program
@@ -16,6 +19,7 @@ export function registerAdminCommands(program: Command): void {
     .argument("[file]", "configuration file", DEFAULT_CONFIG)
     .action(async (file: string, _options, command: Command) => {
       const ctx = contextOf(command);
+      const { formatProblem, parseConfig } = await import("../../domain/config/load.js");
       let text: string;
       try {
         text = await readFile(file, "utf8");
@@ -42,7 +46,7 @@ export function registerAdminCommands(program: Command): void {
       } else if (result.ok) {
         const c = result.config;
         ctx.out.line(
-          `${paint(ctx.out, "green", "valid")}: ${file} — ${Object.keys(c.lines).length} lines, ${Object.keys(c.components).length} components, ${Object.keys(c.teams).length} teams, ${Object.keys(c.environments).length} environments`,
+          `${paint(ctx.out, "green", "valid")}: ${file} — ${count(c.lines, "line")}, ${count(c.components, "component")}, ${count(c.teams, "team")}, ${count(c.environments, "environment")}`,
         );
       } else {
         for (const problem of result.problems) ctx.out.error(formatProblem(problem));
@@ -60,7 +64,8 @@ export function registerAdminCommands(program: Command): void {
   program
     .command("schema")
     .description("print the JSON Schema of railyard.yaml (for editors: # yaml-language-server: $schema=…)")
-    .action(() => {
+    .action(async () => {
+      const { configJsonSchemaText } = await import("../../domain/config/json-schema.js");
       process.stdout.write(configJsonSchemaText());
     });
 

@@ -1,10 +1,8 @@
 /** `railyard audit verify` and `railyard audit export`: open the store directly. */
-import { createReadStream, createWriteStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { createWriteStream, existsSync, type WriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { ChainVerification } from "../../engine/ports.js";
-import { exportEvents, verifyExportLines } from "../../store/audit.js";
-import { openStore } from "../../store/open-store.js";
+import type { ChainVerification, Store } from "../../engine/ports.js";
 import { contextOf } from "../context.js";
 import { paint } from "../output.js";
 
@@ -15,17 +13,33 @@ interface DatabaseOption {
 const databaseHelp =
   "database URL or SQLite file (default: RAILYARD_DATABASE_URL, else .railyard/railyard.db)";
 
-async function withStore<T>(
-  options: DatabaseOption,
-  fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-) {
+async function withStore<T>(options: DatabaseOption, fn: (store: Store) => Promise<T>) {
+  // Loaded here, not at the top: the other commands start faster without the database drivers.
+  const { openStore } = await import("../../store/open-store.js");
+  const { DEFAULT_SQLITE_PATH, parseStoreUrl } = await import("../../store/store-url.js");
   const url = options.database ?? process.env.RAILYARD_DATABASE_URL;
+  const location = parseStoreUrl(url ?? DEFAULT_SQLITE_PATH);
+  // Opening creates a missing SQLite file, and an empty new database would verify as intact.
+  if (location.dialect === "sqlite" && location.path !== ":memory:" && !existsSync(location.path)) {
+    throw new Error(
+      `no database at ${location.path}: pass --database (or set RAILYARD_DATABASE_URL) with the server's database URL or SQLite file`,
+    );
+  }
   const store = await openStore(url ? { url } : {});
   try {
     return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+/** A file stream once the file is open, so a bad path fails before the database is read. */
+function openForWriting(file: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(file);
+    stream.once("ready", () => resolve(stream));
+    stream.once("error", (error) => reject(new Error(`cannot write ${file}: ${error.message}`)));
+  });
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -40,13 +54,17 @@ export function registerAuditCommands(program: Command): void {
       const ctx = contextOf(command);
       let result: ChainVerification;
       if (options.export) {
-        const lines: string[] = [];
-        const reader = createInterface({
-          input: createReadStream(options.export),
-          crlfDelay: Number.POSITIVE_INFINITY,
-        });
-        for await (const line of reader) if (line.trim()) lines.push(line);
-        result = verifyExportLines(lines);
+        let text: string;
+        try {
+          text = await readFile(options.export, "utf8");
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          throw new Error(
+            `cannot read the export ${options.export} (${code === "ENOENT" ? "no such file" : (error as Error).message}); write one with \`railyard audit export -o FILE\``,
+          );
+        }
+        const { verifyExportLines } = await import("../../store/audit.js");
+        result = verifyExportLines(text.split(/\r?\n/));
       } else {
         result = await withStore(options, (store) => store.verifyChain());
       }
@@ -88,7 +106,8 @@ export function registerAuditCommands(program: Command): void {
           if (value && Number.isNaN(Date.parse(value)))
             throw new Error(`--${key} "${value}" is not an ISO 8601 instant`);
         }
-        const sink = options.output ? createWriteStream(options.output) : process.stdout;
+        const { exportEvents } = await import("../../store/audit.js");
+        const sink = options.output ? await openForWriting(options.output) : process.stdout;
         const count = await withStore(options, (store) =>
           exportEvents(
             store,

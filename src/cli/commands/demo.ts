@@ -5,12 +5,8 @@ import type { Command } from "commander";
 import type { Train } from "../../domain/model.js";
 import { RailyardClient } from "../client.js";
 import { contextOf } from "../context.js";
-import { narrate } from "../demo/narrator.js";
-import { demoPaths, prepareDemo } from "../demo/prepare.js";
-import { startDemoService } from "../demo/service.js";
-import { DemoSimulator } from "../demo/simulator.js";
 import { paint } from "../output.js";
-import { createLogger, type RunningServer, startServer } from "../start-server.js";
+import type { RunningServer } from "../start-server.js";
 import { handleSignals } from "./serve.js";
 
 /** The repository root (where examples/ lives), from dist/cli/commands or src/cli/commands. */
@@ -41,6 +37,16 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: DemoOptions, command: Command) => {
       const ctx = contextOf(command);
       const out = ctx.out;
+      // Loaded here, not at the top: the other commands start faster without the server's modules.
+      const [{ narrate }, { demoPaths, prepareDemo }, { startDemoService }, { DemoSimulator }, serverModule] =
+        await Promise.all([
+          import("../demo/narrator.js"),
+          import("../demo/prepare.js"),
+          import("../demo/service.js"),
+          import("../demo/simulator.js"),
+          import("../start-server.js"),
+        ]);
+      const { createLogger, startServer } = serverModule;
       const paths = demoPaths(ROOT);
       await prepareDemo(paths);
       process.env.RAILYARD_DEMO_CI_DIR = paths.ci;

@@ -1,9 +1,8 @@
 /** `railyard serve`: run the server on a configuration file. */
 import type { Command } from "commander";
 import { parseDuration } from "../../domain/duration.js";
-import { DEFAULT_CONFIG } from "../config-file.js";
-import { contextOf } from "../context.js";
-import { createLogger, failpointFromEnv, type RunningServer, startServer } from "../start-server.js";
+import { contextOf, DEFAULT_CONFIG } from "../context.js";
+import type { RunningServer } from "../start-server.js";
 
 interface ServeOptions {
   config: string;
@@ -19,15 +18,34 @@ interface ServeOptions {
 
 /** Installs SIGHUP (reload) and SIGINT/SIGTERM (graceful stop) handlers for a running server. */
 export function handleSignals(server: RunningServer): void {
-  const logger = server.railyard;
-  process.on("SIGHUP", () => {
-    logger
-      .reload({ subject: "signal:SIGHUP", roles: ["admin"], tokenId: null })
-      .catch((error: unknown) =>
+  // One reload at a time: two quick SIGHUPs must not let the older file win the race.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = () =>
+    server.railyard.reload({ subject: "signal:SIGHUP", roles: ["admin"], tokenId: null }).then(
+      (result) => {
         process.stderr.write(
-          `railyard: reload rejected, the old configuration keeps running:\n${(error as Error).message}\n`,
-        ),
-      );
+          result.changed
+            ? `railyard: SIGHUP: configuration reloaded (${result.hash})\n`
+            : `railyard: SIGHUP: configuration unchanged (${result.hash})\n`,
+        );
+      },
+      (error: unknown) => {
+        const problems = (error as { details?: { problems?: unknown } }).details?.problems;
+        server.logger.warn(
+          {
+            actor: "signal:SIGHUP",
+            problems: Array.isArray(problems) ? problems : [],
+            reason: (error as Error).message,
+          },
+          "configuration reload rejected; the old configuration keeps running",
+        );
+        process.stderr.write(
+          `railyard: SIGHUP: reload rejected, the old configuration keeps running:\n${(error as Error).message}\n`,
+        );
+      },
+    );
+  process.on("SIGHUP", () => {
+    reloading = reloading.then(reload);
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -69,6 +87,8 @@ export function registerServeCommand(program: Command): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new Error(`--port "${options.port}" is not a port number`);
+      // Loaded here, not at the top: the other commands start faster without the server's modules.
+      const { createLogger, failpointFromEnv, startServer } = await import("../start-server.js");
       const failpoint = failpointFromEnv();
       const server = await startServer({
         configFile: options.config,

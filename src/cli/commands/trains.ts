@@ -63,14 +63,21 @@ export function registerTrainCommands(program: Command): void {
         command: Command,
       ) => {
         const ctx = contextOf(command);
-        const query = new URLSearchParams({ limit: options.limit });
+        const limit = Number(options.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw new Error(`--limit "${options.limit}" must be a whole number from 1 to 1000`);
+        const query = new URLSearchParams({ limit: String(limit) });
         if (options.line) query.set("line", options.line);
         if (options.state) query.set("state", options.state);
         if (options.active) query.set("active", "true");
         const trains = await ctx.client().request<Train[]>("GET", `/api/v1/trains?${query}`);
         if (ctx.json) return ctx.out.json(trains);
         if (trains.length === 0)
-          return ctx.out.line("no trains yet (the reconciler creates them from each line's timetable)");
+          return ctx.out.line(
+            options.line || options.state || options.active
+              ? "no trains match"
+              : "no trains yet (the reconciler creates them from each line's timetable)",
+          );
         const now = await serverNow(ctx);
         ctx.out.line(
           table(
