@@ -7,13 +7,14 @@
  * what comes next and CI can target it explicitly. An artifact pushed after a train's cut-off
  * boards the next train, and the answer says so.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 import semver from "semver";
 import { type BoardingCandidate, resolveBoarding } from "../domain/boarding.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type { Artifact, DependencyConstraint, ManifestItem, Train } from "../domain/model.js";
 import type { EngineContext } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
+import { IngestBatcher } from "./ingest-batcher.js";
 import type { StoreWriter } from "./ports.js";
 import { transitionEvent } from "./transitions.js";
 
@@ -41,22 +42,70 @@ export interface PushResult {
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 
+/**
+ * New artifact IDs: `art_` and 16 base64url characters, a 6-byte counter starting at a random
+ * value per process, then 6 random bytes. Consecutive pushes get neighbouring IDs, so the
+ * artifacts' primary-key index grows in one place instead of dirtying a random page per push
+ * (each dirty page is written again at commit); the random start and bytes keep IDs unique
+ * across processes and restarts.
+ */
+const artifactIds = (() => {
+  let counter = randomBytes(6).readUIntBE(0, 6);
+  const random = Buffer.alloc(6 * 512);
+  let used = random.length;
+  const id = Buffer.alloc(12);
+  return function nextArtifactId(): string {
+    if (used === random.length) {
+      randomFillSync(random);
+      used = 0;
+    }
+    counter = (counter + 1) % 2 ** 48;
+    id.writeUIntBE(counter, 0, 6);
+    random.copy(id, 6, used, used + 6);
+    used += 6;
+    return `art_${id.toString("base64url")}`;
+  };
+})();
+
 /** Scheduled and boarding trains take artifacts, also while paused. */
 function acceptsArtifacts(train: Train): boolean {
   const state = train.state === "paused" ? train.resumeTo : train.state;
   return state === "boarding" || state === "scheduled";
 }
 
-interface OpenTrain {
-  id: string;
+/**
+ * A train artifacts can board, as a push's answer shows it. Appending an artifact leaves the
+ * train's row as it was, so this read before the append is the answer after it.
+ */
+interface OpenTrain extends Pick<Train, "id" | "state" | "cutoffAt" | "departureAt"> {
   cutoffMs: number;
 }
 
-export class BoardingDesk {
-  /** The boarding train per line, while its cut-off is ahead (saves work on every push). */
-  private readonly open = new Map<string, OpenTrain>();
+function openTrain(train: Pick<Train, "id" | "state" | "cutoffAt" | "departureAt">): OpenTrain {
+  const { id, state, cutoffAt, departureAt } = train;
+  return { id, state, cutoffAt, departureAt, cutoffMs: Date.parse(cutoffAt) };
+}
 
-  constructor(private readonly ctx: EngineContext) {}
+/** The lock key of a line: pushes and train creation of one line never interleave. */
+const lineKey = (line: string) => `line:${line}`;
+
+export class BoardingDesk {
+  /**
+   * The boarding train per line, while its cut-off is ahead (saves work on every push). Every
+   * transition of a train in this process calls {@link invalidate}, so its state is current.
+   */
+  private readonly open = new Map<string, OpenTrain>();
+  /** Writes pushes that arrive together in one transaction (group commit). */
+  private readonly pushes: IngestBatcher;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.pushes = new IngestBatcher(ctx.store, ctx.locks, {
+      // A rolled-back transaction may have opened the train the cache now names.
+      onRollback: (keys) => {
+        for (const key of keys) this.open.delete(key.slice("line:".length));
+      },
+    });
+  }
 
   /** Forgets cached open trains (after a reload or a transition of one of them). */
   invalidate(trainId?: string): void {
@@ -73,7 +122,7 @@ export class BoardingDesk {
    * has no more departures.
    */
   async ensureTrains(line: string, now: Date): Promise<number | null> {
-    return this.ctx.locks.run(`line:${line}`, () =>
+    return this.ctx.locks.run(lineKey(line), () =>
       this.ctx.store.transaction(async (tx) => (await this.ensureTrainsIn(tx, line, now))?.cutoffMs ?? null),
     );
   }
@@ -117,21 +166,50 @@ export class BoardingDesk {
         await tx.setWakeAt(train.id, train.cutoffAt);
         this.ctx.logger.info({ train_id: train.id, line, cutoff: train.cutoffAt }, "boarding opened");
       }
-      boarding = train;
+      boarding = train.state === "scheduled" ? { ...train, state: "boarding" } : train;
     }
     if (!boarding) return null;
-    const open = { id: boarding.id, cutoffMs: Date.parse(boarding.cutoffAt) };
+    const open = openTrain(boarding);
     this.open.set(line, open);
     return open;
   }
 
   /**
    * Records an artifact and boards it.
+   *
+   * Pushes arriving together are written in one transaction (see {@link IngestBatcher}): each
+   * is checked and appended on its own, in arrival order, and answered once that transaction
+   * committed, so a push is durable when it is answered and a rejected push changes nothing.
    * @throws {InvalidInputError} for an unknown component, a bad version, commit or constraint
    * @throws {ConflictError} when the same component version was pushed with another commit
    * @throws {NotFoundError} when a requested train does not exist
    */
   async push(input: ArtifactPush, actor: string): Promise<PushResult> {
+    const { line, dependsOn } = this.checkPush(input);
+    const boarded = await this.pushes.submit(lineKey(line), (tx) =>
+      this.board(tx, input, line, dependsOn, actor),
+    );
+    if (boarded.eventId !== null) {
+      this.ctx.logger.info(
+        {
+          train_id: boarded.result.train.id,
+          line,
+          component: input.component,
+          artifact: boarded.result.artifact.id,
+          event_id: boarded.eventId,
+          late: boarded.result.late,
+        },
+        "artifact boarded",
+      );
+    }
+    return boarded.result;
+  }
+
+  /**
+   * Checks a push against the configuration; returns the component's line and constraints.
+   * @throws {InvalidInputError}
+   */
+  private checkPush(input: ArtifactPush): { line: string; dependsOn: DependencyConstraint[] } {
     const config = this.ctx.config();
     const component = config.config.components[input.component];
     if (!component) {
@@ -172,110 +250,112 @@ export class BoardingDesk {
         });
       }
     }
+    return { line, dependsOn };
+  }
 
-    return this.ctx.locks.run(`line:${line}`, () =>
-      this.ctx.store.transaction(async (tx) => {
-        const now = this.ctx.clock.now();
-        const existing = await tx.findArtifact(input.component, input.version);
-        if (existing) return this.replay(tx, existing, input);
+  /**
+   * Boards one checked push in `tx` (which other pushes may share). Every error it throws on
+   * purpose comes before its first write, so a rejected push leaves a shared transaction as it
+   * found it. `eventId` is null for a replay.
+   */
+  private async board(
+    tx: StoreWriter,
+    input: ArtifactPush,
+    line: string,
+    dependsOn: DependencyConstraint[],
+    actor: string,
+  ): Promise<{ result: PushResult; eventId: number | null }> {
+    const now = this.ctx.clock.now();
+    const existing = await tx.findArtifact(input.component, input.version);
+    if (existing) return { result: await this.replay(tx, existing, input), eventId: null };
 
-        let late = false;
-        let target: OpenTrain | null = null;
-        let note = "";
-        if (input.train) {
-          const asked = await tx.getTrain(input.train);
-          if (!asked) throw new NotFoundError(`no train "${input.train}" on line ${line}`);
-          if (asked.line !== line) {
-            throw new InvalidInputError(
-              `${asked.id} is a train of line ${asked.line}; component ${input.component} rides line ${line}`,
-              { field: "train" },
-            );
-          }
-          const canBoard = acceptsArtifacts(asked) && now.getTime() < Date.parse(asked.cutoffAt);
-          if (canBoard) {
-            target = { id: asked.id, cutoffMs: Date.parse(asked.cutoffAt) };
-          } else {
-            late = true;
-            note =
-              now.getTime() >= Date.parse(asked.cutoffAt)
-                ? `${asked.id}'s boarding closed at ${asked.cutoffAt} (it is ${asked.state})`
-                : `${asked.id} is ${asked.state} and takes no artifacts`;
-          }
-        }
-        if (!target) {
-          const cached = this.open.get(line);
-          target =
-            cached && now.getTime() < cached.cutoffMs ? cached : await this.ensureTrainsIn(tx, line, now);
-          if (!input.train && cached && now.getTime() >= cached.cutoffMs) {
-            late = true;
-            note = `${cached.id}'s boarding closed at ${new Date(cached.cutoffMs).toISOString()}`;
-          }
-        }
-        if (!target) {
-          throw new ConflictError(`line ${line} has no more departures in its timetable; nothing can board`);
-        }
-        const artifactId = `art_${randomBytes(9).toString("base64url")}`;
-        const [event] = await tx.append(
-          [
-            {
-              type: "artifact.pushed",
-              trainId: target.id,
-              actor,
-              payload: {
-                artifactId,
-                component: input.component,
-                version: input.version,
-                commit: input.commit.toLowerCase(),
-                buildUrl: input.buildUrl ?? null,
-                digest: input.digest ?? null,
-                dependsOn,
-                boardedTrain: target.id,
-                late,
-                requestedTrain: input.train ?? null,
-              },
-            },
-          ],
-          now.toISOString(),
+    let late = false;
+    let target: OpenTrain | null = null;
+    let note = "";
+    if (input.train) {
+      const asked = await tx.getTrain(input.train);
+      if (!asked) throw new NotFoundError(`no train "${input.train}" on line ${line}`);
+      if (asked.line !== line) {
+        throw new InvalidInputError(
+          `${asked.id} is a train of line ${asked.line}; component ${input.component} rides line ${line}`,
+          { field: "train" },
         );
-        const train = (await tx.getTrain(target.id))!;
-        this.ctx.logger.info(
-          {
-            train_id: train.id,
-            line,
-            component: input.component,
-            artifact: artifactId,
-            event_id: event?.id,
-            late,
-          },
-          "artifact boarded",
-        );
-        const boarded = `${input.component} ${input.version} boarded ${train.id} (cut-off ${train.cutoffAt}, departs ${train.departureAt})`;
-        return {
-          artifact: {
-            id: artifactId,
+      }
+      const canBoard = acceptsArtifacts(asked) && now.getTime() < Date.parse(asked.cutoffAt);
+      if (canBoard) {
+        target = openTrain(asked);
+      } else {
+        late = true;
+        note =
+          now.getTime() >= Date.parse(asked.cutoffAt)
+            ? `${asked.id}'s boarding closed at ${asked.cutoffAt} (it is ${asked.state})`
+            : `${asked.id} is ${asked.state} and takes no artifacts`;
+      }
+    }
+    if (!target) {
+      const cached = this.open.get(line);
+      target = cached && now.getTime() < cached.cutoffMs ? cached : await this.ensureTrainsIn(tx, line, now);
+      if (!input.train && cached && now.getTime() >= cached.cutoffMs) {
+        late = true;
+        note = `${cached.id}'s boarding closed at ${new Date(cached.cutoffMs).toISOString()}`;
+      }
+    }
+    if (!target) {
+      // ensureTrainsIn wrote nothing when it found no departure.
+      throw new ConflictError(`line ${line} has no more departures in its timetable; nothing can board`);
+    }
+    const artifactId = artifactIds();
+    const [event] = await tx.append(
+      [
+        {
+          type: "artifact.pushed",
+          trainId: target.id,
+          actor,
+          payload: {
+            artifactId,
             component: input.component,
             version: input.version,
             commit: input.commit.toLowerCase(),
             buildUrl: input.buildUrl ?? null,
             digest: input.digest ?? null,
             dependsOn,
-            trainId: train.id,
-            dropped: false,
-            pushedBy: actor,
-            pushedAt: now.toISOString(),
+            boardedTrain: target.id,
+            late,
+            requestedTrain: input.train ?? null,
           },
-          train: {
-            id: train.id,
-            state: train.state,
-            cutoffAt: train.cutoffAt,
-            departureAt: train.departureAt,
-          },
-          late,
-          replay: false,
-          message: late ? `${note}; ${boarded} instead` : boarded,
-        };
-      }),
+        },
+      ],
+      now.toISOString(),
     );
+    const train = target;
+    const boarded = `${input.component} ${input.version} boarded ${train.id} (cut-off ${train.cutoffAt}, departs ${train.departureAt})`;
+    return {
+      eventId: event!.id,
+      result: {
+        artifact: {
+          id: artifactId,
+          component: input.component,
+          version: input.version,
+          commit: input.commit.toLowerCase(),
+          buildUrl: input.buildUrl ?? null,
+          digest: input.digest ?? null,
+          dependsOn,
+          trainId: train.id,
+          dropped: false,
+          pushedBy: actor,
+          pushedAt: now.toISOString(),
+        },
+        train: {
+          id: train.id,
+          state: train.state,
+          cutoffAt: train.cutoffAt,
+          departureAt: train.departureAt,
+        },
+        late,
+        replay: false,
+        message: late ? `${note}; ${boarded} instead` : boarded,
+      },
+    };
   }
 
   private async replay(tx: StoreWriter, existing: Artifact, input: ArtifactPush): Promise<PushResult> {
@@ -323,7 +403,7 @@ export class BoardingDesk {
   async freeze(train: Train): Promise<void> {
     const line = train.line;
     let summary = { boarded: 0, held: 0, carriedTo: null as string | null };
-    await this.ctx.locks.run(`line:${line}`, () =>
+    await this.ctx.locks.run(lineKey(line), () =>
       this.ctx.store.transaction(async (tx) => {
         const now = this.ctx.clock.now();
         const at = now.toISOString();
