@@ -4,6 +4,7 @@
  * what the server does.
  */
 import { z } from "zod";
+import { TRAIN_ACTIONS } from "../domain/train-actions.js";
 import { TRAIN_EVENT_TYPES, TRAIN_STATES } from "../domain/train-state.js";
 
 const ref = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
@@ -167,16 +168,7 @@ export const WaveStatusSchema = z.object({
   status: z.enum(["pending", "deploying", "baking", "verifying", "done", "failed", "rolled_back"]),
 });
 
-export const TrainActionSchema = z.enum([
-  "approve",
-  "reject",
-  "pause",
-  "resume",
-  "abort",
-  "rollback",
-  "retry",
-  "drop",
-]);
+export const TrainActionSchema = z.enum(TRAIN_ACTIONS);
 
 export const TrainDetailSchema = ref(
   z.object({

@@ -2,9 +2,10 @@
  * The audit trail's two operations: `railyard audit verify` (recompute the chain, in the
  * database or in an export file) and `railyard audit export` (JSON Lines, one event per line).
  */
+
+import { auditLine } from "../domain/audit-line.js";
 import { GENESIS_HASH } from "../domain/events.js";
 import type { ChainVerification, EventFilter, Store } from "../engine/ports.js";
-import { canonicalJson } from "./canonical-json.js";
 import { ChainWalker } from "./chain-walker.js";
 import { eventHash } from "./event-hash.js";
 
@@ -27,16 +28,7 @@ export async function exportEvents(
 ): Promise<number> {
   let count = 0;
   for await (const event of store.streamEvents(filter)) {
-    const line = canonicalJson({
-      id: event.id,
-      trainId: event.trainId,
-      type: event.type,
-      actor: event.actor,
-      payload: event.payload,
-      time: event.time,
-      prevHash: event.prevHash,
-      hash: event.hash,
-    });
+    const line = auditLine(event);
     const written = write(line);
     if (written !== undefined) await written;
     count++;

@@ -40,17 +40,8 @@ export class MigrationError extends StoreError {
   }
 }
 
-/** Thrown by `canonicalJson` for a value JSON cannot represent exactly. */
-export class NonCanonicalValueError extends StoreError {
-  override readonly name = "NonCanonicalValueError";
-  constructor(
-    /** JSON path of the value, e.g. `$.items[2].version`. */
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`cannot write ${path} as canonical JSON: ${reason}`);
-  }
-}
+/** Thrown by `canonicalJson`; it lives in the domain, where canonical JSON is defined. */
+export { NonCanonicalValueError } from "../domain/canonical-json.js";
 
 /** Thrown by `append` when the time is not an ISO 8601 UTC instant with milliseconds. */
 export class InvalidInstantError extends StoreError {

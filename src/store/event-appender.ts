@@ -11,9 +11,9 @@
  * commit, so appenders queue on the head row and ids stay consecutive.
  */
 import type { Kysely } from "kysely";
+import { canonicalJson } from "../domain/canonical-json.js";
 import type { NewEvent, StoredEvent } from "../domain/events.js";
 import type { Instant } from "../domain/model.js";
-import { canonicalJson } from "./canonical-json.js";
 import type { Database, EventsTable, StoreDialect } from "./database.js";
 import { ChainHeadConflictError, InvalidInstantError, ProjectionError, StoreError } from "./errors.js";
 import { eventHashFromPayloadJson } from "./event-hash.js";

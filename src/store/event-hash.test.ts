@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../domain/canonical-json.js";
 import { GENESIS_HASH } from "../domain/events.js";
-import { canonicalJson } from "./canonical-json.js";
 import { eventHash, eventHashFromPayloadJson } from "./event-hash.js";
 
 const event = {

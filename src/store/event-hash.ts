@@ -4,7 +4,7 @@
  * `GENESIS_HASH`, so changing, removing or reordering any event breaks every hash after it.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../domain/canonical-json.js";
 
 /** The fields of an event that its hash covers. */
 export interface EventHashInput {

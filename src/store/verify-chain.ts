@@ -3,9 +3,9 @@
  * chain head names its last event.
  */
 import type { Kysely } from "kysely";
+import { canonicalJson } from "../domain/canonical-json.js";
 import { GENESIS_HASH } from "../domain/events.js";
 import type { ChainVerification } from "../engine/ports.js";
-import { canonicalJson } from "./canonical-json.js";
 import { ChainWalker, missing } from "./chain-walker.js";
 import type { Database } from "./database.js";
 import { eventHashFromPayloadJson } from "./event-hash.js";

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PushResult } from "../../src/engine/boarding-desk.js";
 import type { TrainDetail } from "../../src/engine/railyard.js";
+import { verifyExportLines } from "../../src/store/audit.js";
 import { DIALECTS } from "../support/dialects.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createWorld, SHOP_1, type World, type WorldOptions } from "../support/world.js";
@@ -142,6 +143,18 @@ for (const dialect of DIALECTS) {
       ]);
       const verify = await server.request<{ ok: boolean }>("GET", "/api/v1/audit/verify");
       expect(verify.body.ok).toBe(true);
+      // the API's export is the CLI's format: it verifies on its own, anywhere
+      const exported = await server.request<string>("GET", "/api/v1/audit/export");
+      expect(exported.contentType).toContain("application/x-ndjson");
+      const lines = exported.body.split("\n").filter((l) => l.length > 0);
+      expect(verifyExportLines(lines)).toMatchObject({ ok: true, events: lines.length });
+      const shop1 = await server.request<string>("GET", "/api/v1/audit/export?train=shop-1");
+      expect(
+        shop1.body
+          .split("\n")
+          .filter(Boolean)
+          .every((l) => JSON.parse(l).trainId === "shop-1"),
+      ).toBe(true);
     });
 
     it("rolls back automatically when verification fails, with revert commits", async () => {

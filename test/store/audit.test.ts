@@ -3,10 +3,10 @@
  * and any edit to it is named.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/domain/canonical-json.js";
 import { GENESIS_HASH } from "../../src/domain/events.js";
 import type { Store } from "../../src/engine/ports.js";
 import { exportEvents, verifyAudit, verifyExportLines } from "../../src/store/audit.js";
-import { canonicalJson } from "../../src/store/canonical-json.js";
 import { createTestStore, DIALECTS, type TestStore } from "../support/dialects.js";
 import { at, smallChain } from "../support/store-fixtures.js";
 

@@ -3,8 +3,8 @@ import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { auditLine } from "../../domain/audit-line.js";
 import { parseDuration } from "../../domain/duration.js";
-import type { StoredEvent } from "../../domain/events.js";
 import { SimulatedClock } from "../../engine/clock.js";
 import { InvalidConfigError, InvalidInputError } from "../../engine/errors.js";
 import type { Logger } from "../../engine/ports.js";
@@ -22,12 +22,6 @@ import {
 } from "../schemas.js";
 
 const VERSION = "0.1.0";
-
-/** One audit export line: the stored event with its fields in a fixed order. */
-export function exportLine(event: StoredEvent): string {
-  const { id, trainId, type, actor, payload, time, prevHash, hash } = event;
-  return `${JSON.stringify({ id, trainId, type, actor, payload, time, prevHash, hash })}\n`;
-}
 
 function duration(field: string, text: string): number {
   try {
@@ -247,7 +241,7 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
         ...(actor ? { actor } : {}),
       });
       async function* lines() {
-        for await (const event of events) yield exportLine(event);
+        for await (const event of events) yield `${auditLine(event)}\n`;
       }
       return reply.type("application/x-ndjson").send(Readable.from(lines()) as never);
     },

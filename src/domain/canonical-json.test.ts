@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "./canonical-json.js";
-import { NonCanonicalValueError } from "./errors.js";
+import { canonicalJson, NonCanonicalValueError } from "./canonical-json.js";
 
 describe("canonicalJson", () => {
   it("sorts object keys and writes no whitespace", () => {

@@ -5,7 +5,18 @@
  * their order. Anything JSON cannot carry exactly (NaN, Infinity, bigint, a Date, a function,
  * `undefined` inside an array) is rejected instead of being silently changed.
  */
-import { NonCanonicalValueError } from "./errors.js";
+
+/** Thrown by {@link canonicalJson} for a value JSON cannot represent exactly. */
+export class NonCanonicalValueError extends Error {
+  override readonly name = "NonCanonicalValueError";
+  constructor(
+    /** JSON path of the value, e.g. `$.items[2].version`. */
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`cannot write ${path} as canonical JSON: ${reason}`);
+  }
+}
 
 /**
  * Writes `value` as canonical JSON.
