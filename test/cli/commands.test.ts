@@ -305,6 +305,8 @@ describe("railyard against a running server", () => {
     expect(new Set(events.map((e) => e.trainId))).toEqual(new Set(["shop-2"]));
   });
 
+  // Needs a pseudo-terminal, made with util-linux `script`; .ci/run installs it, other machines
+  // without it skip this one test rather than fail.
   it.skipIf(!canRunInTerminal())("redraws the train on a terminal and says how it ended", async () => {
     const result = await runCliInTerminal(["--server", server.url, "train", "watch", "shop-2"]);
     runs.push({ args: ["(terminal) train watch shop-2"], result });
