@@ -6,7 +6,7 @@
 import { tallyApprovals } from "../domain/approval.js";
 import type { RailyardConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
-import { type EventType, type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import { type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
@@ -451,24 +451,6 @@ export class Railyard {
   events(filter?: EventFilter): Promise<StoredEvent[]> {
     return this.options.store.listEvents(filter);
   }
-
-  /** Event types, for filters and docs. */
-  static readonly eventTypes: EventType[] = [
-    "train.created",
-    "train.transitioned",
-    "artifact.pushed",
-    "artifact.carried",
-    "manifest.frozen",
-    "component.dropped",
-    "step.started",
-    "step.finished",
-    "gate.evaluated",
-    "approval.recorded",
-    "deployment.recorded",
-    "config.loaded",
-    "token.created",
-    "token.revoked",
-  ];
 }
 
 /** Where each wave of a train stands, from its state and recorded steps. */
