@@ -3,95 +3,98 @@
  * validate requests, an interactive page at /api/docs, and problem+json for every error.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../support/dialects.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createWorld, type World } from "../support/world.js";
 
-describe("API documentation", () => {
-  let world: World;
-  let server: TestServer;
+for (const dialect of DIALECTS) {
+  describe(`API documentation (${dialect})`, () => {
+    let world: World;
+    let server: TestServer;
 
-  beforeAll(async () => {
-    world = await createWorld();
-    server = await startTestServer(world, "sqlite");
-  });
-  afterAll(async () => {
-    await server.cleanup();
-    await world.cleanup();
-  });
-
-  it("serves an OpenAPI 3.1 document covering every endpoint the issue names", async () => {
-    const answer = await server.request<{
-      openapi: string;
-      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
-    }>("GET", "/api/openapi.json");
-    expect(answer.status).toBe(200);
-    const doc = answer.body;
-    expect(doc.openapi).toBe("3.1.0");
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
-    );
-    expect(operations).toEqual(
-      expect.arrayContaining([
-        "GET /api/v1/health",
-        "GET /api/v1/config",
-        "POST /api/v1/config/reload",
-        "GET /api/v1/lines",
-        "GET /api/v1/trains",
-        "GET /api/v1/trains/{id}",
-        "GET /api/v1/trains/{id}/events",
-        "POST /api/v1/artifacts",
-        "GET /api/v1/artifacts",
-        "POST /api/v1/trains/{id}/approvals",
-        "POST /api/v1/trains/{id}/pause",
-        "POST /api/v1/trains/{id}/resume",
-        "POST /api/v1/trains/{id}/abort",
-        "POST /api/v1/trains/{id}/rollback",
-        "POST /api/v1/trains/{id}/retry",
-        "POST /api/v1/trains/{id}/drop",
-        "GET /api/v1/audit/verify",
-        "GET /api/v1/audit/export",
-        "POST /api/v1/tokens",
-      ]),
-    );
-    // every mutation declares the bearer scheme and documents its problem answers
-    for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const [method, operation] of Object.entries(methods)) {
-        if (method === "get" || path.startsWith("/api/docs")) continue;
-        expect(operation.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
-        expect(Object.keys(operation.responses), `${method} ${path}`).toContain("401");
-      }
-    }
-    expect(doc.components.securitySchemes).toHaveProperty("bearer");
-    expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["Train", "TrainDetail", "Artifact", "ArtifactPush", "Problem", "Event"]),
-    );
-  });
-
-  it("serves the interactive documentation page", async () => {
-    const response = await fetch(`${server.url}/api/docs`, { redirect: "follow" });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toContain("text/html");
-    expect(await response.text()).toContain("swagger");
-  });
-
-  it("answers unknown routes and malformed bodies with problem+json", async () => {
-    const missing = await server.request<{ type: string; status: number; detail: string }>(
-      "GET",
-      "/api/v1/nope",
-    );
-    expect(missing.status).toBe(404);
-    expect(missing.contentType).toContain("application/problem+json");
-    expect(missing.body).toMatchObject({ type: "https://railyard.dev/problems/not-found", status: 404 });
-    const response = await fetch(`${server.url}/api/v1/artifacts`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer test-admin-token" },
-      body: "{not json",
+    beforeAll(async () => {
+      world = await createWorld();
+      server = await startTestServer(world, dialect);
     });
-    expect(response.status).toBe(400);
-    expect(response.headers.get("content-type")).toContain("application/problem+json");
-    const unknownTrain = await server.request<{ detail: string }>("GET", "/api/v1/trains/shop-99");
-    expect(unknownTrain.status).toBe(404);
-    expect(unknownTrain.body.detail).toBe('no train "shop-99"');
+    afterAll(async () => {
+      await server.cleanup();
+      await world.cleanup();
+    });
+
+    it("serves an OpenAPI 3.1 document covering every endpoint the issue names", async () => {
+      const answer = await server.request<{
+        openapi: string;
+        paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
+        components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+      }>("GET", "/api/openapi.json");
+      expect(answer.status).toBe(200);
+      const doc = answer.body;
+      expect(doc.openapi).toBe("3.1.0");
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+      );
+      expect(operations).toEqual(
+        expect.arrayContaining([
+          "GET /api/v1/health",
+          "GET /api/v1/config",
+          "POST /api/v1/config/reload",
+          "GET /api/v1/lines",
+          "GET /api/v1/trains",
+          "GET /api/v1/trains/{id}",
+          "GET /api/v1/trains/{id}/events",
+          "POST /api/v1/artifacts",
+          "GET /api/v1/artifacts",
+          "POST /api/v1/trains/{id}/approvals",
+          "POST /api/v1/trains/{id}/pause",
+          "POST /api/v1/trains/{id}/resume",
+          "POST /api/v1/trains/{id}/abort",
+          "POST /api/v1/trains/{id}/rollback",
+          "POST /api/v1/trains/{id}/retry",
+          "POST /api/v1/trains/{id}/drop",
+          "GET /api/v1/audit/verify",
+          "GET /api/v1/audit/export",
+          "POST /api/v1/tokens",
+        ]),
+      );
+      // every mutation declares the bearer scheme and documents its problem answers
+      for (const [path, methods] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          if (method === "get" || path.startsWith("/api/docs")) continue;
+          expect(operation.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+          expect(Object.keys(operation.responses), `${method} ${path}`).toContain("401");
+        }
+      }
+      expect(doc.components.securitySchemes).toHaveProperty("bearer");
+      expect(Object.keys(doc.components.schemas)).toEqual(
+        expect.arrayContaining(["Train", "TrainDetail", "Artifact", "ArtifactPush", "Problem", "Event"]),
+      );
+    });
+
+    it("serves the interactive documentation page", async () => {
+      const response = await fetch(`${server.url}/api/docs`, { redirect: "follow" });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toContain("text/html");
+      expect(await response.text()).toContain("swagger");
+    });
+
+    it("answers unknown routes and malformed bodies with problem+json", async () => {
+      const missing = await server.request<{ type: string; status: number; detail: string }>(
+        "GET",
+        "/api/v1/nope",
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.contentType).toContain("application/problem+json");
+      expect(missing.body).toMatchObject({ type: "https://railyard.dev/problems/not-found", status: 404 });
+      const response = await fetch(`${server.url}/api/v1/artifacts`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer test-admin-token" },
+        body: "{not json",
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get("content-type")).toContain("application/problem+json");
+      const unknownTrain = await server.request<{ detail: string }>("GET", "/api/v1/trains/shop-99");
+      expect(unknownTrain.status).toBe(404);
+      expect(unknownTrain.body.detail).toBe('no train "shop-99"');
+    });
   });
-});
+}
