@@ -12,9 +12,9 @@ import semver from "semver";
 import { type BoardingCandidate, resolveBoarding } from "../domain/boarding.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type { Artifact, DependencyConstraint, ManifestItem, Train } from "../domain/model.js";
+import { ArtifactIngest, type PlannedPush } from "./artifact-ingest.js";
 import type { EngineContext } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
-import { IngestBatcher } from "./ingest-batcher.js";
 import type { StoreWriter } from "./ports.js";
 import { transitionEvent } from "./transitions.js";
 
@@ -95,13 +95,13 @@ export class BoardingDesk {
    * transition of a train in this process calls {@link invalidate}, so its state is current.
    */
   private readonly open = new Map<string, OpenTrain>();
-  /** Writes pushes that arrive together in one transaction (group commit). */
-  private readonly pushes: IngestBatcher;
+  /** Records pushes that arrive together in one transaction (group commit). */
+  private readonly pushes: ArtifactIngest;
 
   constructor(private readonly ctx: EngineContext) {
-    this.pushes = new IngestBatcher(ctx.store, ctx.locks, {
-      // A rolled-back transaction may have opened the train the cache now names.
-      onRollback: (keys) => {
+    this.pushes = new ArtifactIngest(ctx.store, ctx.locks, ctx.clock, {
+      // Be safe: forget what the failed batch's lines had cached.
+      onFailure: (keys) => {
         for (const key of keys) this.open.delete(key.slice("line:".length));
       },
     });
@@ -177,17 +177,18 @@ export class BoardingDesk {
   /**
    * Records an artifact and boards it.
    *
-   * Pushes arriving together are written in one transaction (see {@link IngestBatcher}): each
-   * is checked and appended on its own, in arrival order, and answered once that transaction
-   * committed, so a push is durable when it is answered and a rejected push changes nothing.
+   * Pushes arriving together are written in one transaction (see {@link ArtifactIngest}): each
+   * is checked and planned on its own, recorded in arrival order, and answered once that
+   * transaction committed, so a push is durable when it is answered and a rejected push changes
+   * nothing.
    * @throws {InvalidInputError} for an unknown component, a bad version, commit or constraint
    * @throws {ConflictError} when the same component version was pushed with another commit
    * @throws {NotFoundError} when a requested train does not exist
    */
   async push(input: ArtifactPush, actor: string): Promise<PushResult> {
     const { line, dependsOn } = this.checkPush(input);
-    const boarded = await this.pushes.submit(lineKey(line), (tx) =>
-      this.board(tx, input, line, dependsOn, actor),
+    const boarded = await this.pushes.submit(lineKey(line), (now) =>
+      this.plan(now, input, line, dependsOn, actor),
     );
     if (boarded.eventId !== null) {
       this.ctx.logger.info(
@@ -254,26 +255,23 @@ export class BoardingDesk {
   }
 
   /**
-   * Boards one checked push in `tx` (which other pushes may share). Every error it throws on
-   * purpose comes before its first write, so a rejected push leaves a shared transaction as it
-   * found it. `eventId` is null for a replay.
+   * Plans one checked push at `now`, holding the line's lock: picks its train (creating the
+   * line's next trains if the timetable needs them) and builds its event. Throws to refuse the
+   * push before anything of it is written; the answer may still refuse it once the store says
+   * the version exists (with another commit). `eventId` is null for a replay.
    */
-  private async board(
-    tx: StoreWriter,
+  private async plan(
+    now: Date,
     input: ArtifactPush,
     line: string,
     dependsOn: DependencyConstraint[],
     actor: string,
-  ): Promise<{ result: PushResult; eventId: number | null }> {
-    const now = this.ctx.clock.now();
-    const existing = await tx.findArtifact(input.component, input.version);
-    if (existing) return { result: await this.replay(tx, existing, input), eventId: null };
-
+  ): Promise<PlannedPush<{ result: PushResult; eventId: number | null }>> {
     let late = false;
     let target: OpenTrain | null = null;
     let note = "";
     if (input.train) {
-      const asked = await tx.getTrain(input.train);
+      const asked = await this.ctx.store.getTrain(input.train);
       if (!asked) throw new NotFoundError(`no train "${input.train}" on line ${line}`);
       if (asked.line !== line) {
         throw new InvalidInputError(
@@ -294,78 +292,86 @@ export class BoardingDesk {
     }
     if (!target) {
       const cached = this.open.get(line);
-      target = cached && now.getTime() < cached.cutoffMs ? cached : await this.ensureTrainsIn(tx, line, now);
+      target =
+        cached && now.getTime() < cached.cutoffMs
+          ? cached
+          : await this.ctx.store.transaction((tx) => this.ensureTrainsIn(tx, line, now));
       if (!input.train && cached && now.getTime() >= cached.cutoffMs) {
         late = true;
         note = `${cached.id}'s boarding closed at ${new Date(cached.cutoffMs).toISOString()}`;
       }
     }
     if (!target) {
-      // ensureTrainsIn wrote nothing when it found no departure.
       throw new ConflictError(`line ${line} has no more departures in its timetable; nothing can board`);
     }
-    const artifactId = artifactIds();
-    const [event] = await tx.append(
-      [
-        {
-          type: "artifact.pushed",
-          trainId: target.id,
-          actor,
-          payload: {
-            artifactId,
-            component: input.component,
-            version: input.version,
-            commit: input.commit.toLowerCase(),
-            buildUrl: input.buildUrl ?? null,
-            digest: input.digest ?? null,
-            dependsOn,
-            boardedTrain: target.id,
-            late,
-            requestedTrain: input.train ?? null,
-          },
-        },
-      ],
-      now.toISOString(),
-    );
     const train = target;
-    const boarded = `${input.component} ${input.version} boarded ${train.id} (cut-off ${train.cutoffAt}, departs ${train.departureAt})`;
-    return {
-      eventId: event!.id,
-      result: {
-        artifact: {
-          id: artifactId,
-          component: input.component,
-          version: input.version,
-          commit: input.commit.toLowerCase(),
-          buildUrl: input.buildUrl ?? null,
-          digest: input.digest ?? null,
-          dependsOn,
-          trainId: train.id,
-          dropped: false,
-          pushedBy: actor,
-          pushedAt: now.toISOString(),
-        },
-        train: {
-          id: train.id,
-          state: train.state,
-          cutoffAt: train.cutoffAt,
-          departureAt: train.departureAt,
-        },
+    const artifactId = artifactIds();
+    const commit = input.commit.toLowerCase();
+    const event: NewEvent = {
+      type: "artifact.pushed",
+      trainId: train.id,
+      actor,
+      payload: {
+        artifactId,
+        component: input.component,
+        version: input.version,
+        commit,
+        buildUrl: input.buildUrl ?? null,
+        digest: input.digest ?? null,
+        dependsOn,
+        boardedTrain: train.id,
         late,
-        replay: false,
-        message: late ? `${note}; ${boarded} instead` : boarded,
+        requestedTrain: input.train ?? null,
+      },
+    };
+    return {
+      component: input.component,
+      version: input.version,
+      events: [event],
+      answer: (stored) => {
+        if (stored.kind === "exists") {
+          return { result: this.replay(stored.artifact, stored.train, input), eventId: null };
+        }
+        const boarded = `${input.component} ${input.version} boarded ${train.id} (cut-off ${train.cutoffAt}, departs ${train.departureAt})`;
+        return {
+          eventId: stored.eventIds[0] ?? null,
+          result: {
+            artifact: {
+              id: artifactId,
+              component: input.component,
+              version: input.version,
+              commit,
+              buildUrl: input.buildUrl ?? null,
+              digest: input.digest ?? null,
+              dependsOn,
+              trainId: train.id,
+              dropped: false,
+              pushedBy: actor,
+              pushedAt: now.toISOString(),
+            },
+            train: {
+              id: train.id,
+              state: train.state,
+              cutoffAt: train.cutoffAt,
+              departureAt: train.departureAt,
+            },
+            late,
+            replay: false,
+            message: late ? `${note}; ${boarded} instead` : boarded,
+          },
+        };
       },
     };
   }
 
-  private async replay(tx: StoreWriter, existing: Artifact, input: ArtifactPush): Promise<PushResult> {
+  /** The answer to a push of a version that exists: unchanged, or refused for another commit. */
+  private replay(existing: Artifact, train: Train | null, input: ArtifactPush): PushResult {
     if (existing.commit !== input.commit.toLowerCase()) {
       throw new ConflictError(
         `${existing.component} ${existing.version} was already pushed with commit ${existing.commit}; a version names one build — push a new version`,
         { artifact: existing.id },
       );
     }
-    const train = existing.trainId ? await tx.getTrain(existing.trainId) : undefined;
     return {
       artifact: existing,
       train: train

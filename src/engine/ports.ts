@@ -116,8 +116,29 @@ export interface StoreWriter extends StoreReader {
   setSetting(key: string, value: string): Promise<void>;
 }
 
+/** One artifact to record unless its component version exists already. */
+export interface ArtifactAppend {
+  component: string;
+  version: string;
+  /** The events recording it (an `artifact.pushed`). */
+  events: NewEvent[];
+}
+
+/** What {@link Store.appendArtifacts} did with one item. */
+export type ArtifactAppendResult =
+  | { kind: "appended"; eventIds: number[] }
+  | { kind: "exists"; artifact: Artifact; train: Train | null };
+
 export interface Store extends StoreReader {
   readonly dialect: "sqlite" | "postgres";
+  /**
+   * Records artifacts in one transaction (group commit for CI's bursts), in order: an item whose
+   * component version exists already, also one recorded earlier in the same call, is not
+   * appended and its existing artifact (and train) is returned instead. A SQLite store may run
+   * this on a worker thread, so that hashing, SQL and the commit's fsync leave the event loop.
+   * @throws when the transaction fails; then nothing of the call was written.
+   */
+  appendArtifacts(items: ArtifactAppend[], time: Instant): Promise<ArtifactAppendResult[]>;
   /** Runs `fn` in one transaction; events appended in it commit or vanish together with it. */
   transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
   /** Convenience for one append outside an explicit transaction. */

@@ -6,10 +6,19 @@ import type { Kysely } from "kysely";
 import type { NewEvent, StoredEvent } from "../domain/events.js";
 import type { Instant } from "../domain/model.js";
 import { TERMINAL_STATES } from "../domain/train-state.js";
-import type { ChainVerification, EventFilter, Store, StoreWriter } from "../engine/ports.js";
+import type {
+  ArtifactAppend,
+  ArtifactAppendResult,
+  ChainVerification,
+  EventFilter,
+  Store,
+  StoreWriter,
+} from "../engine/ports.js";
+import { appendArtifactsIn } from "./append-artifacts.js";
 import type { Database, StoreDialect } from "./database.js";
 import { EventAppender, HeadClaim } from "./event-appender.js";
 import { Projector } from "./projector.js";
+import type { SqliteWriterThread } from "./sqlite-writer-thread.js";
 import { KyselyStoreReader } from "./store-reader.js";
 import { KyselyStoreWriter, setWakeAt } from "./store-writer.js";
 import { verifyChainInDatabase } from "./verify-chain.js";
@@ -20,13 +29,17 @@ import { verifyChainInDatabase } from "./verify-chain.js";
  */
 export class KyselyStore extends KyselyStoreReader implements Store {
   readonly #appender: EventAppender;
+  readonly #writer: SqliteWriterThread | undefined;
   #closed: Promise<void> | undefined;
 
+  /** @param writer a SQLite writer thread for `appendArtifacts` (else batches run here) */
   constructor(
     db: Kysely<Database>,
     readonly dialect: StoreDialect,
+    writer?: SqliteWriterThread,
   ) {
     super(db);
+    this.#writer = writer;
     this.#appender = new EventAppender(db, dialect, new Projector(db));
   }
 
@@ -56,6 +69,11 @@ export class KyselyStore extends KyselyStoreReader implements Store {
       this.#appender.rolledBack(claim);
       throw error;
     }
+  }
+
+  appendArtifacts(items: ArtifactAppend[], time: Instant): Promise<ArtifactAppendResult[]> {
+    if (this.#writer) return this.#writer.appendArtifacts(items, time);
+    return appendArtifactsIn(this, items, time);
   }
 
   append(events: NewEvent[], time: Instant): Promise<StoredEvent[]> {
@@ -98,7 +116,10 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   /** Closes the database (ends the PostgreSQL pool). Calling it again does nothing. */
   close(): Promise<void> {
-    this.#closed ??= this.db.destroy();
+    this.#closed ??= (async () => {
+      await this.#writer?.close();
+      await this.db.destroy();
+    })();
     return this.#closed;
   }
 }

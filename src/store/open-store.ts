@@ -13,6 +13,7 @@ import { migrateToLatest } from "./migrate.js";
 import { createPostgresDialect } from "./postgres-dialect.js";
 import { ImmediateSqliteDialect } from "./sqlite-dialect.js";
 import { cachingSqliteDatabase } from "./sqlite-statement-cache.js";
+import { SqliteWriterThread } from "./sqlite-writer-thread.js";
 import { DEFAULT_SQLITE_PATH, parseStoreUrl, redactUrl, type StoreLocation } from "./store-url.js";
 
 /** Options of {@link openStore}. */
@@ -26,6 +27,19 @@ export interface OpenStoreOptions {
   url?: string;
   /** Told which database was opened and which migrations ran (a pino logger fits). */
   logger?: { info(obj: object, msg?: string): void; warn?(obj: object, msg?: string): void };
+  /**
+   * Run `appendArtifacts` on the calling thread even for a SQLite file. By default a SQLite file
+   * gets a writer thread when the compiled build is running (see `sqlite-writer-thread.ts`);
+   * `RAILYARD_SQLITE_WRITER=inline` turns it off too.
+   * @default false
+   */
+  inlineWriter?: boolean;
+  /**
+   * The compiled writer thread's file (tests running from TypeScript sources point it at
+   * `dist/store/sqlite-writer-worker.js`). Giving it starts the thread whenever a SQLite file is
+   * opened. @default the `.js` file next to this module, if the build is running
+   */
+  writerWorkerFile?: string;
 }
 
 const SYNCHRONOUS_MODES = ["OFF", "NORMAL", "FULL", "EXTRA"] as const;
@@ -57,7 +71,22 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, location.dialect);
+  const threaded =
+    location.dialect === "sqlite" &&
+    location.path !== ":memory:" &&
+    !options.inlineWriter &&
+    process.env.RAILYARD_SQLITE_WRITER !== "inline" &&
+    SqliteWriterThread.available(options.writerWorkerFile);
+  if (!threaded) return new KyselyStore(db, location.dialect);
+  const writer = new SqliteWriterThread(`sqlite:${location.path}`, options.writerWorkerFile);
+  try {
+    await writer.ready();
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    await db.destroy();
+    throw error;
+  }
+  return new KyselyStore(db, location.dialect, writer);
 }
 
 function openSqlite(path: string): Kysely<Database> {

@@ -1,20 +1,25 @@
 /**
- * Group commit of artifact pushes, on real databases: pushes that arrive together are written in
- * one transaction, yet each gets its own event, its own checks and its own answer, exactly as if
- * it had been pushed alone.
+ * Group commit of artifact pushes, on real databases: pushes that arrive together are recorded
+ * in one transaction, yet each gets its own event, its own checks and its own answer, exactly as
+ * if it had been pushed alone; on a SQLite file the batches can run on the writer thread.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfigOrThrow } from "../../src/domain/config/load.js";
 import type { Principal } from "../../src/engine/actions.js";
+import { ArtifactIngest } from "../../src/engine/artifact-ingest.js";
 import type { ArtifactPush, PushResult } from "../../src/engine/boarding-desk.js";
 import { SimulatedClock } from "../../src/engine/clock.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../src/engine/errors.js";
-import { IngestBatcher } from "../../src/engine/ingest-batcher.js";
 import { KeyedMutex } from "../../src/engine/keyed-mutex.js";
 import type { Logger, Store } from "../../src/engine/ports.js";
 import { Railyard } from "../../src/engine/railyard.js";
+import { openStore } from "../../src/store/open-store.js";
 import { createTestStore, DIALECTS, type TestStore } from "../support/dialects.js";
+import { REPO_ROOT } from "../support/serve-process.js";
 import { T0, trainCreated } from "../support/store-fixtures.js";
 import { WORLD_START, worldConfig } from "../support/world.js";
 
@@ -50,16 +55,46 @@ async function engine(store: Store): Promise<Railyard> {
   });
 }
 
-/** A unit that creates the first train of `line`. */
-function create(batcher: IngestBatcher, line: string) {
-  return batcher.submit(`line:${line}`, async (tx) => (await tx.append([trainCreated(line, 1)], T0))[0]!);
-}
-
-/** What each push answered or threw, in order. */
-async function outcomes(pushes: Array<Promise<PushResult>>): Promise<Array<PushResult | Error>> {
-  return (await Promise.allSettled(pushes)).map((settled) =>
+/** What each promise gave or threw, in order. */
+async function outcomes<T>(promises: Array<Promise<T>>): Promise<Array<T | Error>> {
+  return (await Promise.allSettled(promises)).map((settled) =>
     settled.status === "fulfilled" ? settled.value : (settled.reason as Error),
   );
+}
+
+/** The payloads of the `artifact.pushed` events, oldest first. */
+async function pushed(store: Store) {
+  return (await store.listEvents({ types: ["artifact.pushed"], limit: 10_000 })).flatMap((e) =>
+    e.type === "artifact.pushed" ? [{ id: e.id, ...e.payload }] : [],
+  );
+}
+
+/** A push of a made-up artifact through the bare ingest, answering what the store did. */
+function rawPush(ingest: ArtifactIngest, line: string, component: string, version: string) {
+  return ingest.submit(`line:${line}`, async () => ({
+    component,
+    version,
+    events: [
+      {
+        type: "artifact.pushed" as const,
+        trainId: null,
+        actor: "ci-bot",
+        payload: {
+          artifactId: `art_${component}_${version}`,
+          component,
+          version,
+          commit: SHA(1),
+          buildUrl: null,
+          digest: null,
+          dependsOn: [],
+          boardedTrain: null,
+          late: false,
+          requestedTrain: null,
+        },
+      },
+    ],
+    answer: (stored) => stored,
+  }));
 }
 
 for (const dialect of DIALECTS) {
@@ -68,11 +103,6 @@ for (const dialect of DIALECTS) {
     let store: Store;
     let railyard: Railyard;
     const push = (input: ArtifactPush) => railyard.pushArtifact(input, CI);
-    /** The payloads of the `artifact.pushed` events, oldest first. */
-    const pushed = async () =>
-      (await store.listEvents({ types: ["artifact.pushed"], limit: 10_000 })).flatMap((e) =>
-        e.type === "artifact.pushed" ? [{ id: e.id, ...e.payload }] : [],
-      );
 
     beforeEach(async () => {
       test = await createTestStore(dialect);
@@ -83,7 +113,7 @@ for (const dialect of DIALECTS) {
     });
     afterEach(() => test.cleanup());
 
-    it("writes pushes that arrive together in one transaction, one event each, on a valid chain", async () => {
+    it("records pushes that arrive together in one transaction, one event each, on a valid chain", async () => {
       const transactions = countTransactions(store);
       const inputs = ["db", "api", "web"].flatMap((component) =>
         Array.from({ length: 10 }, (_, i) => ({ component, version: `1.0.${i}`, commit: SHA(i + 100) })),
@@ -101,7 +131,7 @@ for (const dialect of DIALECTS) {
         cutoffAt: "2026-03-02T07:00:00.000Z",
         departureAt: "2026-03-02T09:00:00.000Z",
       });
-      const events = await pushed();
+      const events = await pushed(store);
       const batch = events.slice(1);
       expect(batch.map((e) => e.artifactId)).toEqual(answers.map((a) => a.artifact.id));
       expect(new Set(batch.map((e) => e.artifactId)).size).toBe(inputs.length);
@@ -132,7 +162,7 @@ for (const dialect of DIALECTS) {
       expect(answers[2]).toBeInstanceOf(NotFoundError);
       expect(answers[3]).toBeInstanceOf(InvalidInputError);
       expect(answers[4]).toMatchObject({ replay: false, artifact: { component: "web", version: "1.0.0" } });
-      expect((await pushed()).map((e) => `${e.component} ${e.version}`)).toEqual([
+      expect((await pushed(store)).map((e) => `${e.component} ${e.version}`)).toEqual([
         "db 0.1.0",
         "api 1.0.1",
         "web 1.0.0",
@@ -158,17 +188,16 @@ for (const dialect of DIALECTS) {
       expect((clash as Error).message).toBe(
         `web 2.0.1 was already pushed with commit ${SHA(8)}; a version names one build — push a new version`,
       );
-      // The same pushes one after the other: the same answers.
       expect(await push(same)).toMatchObject({
         replay: true,
         artifact: { id: (first as PushResult).artifact.id },
       });
       await expect(push(otherCommit)).rejects.toThrow((clash as Error).message);
-      expect((await pushed()).map((e) => e.version)).toEqual(["0.1.0", "2.0.0", "2.0.1"]);
+      expect((await pushed(store)).map((e) => e.version)).toEqual(["0.1.0", "2.0.0", "2.0.1"]);
     });
   });
 
-  describe(`${dialect}: IngestBatcher`, () => {
+  describe(`${dialect}: ArtifactIngest`, () => {
     let test: TestStore;
     let store: Store;
     beforeEach(async () => {
@@ -177,50 +206,34 @@ for (const dialect of DIALECTS) {
     });
     afterEach(() => test.cleanup());
 
-    it("rolls the batch back on an unexpected error and runs each unit alone, so only that unit fails", async () => {
-      const rolledBack: string[][] = [];
-      const batcher = new IngestBatcher(store, new KeyedMutex(), {
-        onRollback: (keys) => rolledBack.push([...keys]),
-      });
-      const transactions = countTransactions(store);
-      const failing = batcher.submit("line:bad", async (tx) => {
-        await tx.append([trainCreated("bad", 1)], T0);
-        throw new Error("the disk is on fire");
-      });
-
-      const results = await Promise.allSettled([create(batcher, "web1"), failing, create(batcher, "web2")]);
-
-      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: "the disk is on fire" });
-      // The batch that rolled back, then one transaction per unit.
-      expect(transactions.count).toBe(1 + 3);
-      expect(rolledBack).toEqual([["line:bad", "line:web1", "line:web2"], ["line:bad"]]);
-      expect((await store.listEvents()).map((e) => e.trainId)).toEqual(["web1-1", "web2-1"]);
-      expect(await store.verifyChain()).toMatchObject({ ok: true, events: 2 });
-    });
-
-    it("does not commit the writes of a unit that rejects its input after writing", async () => {
-      const batcher = new IngestBatcher(store, new KeyedMutex());
-      const lateRejection = batcher.submit("line:late", async (tx) => {
-        await tx.append([trainCreated("late", 1)], T0);
-        throw new ConflictError("changed its mind after writing");
+    it("when a batch's transaction fails, records each push alone so only the one at fault fails", async () => {
+      const failures: string[][] = [];
+      const appendArtifacts = store.appendArtifacts.bind(store);
+      store.appendArtifacts = (items, time) =>
+        items.some((i) => i.component === "bad")
+          ? Promise.reject(new Error("the disk is on fire"))
+          : appendArtifacts(items, time);
+      const ingest = new ArtifactIngest(store, new KeyedMutex(), new SimulatedClock({ start: WORLD_START }), {
+        onFailure: (keys) => failures.push([...keys]),
       });
 
-      const results = await Promise.allSettled([
-        create(batcher, "web1"),
-        lateRejection,
-        create(batcher, "web2"),
+      const results = await outcomes([
+        rawPush(ingest, "a", "api", "1.0.0"),
+        rawPush(ingest, "b", "bad", "1.0.0"),
+        rawPush(ingest, "c", "web", "1.0.0"),
       ]);
 
-      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
-      expect((await store.listEvents()).map((e) => e.trainId)).toEqual(["web1-1", "web2-1"]);
+      expect(results[0]).toMatchObject({ kind: "appended" });
+      expect(results[1]).toMatchObject({ message: "the disk is on fire" });
+      expect(results[2]).toMatchObject({ kind: "appended" });
+      expect(failures).toEqual([["line:a", "line:b", "line:c"], ["line:b"]]);
+      expect((await pushed(store)).map((e) => e.component)).toEqual(["api", "web"]);
       expect(await store.verifyChain()).toMatchObject({ ok: true, events: 2 });
     });
 
-    it("runs a unit only when the work holding its key has finished", async () => {
+    it("plans a push only when the work holding its line's lock has finished", async () => {
       const locks = new KeyedMutex();
-      const batcher = new IngestBatcher(store, locks);
+      const ingest = new ArtifactIngest(store, locks, new SimulatedClock({ start: WORLD_START }));
       const order: string[] = [];
       const holder = locks.run("line:web", async () => {
         order.push("holder starts");
@@ -228,16 +241,55 @@ for (const dialect of DIALECTS) {
           await store.getSetting("config.hash");
           await new Promise((resolve) => setImmediate(resolve));
         }
+        await store.append([trainCreated("web", 1)], T0);
         order.push("holder ends");
       });
-      const unit = batcher.submit("line:web", async (tx) => {
-        order.push("unit");
-        await tx.append([trainCreated("web", 1)], T0);
+      const unit = ingest.submit("line:web", async () => {
+        order.push("push planned");
+        throw new ConflictError("nothing to record");
       });
 
-      await Promise.all([holder, unit]);
+      await outcomes([holder, unit]);
 
-      expect(order).toEqual(["holder starts", "holder ends", "unit"]);
+      expect(order).toEqual(["holder starts", "holder ends", "push planned"]);
     });
   });
 }
+
+describe("the SQLite writer thread", () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "railyard-writer-"));
+    // The compiled worker: the test run's global setup built dist/.
+    store = await openStore({
+      url: `sqlite:${path.join(dir, "railyard.db")}`,
+      writerWorkerFile: path.join(REPO_ROOT, "dist", "store", "sqlite-writer-worker.js"),
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("records batches on its own connection while the main thread appends too; one valid chain", async () => {
+    const railyard = await engine(store);
+    const inputs = Array.from({ length: 60 }, (_, i) => ({
+      component: ["db", "api", "web"][i % 3]!,
+      version: `1.0.${i}`,
+      commit: SHA(i + 1),
+    }));
+    const answers = await Promise.all([
+      ...inputs.map((input) => railyard.pushArtifact(input, CI)),
+      // the main thread writes between the writer thread's batches
+      store.append([trainCreated("other", 1)], WORLD_START.toISOString()),
+    ]);
+    expect(answers.filter((a) => !Array.isArray(a) && a.replay === false)).toHaveLength(60);
+    expect(await railyard.pushArtifact(inputs[0]!, CI)).toMatchObject({ replay: true });
+    expect(await store.listArtifacts({ trainId: "shop-1", limit: 100 })).toHaveLength(60);
+    expect(await store.verifyChain()).toMatchObject({ ok: true });
+    // every append was chained after the one before, whichever thread wrote it
+    const events = await store.listEvents({ limit: 1000 });
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
+});
