@@ -30,7 +30,7 @@ export function renderRun(results, command) {
     "",
     `- Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, SQLite \`synchronous=${m.sqliteSynchronous}\` (WAL), commit ${m.commit}, load average ${m.loadAverage} when it began`,
     `- Command: \`${command}\``,
-    `- Load: autocannon, ${s.connections} connections, pipelining 1, ${s.warmup} s warm-up then ${s.duration} s measured, in the parent process; each server in a child process (one core each).`,
+    `- Load: autocannon, ${s.connections} connections, pipelining 1, ${s.warmup} s warm-up then ${s.duration} s measured. Split layout (first table): autocannon in the parent process, each server in a child process (one core each). Shared layout (second table): server and autocannon in one child process.`,
     "",
   ];
   if (bare || ingest) {
@@ -55,6 +55,31 @@ export function renderRun(results, command) {
       "",
     );
   }
+  const shared = results.shared;
+  if (shared?.bare || shared?.ingest) {
+    lines.push(
+      "Shared layout: each server and autocannon in one process (the layout of the issue's reference figures; the second core is left to what the server does off its event loop):",
+      "",
+      "| route | req/s | requests | p50 ms | p99 ms | max ms | errors | timeouts | non-2xx |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    if (shared.bare) lines.push(httpRow("bare Fastify route (validates, stores nothing)", shared.bare));
+    if (shared.ingest) lines.push(httpRow("Railyard `POST /api/v1/artifacts` (SQLite)", shared.ingest));
+    lines.push("");
+    if (shared.bare && shared.ingest) {
+      lines.push(
+        `Ratio ingest / bare (shared layout): **${(shared.ingest.requestsPerSecond / shared.bare.requestsPerSecond).toFixed(2)}**`,
+        "",
+      );
+    }
+    if (shared.ingest) {
+      const c = shared.ingest.check;
+      lines.push(
+        `Check (${c.ok ? "passed" : "**FAILED**"}): the engine accepted ${int(c.engineCreated)} new artifacts, the store gained ${int(c.newEvents)} \`artifact.pushed\` events and ${int(c.newArtifacts)} artifact rows, autocannon counted ${int(c.clientSaw201)} 201 answers; no other status; hash chain ${c.chain}.`,
+        "",
+      );
+    }
+  }
   if (tick) {
     lines.push(
       `Engine tick, ${int(tick.activeTrains)} active trains on ${tick.lines} lines (SQLite file):`,
@@ -77,6 +102,18 @@ export function renderRun(results, command) {
     const ratio = ingest.requestsPerSecond / bare.requestsPerSecond;
     targets.push(
       `| ingest / bare ≥ ${TARGETS.ratio} | ${ratio.toFixed(2)} | ${yes(ratio >= TARGETS.ratio)} |`,
+    );
+  }
+  if (shared?.ingest) {
+    targets.push(
+      `| shared layout: ingest ≥ ${int(TARGETS.ingestPerSecond)} artifacts/s | ${int(shared.ingest.requestsPerSecond)} | ${yes(shared.ingest.requestsPerSecond >= TARGETS.ingestPerSecond)} |`,
+      `| shared layout: ingest p99 < ${TARGETS.ingestP99Ms} ms | ${shared.ingest.latency.p99} ms | ${yes(shared.ingest.latency.p99 < TARGETS.ingestP99Ms)} |`,
+    );
+  }
+  if (shared?.bare && shared?.ingest) {
+    const ratio = shared.ingest.requestsPerSecond / shared.bare.requestsPerSecond;
+    targets.push(
+      `| shared layout: ingest / bare ≥ ${TARGETS.ratio} | ${ratio.toFixed(2)} | ${yes(ratio >= TARGETS.ratio)} |`,
     );
   }
   if (tick) {
@@ -122,7 +159,9 @@ export function renderRun(results, command) {
 function historyRow(results) {
   const { machine: m, bare, ingest, tick } = results;
   const cell = (v) => (v === undefined ? "–" : v);
-  return `| ${m.date} | ${results.label} | ${m.commit} | ${m.loadAverage} | ${m.sqliteSynchronous} | ${cell(ingest && int(ingest.requestsPerSecond))} | ${cell(ingest?.latency.p99)} | ${cell(bare && int(bare.requestsPerSecond))} | ${cell(bare && ingest ? (ingest.requestsPerSecond / bare.requestsPerSecond).toFixed(2) : undefined)} | ${cell(tick && ms(tick.quiet.max))} |`;
+  const sb = results.shared?.bare;
+  const si = results.shared?.ingest;
+  return `| ${m.date} | ${results.label} | ${m.commit} | ${m.loadAverage} | ${m.sqliteSynchronous} | ${cell(ingest && int(ingest.requestsPerSecond))} | ${cell(ingest?.latency.p99)} | ${cell(bare && int(bare.requestsPerSecond))} | ${cell(bare && ingest ? (ingest.requestsPerSecond / bare.requestsPerSecond).toFixed(2) : undefined)} | ${cell(tick && ms(tick.quiet.max))} | ${cell(si && int(si.requestsPerSecond))} | ${cell(si?.latency.p99)} | ${cell(sb && int(sb.requestsPerSecond))} | ${cell(sb && si ? (si.requestsPerSecond / sb.requestsPerSecond).toFixed(2) : undefined)} |`;
 }
 
 const TEMPLATE = `# Benchmarks
@@ -140,8 +179,8 @@ ${LATEST_END}
 
 ## History
 
-| date | label | commit | load | synchronous | ingest req/s | ingest p99 ms | bare req/s | ratio | tick max ms (nothing due) |
-| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |
+| date | label | commit | load | synchronous | ingest req/s | ingest p99 ms | bare req/s | ratio | tick max ms (nothing due) | shared: ingest req/s | shared: p99 ms | shared: bare req/s | shared: ratio |
+| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${HISTORY_END}
 `;
 

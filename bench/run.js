@@ -12,6 +12,12 @@
  * generator and the server each get one of the machine's cores. Results are printed as Markdown
  * and written to `BENCHMARKS.md` (the latest run replaced, a row added to the history).
  *
+ * Two layouts, both reported: **split** (each server in a child process, autocannon in this one:
+ * one core each) and **shared** (`bench/shared-process.js`: the server and autocannon in one
+ * process, the layout in which the issue's reference figures were measured — its bare route
+ * does ~26,000 requests/s here as the issue says — leaving the second core to what the server
+ * does off its event loop). `--layout split|shared|both` (both).
+ *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
  * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick`, `--no-write` (print only).
@@ -24,9 +30,9 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
 import { benchConfig, componentNames } from "./config.js";
+import { cannon, httpResult, pushBodies } from "./load.js";
 import { writeReport } from "./report.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +47,7 @@ const { values: args } = parseArgs({
     profile: { type: "boolean", default: false },
     only: { type: "string", default: "bare,ingest,tick" },
     "no-write": { type: "boolean", default: false },
+    layout: { type: "string", default: "both" },
   },
 });
 const settings = {
@@ -95,64 +102,14 @@ function startChild(script, argv, env = {}) {
   };
 }
 
-/** A request per call with the next unique artifact: 50 components, versions 1.0.0, 1.0.1, … */
-let pushed = 0;
-function nextPush() {
-  const n = pushed++;
-  const component = COMPONENTS[n % COMPONENTS.length];
-  const version = `1.0.${Math.floor(n / COMPONENTS.length)}`;
-  return JSON.stringify({
-    component,
-    version,
-    commit: n.toString(16).padStart(40, "0"),
-    buildUrl: `https://ci.example.com/${component}/builds/${n}`,
-    digest: `sha256:${n.toString(16).padStart(64, "0")}`,
-  });
-}
-
-/** Runs autocannon against `url` with the benchmark's settings for `duration` seconds. */
-function cannon(url, token, duration) {
-  return autocannon({
-    url: `${url}/api/v1/artifacts`,
-    connections: settings.connections,
-    pipelining: 1,
-    duration,
-    requests: [
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        setupRequest: (request) => ({ ...request, body: nextPush() }),
-      },
-    ],
-  });
-}
-
-function httpResult(result) {
-  const codes = Object.fromEntries(
-    Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
-  );
-  return {
-    requestsPerSecond: result.requests.average,
-    total: result.requests.total,
-    seconds: result.duration,
-    latency: {
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      mean: result.latency.average,
-    },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    statusCodes: codes,
-  };
-}
+const nextPush = pushBodies(COMPONENTS);
+const load = (url, token, duration) => cannon(url, token, duration, settings, nextPush);
 
 async function runBare() {
   const child = startChild("bare-server.js", []);
   const { url } = await child.ready;
-  await cannon(url, "unused", settings.warmup);
-  const result = httpResult(await cannon(url, "unused", settings.duration));
+  await load(url, "unused", settings.warmup);
+  const result = httpResult(await load(url, "unused", settings.duration));
   await child.close();
   return result;
 }
@@ -191,11 +148,11 @@ async function runIngest(dir) {
     }
     return last;
   };
-  await cannon(url, token, settings.warmup);
+  await load(url, token, settings.warmup);
   const countedBefore = await settled();
   const before = countPushes(databaseFile);
   if (args.profile) await child.ask("profile:start");
-  const measured = await cannon(url, token, settings.duration);
+  const measured = await load(url, token, settings.duration);
   const profile = args.profile ? (await child.ask("profile:stop")).profile : undefined;
   const countedAfter = await settled();
   const after = countPushes(databaseFile);
@@ -222,6 +179,38 @@ async function runIngest(dir) {
     Object.keys(result.statusCodes).every((code) => code === "201") &&
     result.errors === 0;
   return { ...result, check, ...(profile ? { profile } : {}) };
+}
+
+/** Runs one shared-layout measurement (server and autocannon in one child process). */
+function runShared(kind, extra = []) {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(HERE, "shared-process.js"), [kind, JSON.stringify(settings), ...extra], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let result;
+    child.on("message", (message) => {
+      if (message.type === "result") result = message.result;
+    });
+    child.once("exit", (code) =>
+      result ? resolve(result) : reject(new Error(`shared-process.js ${kind} exited with ${code}`)),
+    );
+  });
+}
+
+async function runSharedLayout(dir) {
+  const shared = {};
+  if (only.has("bare")) shared.bare = await runShared("bare");
+  if (only.has("ingest")) {
+    const configFile = path.join(dir, "shared.yaml");
+    await writeFile(configFile, benchConfig({ lines: 1, componentsPerLine: COMPONENTS.length }));
+    shared.ingest = await runShared("ingest", [
+      configFile,
+      path.join(dir, "shared.db"),
+      path.join(dir, "shared-work"),
+      path.join(dir, "shared.log"),
+    ]);
+  }
+  return shared;
 }
 
 async function runTick(dir) {
@@ -259,17 +248,30 @@ function quote(arg) {
 const dir = await mkdtemp(path.join(tmpdir(), "railyard-bench-"));
 try {
   const results = { machine: machine(), settings, label: args.label };
-  if (only.has("bare")) results.bare = await runBare();
-  if (only.has("ingest")) results.ingest = await runIngest(dir);
+  if (args.layout !== "shared") {
+    if (only.has("bare")) results.bare = await runBare();
+    if (only.has("ingest")) results.ingest = await runIngest(dir);
+  }
+  if (args.layout !== "split" && (only.has("bare") || only.has("ingest"))) {
+    results.shared = await runSharedLayout(dir);
+  }
   if (only.has("tick")) results.tick = await runTick(dir);
   const markdown = await writeReport(results, {
     file: path.join(ROOT, "BENCHMARKS.md"),
     write: !args["no-write"],
-    latest: synchronous === "FULL" && only.has("bare") && only.has("ingest") && only.has("tick"),
+    latest:
+      synchronous === "FULL" &&
+      args.layout === "both" &&
+      only.has("bare") &&
+      only.has("ingest") &&
+      only.has("tick"),
     command: `${synchronous === "FULL" ? "" : `RAILYARD_SQLITE_SYNCHRONOUS=${synchronous} `}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(quote).join(" ")}` : ""}`,
   });
   process.stdout.write(`${markdown}\n`);
-  if (results.ingest && !results.ingest.check.ok) {
+  if (
+    (results.ingest && !results.ingest.check.ok) ||
+    (results.shared?.ingest && !results.shared.ingest.check.ok)
+  ) {
     process.stderr.write("ingest check FAILED: the 201 answers and the stored events do not agree\n");
     process.exitCode = 1;
   }

@@ -94,6 +94,8 @@ export class SqliteWriterThread {
   /** Lets the batches in flight finish, closes the worker's connection and stops it. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // Keep the process alive until the worker has closed its connection.
+      this.#worker.ref();
       if (!this.#failed) {
         const id = this.#next++;
         await new Promise<void>((resolve) => {

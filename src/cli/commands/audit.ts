@@ -25,7 +25,8 @@ async function withStore<T>(options: DatabaseOption, fn: (store: Store) => Promi
       `no database at ${location.path}: pass --database (or set RAILYARD_DATABASE_URL) with the server's database URL or SQLite file`,
     );
   }
-  const store = await openStore(url ? { url } : {});
+  // Reading only: no writer thread.
+  const store = await openStore({ ...(url ? { url } : {}), inlineWriter: true });
   try {
     return await fn(store);
   } finally {
