@@ -72,7 +72,8 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   }
 
   appendArtifacts(items: ArtifactAppend[], time: Instant): Promise<ArtifactAppendResult[]> {
-    if (this.#writer) return this.#writer.appendArtifacts(items, time);
+    // A writer thread that died leaves the batches to this thread's connection.
+    if (this.#writer?.alive) return this.#writer.appendArtifacts(items, time);
     return appendArtifactsIn(this, items, time);
   }
 

@@ -72,6 +72,11 @@ export class SqliteWriterThread {
     });
   }
 
+  /** False once the worker has failed or is closing: callers then write on their own thread. */
+  get alive(): boolean {
+    return this.#failed === null && this.#closing === null;
+  }
+
   /** Waits until the worker has opened its connection. @throws when it could not */
   ready(): Promise<void> {
     return this.#ready;

@@ -3,7 +3,7 @@
  * in one transaction, yet each gets its own event, its own checks and its own answer, exactly as
  * if it had been pushed alone; on a SQLite file the batches can run on the writer thread.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -291,5 +291,34 @@ describe("the SQLite writer thread", () => {
     // every append was chained after the one before, whichever thread wrote it
     const events = await store.listEvents({ limit: 1000 });
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
+});
+
+describe("a SQLite writer thread that dies", () => {
+  it("leaves the batches to the main thread's connection; nothing is lost", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "railyard-writer-dies-"));
+    const worker = path.join(dir, "dying-worker.mjs");
+    await writeFile(
+      worker,
+      'import { parentPort } from "node:worker_threads";\nparentPort.postMessage({ ready: true });\nsetImmediate(() => process.exit(3));\n',
+    );
+    const store = await openStore({
+      url: `sqlite:${path.join(dir, "railyard.db")}`,
+      writerWorkerFile: worker,
+    });
+    try {
+      const railyard = await engine(store);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          railyard.pushArtifact({ component: "db", version: `2.0.${i}`, commit: SHA(i + 1) }, CI),
+        ),
+      );
+      expect(answers.every((a) => !a.replay)).toBe(true);
+      expect(await store.listArtifacts({ component: "db", limit: 100 })).toHaveLength(20);
+      expect(await store.verifyChain()).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
