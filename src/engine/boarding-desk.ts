@@ -305,19 +305,30 @@ export class BoardingDesk {
       throw new ConflictError(`line ${line} has no more departures in its timetable; nothing can board`);
     }
     const train = target;
-    const artifactId = artifactIds();
-    const commit = input.commit.toLowerCase();
+    const artifact: Artifact = {
+      id: artifactIds(),
+      component: input.component,
+      version: input.version,
+      commit: input.commit.toLowerCase(),
+      buildUrl: input.buildUrl ?? null,
+      digest: input.digest ?? null,
+      dependsOn,
+      trainId: train.id,
+      dropped: false,
+      pushedBy: actor,
+      pushedAt: now.toISOString(),
+    };
     const event: NewEvent = {
       type: "artifact.pushed",
       trainId: train.id,
       actor,
       payload: {
-        artifactId,
-        component: input.component,
-        version: input.version,
-        commit,
-        buildUrl: input.buildUrl ?? null,
-        digest: input.digest ?? null,
+        artifactId: artifact.id,
+        component: artifact.component,
+        version: artifact.version,
+        commit: artifact.commit,
+        buildUrl: artifact.buildUrl,
+        digest: artifact.digest,
         dependsOn,
         boardedTrain: train.id,
         late,
@@ -336,19 +347,7 @@ export class BoardingDesk {
         return {
           eventId: stored.eventIds[0] ?? null,
           result: {
-            artifact: {
-              id: artifactId,
-              component: input.component,
-              version: input.version,
-              commit,
-              buildUrl: input.buildUrl ?? null,
-              digest: input.digest ?? null,
-              dependsOn,
-              trainId: train.id,
-              dropped: false,
-              pushedBy: actor,
-              pushedAt: now.toISOString(),
-            },
+            artifact,
             train: {
               id: train.id,
               state: train.state,
