@@ -16,12 +16,10 @@
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import BetterSqlite3 from "better-sqlite3";
-import { createLogger, startServer } from "../dist/cli/start-server.js";
-import { BENCH_NOW } from "./config.js";
 import { summarizeProfile } from "./cpu-profile.js";
+import { startIngestServer } from "./ingest-setup.js";
 
 const [configFile, databaseFile, workDir, logFile] = process.argv.slice(2);
-const ADMIN_TOKEN = "bench-admin-token";
 const profiling = process.env.BENCH_PROFILE === "1";
 /** Wall time per kind of SQL statement while profiling. */
 const sqlTimes = new Map();
@@ -54,47 +52,15 @@ if (profiling) {
   }
 }
 
-const server = await startServer({
-  configFile,
-  databaseUrl: `sqlite:${databaseFile}`,
-  port: 0,
-  clock: { kind: "simulated", start: BENCH_NOW, rate: 0 },
-  workDir,
-  logger: createLogger(logFile),
-  adminToken: ADMIN_TOKEN,
-});
-
-// Counted twice: pushes the engine accepted as new artifacts (each must be exactly one new event
-// and one new artifact row), and 201 answers fully written to a socket (fewer when autocannon
-// closes connections with requests in flight as it stops).
-let created = 0;
+// Counted twice: pushes the engine accepted as new artifacts, and 201 answers fully written to a
+// socket (fewer when autocannon closes connections with requests in flight as it stops).
+const { server, token, counters } = await startIngestServer({ configFile, databaseFile, workDir, logFile });
 let answered201 = 0;
-let inFlight = 0;
-const push = server.railyard.pushArtifact.bind(server.railyard);
-server.railyard.pushArtifact = async (input, who) => {
-  inFlight++;
-  try {
-    const result = await push(input, who);
-    if (!result.replay) created++;
-    return result;
-  } finally {
-    inFlight--;
-  }
-};
 server.app.server.on("request", (_request, response) => {
   response.on("finish", () => {
     if (response.statusCode === 201) answered201++;
   });
 });
-
-// A CI bot's token, as CI would use (not the admin bootstrap token).
-const answer = await fetch(`${server.url}/api/v1/tokens`, {
-  method: "POST",
-  headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-  body: JSON.stringify({ name: "bench ci", subject: "ci-bot", roles: ["ci"] }),
-});
-if (answer.status !== 201) throw new Error(`creating the CI token: ${answer.status} ${await answer.text()}`);
-const { token } = await answer.json();
 
 const session = new Session();
 let window = null;
@@ -134,7 +100,12 @@ process.on("message", async (message) => {
         return;
       }
       case "created":
-        process.send({ type: "created", created, answered201, inFlight });
+        process.send({
+          type: "created",
+          created: counters.created,
+          answered201,
+          inFlight: counters.inFlight,
+        });
         return;
       case "verify": {
         const chain = await server.store.verifyChain();

@@ -8,9 +8,9 @@
  * argv: bare <settings JSON> | ingest <settings JSON> <config file> <database file> <work dir> <log file>
  */
 import BetterSqlite3 from "better-sqlite3";
-import { createLogger, startServer } from "../dist/cli/start-server.js";
 import { startBare } from "./bare-app.js";
-import { BENCH_NOW, componentNames } from "./config.js";
+import { componentNames } from "./config.js";
+import { startIngestServer } from "./ingest-setup.js";
 import { cannon, httpResult, pushBodies } from "./load.js";
 
 const [kind, settingsJson, configFile, databaseFile, workDir, logFile] = process.argv.slice(2);
@@ -36,44 +36,16 @@ if (kind === "bare") {
   result = httpResult(await cannon(url, "unused", settings.duration, settings, nextBody));
   await close();
 } else {
-  const ADMIN = "bench-admin-token";
-  const server = await startServer({
-    configFile,
-    databaseUrl: `sqlite:${databaseFile}`,
-    port: 0,
-    clock: { kind: "simulated", start: BENCH_NOW, rate: 0 },
-    workDir,
-    logger: createLogger(logFile),
-    adminToken: ADMIN,
-  });
-  let inFlight = 0;
-  let created = 0;
-  const push = server.railyard.pushArtifact.bind(server.railyard);
-  server.railyard.pushArtifact = async (input, who) => {
-    inFlight++;
-    try {
-      const answer = await push(input, who);
-      if (!answer.replay) created++;
-      return answer;
-    } finally {
-      inFlight--;
-    }
-  };
-  const tokenAnswer = await fetch(`${server.url}/api/v1/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN}` },
-    body: JSON.stringify({ name: "bench ci", subject: "ci-bot", roles: ["ci"] }),
-  });
-  const { token } = await tokenAnswer.json();
+  const { server, token, counters } = await startIngestServer({ configFile, databaseFile, workDir, logFile });
   const quiet = async () => {
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (counters.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   };
   await cannon(server.url, token, settings.warmup, settings, nextBody);
   await quiet();
-  const before = { created, ...count(databaseFile) };
+  const before = { created: counters.created, ...count(databaseFile) };
   const measured = await cannon(server.url, token, settings.duration, settings, nextBody);
   await quiet();
-  const after = { created, ...count(databaseFile) };
+  const after = { created: counters.created, ...count(databaseFile) };
   const chain = await server.store.verifyChain();
   await server.close();
   result = httpResult(measured);

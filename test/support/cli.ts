@@ -5,13 +5,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+
+import { RAILYARD_BIN, REPO_ROOT } from "./serve-process.js";
 
 /** The repository root. */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ROOT = REPO_ROOT;
 /** The CLI entry point users run. */
-export const BIN = path.join(ROOT, "bin", "railyard.js");
+export const BIN = RAILYARD_BIN;
 
 /** How a CLI run ended. */
 export interface CliResult {
