@@ -6,7 +6,8 @@
  * - **ingest**: `POST /api/v1/artifacts` on a real Railyard server on a fresh SQLite file
  *   (`bench/ingest-server.js`), every request a new artifact (a unique component version), so
  *   every 201 appended one event to the hash chain, updated the projections and committed;
- * - **tick**: the engine's reconciliation pass with 1,000 active trains (`bench/tick.js`).
+ * - **tick**: the engine's reconciliation pass with 1,000 active trains (`bench/tick.js`);
+ * - **timetable**: ten years of departures for 1,000 lines (`bench/timetable.js`).
  *
  * Servers run in child processes and autocannon (50 connections) in this one, so the load
  * generator and the server each get one of the machine's cores. Results are printed as Markdown
@@ -20,7 +21,7 @@
  *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
- * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick`, `--no-write` (print only).
+ * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable`, `--no-write` (print only).
  * `RAILYARD_SQLITE_SYNCHRONOUS` is passed to the ingest server; runs not in the default `FULL`
  * mode only add a history row.
  */
@@ -45,7 +46,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "50" },
     label: { type: "string", default: "run" },
     profile: { type: "boolean", default: false },
-    only: { type: "string", default: "bare,ingest,tick" },
+    only: { type: "string", default: "bare,ingest,tick,timetable" },
     "no-write": { type: "boolean", default: false },
     layout: { type: "string", default: "both" },
   },
@@ -245,36 +246,52 @@ function quote(arg) {
   return /^[\w./=,:-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
-const dir = await mkdtemp(path.join(tmpdir(), "railyard-bench-"));
-try {
-  const results = { machine: machine(), settings, label: args.label };
-  if (args.layout !== "shared") {
-    if (only.has("bare")) results.bare = await runBare();
-    if (only.has("ingest")) results.ingest = await runIngest(dir);
-  }
-  if (args.layout !== "split" && (only.has("bare") || only.has("ingest"))) {
-    results.shared = await runSharedLayout(dir);
-  }
-  if (only.has("tick")) results.tick = await runTick(dir);
-  const markdown = await writeReport(results, {
-    file: path.join(ROOT, "BENCHMARKS.md"),
-    write: !args["no-write"],
-    latest:
-      synchronous === "FULL" &&
-      args.layout === "both" &&
-      only.has("bare") &&
-      only.has("ingest") &&
-      only.has("tick"),
-    command: `${synchronous === "FULL" ? "" : `RAILYARD_SQLITE_SYNCHRONOUS=${synchronous} `}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(quote).join(" ")}` : ""}`,
-  });
-  process.stdout.write(`${markdown}\n`);
-  if (
-    (results.ingest && !results.ingest.check.ok) ||
-    (results.shared?.ingest && !results.shared.ingest.check.ok)
-  ) {
-    process.stderr.write("ingest check FAILED: the 201 answers and the stored events do not agree\n");
-    process.exitCode = 1;
-  }
-} finally {
-  await rm(dir, { recursive: true, force: true });
+if (only.has("timetable")) {
+  // Pure CPU work: run it first, alone, in its own process (it writes its own section).
+  execFileSync(
+    process.execPath,
+    [path.join(HERE, "timetable.js"), ...(args["no-write"] ? ["--no-write"] : [])],
+    {
+      stdio: "inherit",
+    },
+  );
 }
+const runsServers = ["bare", "ingest", "tick"].some((name) => only.has(name));
+/** The server and engine benchmarks, in a temporary directory. */
+async function runServerBenchmarks() {
+  const dir = await mkdtemp(path.join(tmpdir(), "railyard-bench-"));
+  try {
+    const results = { machine: machine(), settings, label: args.label };
+    if (args.layout !== "shared") {
+      if (only.has("bare")) results.bare = await runBare();
+      if (only.has("ingest")) results.ingest = await runIngest(dir);
+    }
+    if (args.layout !== "split" && (only.has("bare") || only.has("ingest"))) {
+      results.shared = await runSharedLayout(dir);
+    }
+    if (only.has("tick")) results.tick = await runTick(dir);
+    const markdown = await writeReport(results, {
+      file: path.join(ROOT, "BENCHMARKS.md"),
+      write: !args["no-write"],
+      latest:
+        synchronous === "FULL" &&
+        args.layout === "both" &&
+        only.has("bare") &&
+        only.has("ingest") &&
+        only.has("tick"),
+      command: `${synchronous === "FULL" ? "" : `RAILYARD_SQLITE_SYNCHRONOUS=${synchronous} `}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(quote).join(" ")}` : ""}`,
+    });
+    process.stdout.write(`${markdown}\n`);
+    if (
+      (results.ingest && !results.ingest.check.ok) ||
+      (results.shared?.ingest && !results.shared.ingest.check.ok)
+    ) {
+      process.stderr.write("ingest check FAILED: the 201 answers and the stored events do not agree\n");
+      process.exitCode = 1;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (runsServers) await runServerBenchmarks();

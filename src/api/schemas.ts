@@ -33,15 +33,33 @@ export const ProblemSchema = ref(
 
 export const TrainSchema = ref(
   z.object({
-    id: z.string().describe("`<line>-<number>`, e.g. web-42"),
+    id: z.string().describe("`<line>-<number>`, e.g. web-42; a hotfix train is `<line>-<n>-hotfix-<k>`"),
     line: z.string(),
-    number: z.number().int(),
+    number: z
+      .number()
+      .int()
+      .describe("Position in the line's timetable; for a hotfix train, the number of the train it follows"),
     kind: z.enum(["scheduled", "hotfix"]),
     state: TrainStateSchema,
+    statusText: z
+      .string()
+      .describe(
+        "The state in words with its reason and, for a train the engine paused, when it resumes in the line's time zone: `paused: outside window — resumes 2026-03-03 10:00 CET (Europe/Berlin)`",
+      ),
     resumeTo: TrainStateSchema.nullable().describe("Where a blocked or paused train returns."),
     reason: z.string().nullable(),
     cutoffAt: Instant,
-    departureAt: Instant,
+    departureAt: Instant.describe("When it departs: the scheduled instant, or where a blackout shifted it."),
+    scheduledAt: Instant.nullable().describe(
+      "The timetable's instant of the departure; null for hotfix trains.",
+    ),
+    pauseCause: z
+      .enum(["window", "blackout", "manual"])
+      .nullable()
+      .describe(
+        "Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), or by a person (only a person resumes it).",
+      ),
+    resumeAt: Instant.nullable().describe("When the engine resumes a train it paused."),
     manifestRevision: z.number().int(),
     currentWave: z.number().int(),
     waveDeployedAt: Instant.nullable(),
@@ -191,15 +209,39 @@ export const TrainDetailSchema = ref(
   "TrainDetail",
 );
 
+export const TimetableDeparture = ref(
+  z.object({
+    line: z.string(),
+    number: z.number().int(),
+    train: z.string().describe("The ID the train has (or will have): <line>-<number>."),
+    scheduledAt: Instant,
+    departureAt: Instant.describe("The scheduled instant, or where a blackout shifted it."),
+    cutoffAt: Instant,
+    status: z.enum(["scheduled", "shifted", "skipped"]),
+    reason: z.string().nullable().describe("For shifted and skipped departures: the blackout."),
+    windowStart: Instant.nullable(),
+    windowEnd: Instant.nullable(),
+  }),
+  "TimetableDeparture",
+);
+
 export const LineSummarySchema = ref(
   z.object({
     name: z.string(),
     description: z.string().nullable(),
     components: z.array(z.string()),
-    schedule: z.object({ rrule: z.string(), start: z.string(), timezone: z.string(), cutoff: z.string() }),
+    schedule: z.object({
+      rrule: z.string().optional(),
+      cron: z.string().optional(),
+      start: z.string(),
+      timezone: z.string(),
+      cutoff: z.union([z.string(), z.object({ businessDays: z.number().int(), at: z.string() })]),
+      exdates: z.array(z.string()),
+      rdates: z.array(z.string()),
+    }),
     approval: z.string(),
     waves: z.array(z.string()),
-    nextDepartures: z.array(z.object({ departureAt: Instant, cutoffAt: Instant })),
+    nextDepartures: z.array(TimetableDeparture),
     activeTrains: z.array(
       z.object({
         id: z.string(),
@@ -257,6 +299,52 @@ export const ApprovalResultSchema = z.object({
   satisfied: z.boolean(),
   duplicate: z.boolean().describe("True when this person had already approved; it counts once"),
 });
+
+export const TrainExceptionSchema = ref(
+  z.object({
+    trainId: z.string(),
+    blackout: z.string().describe("The blackout's name"),
+    actor: z.string().describe("Who granted it"),
+    reason: z.string(),
+    grantedAt: Instant,
+  }),
+  "TrainException",
+  "A train's permission to deploy through one blackout.",
+);
+
+export const ExceptionRequestSchema = z.strictObject({
+  blackout: z
+    .string()
+    .min(1)
+    .nullish()
+    .describe("The blackout to let the train through; omitted: every blackout stopping the train now"),
+  reason: z.string().trim().min(1, "give a reason for the exception").max(4000),
+});
+
+export const HotfixRequestSchema = ref(
+  z.strictObject({
+    components: z
+      .array(
+        z.strictObject({
+          component: z.string().min(1),
+          version: z.string().min(1).describe("A version CI has pushed as an artifact"),
+        }),
+      )
+      .min(1)
+      .describe("Component versions to ship, each already pushed"),
+    reason: z.string().trim().min(1, "give the reason for the hotfix").max(4000),
+    exceptionReason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .nullish()
+      .describe(
+        "Needed when a blackout stops the line now: why the hotfix may deploy through it (the caller needs one of the blackout's exceptionRoles)",
+      ),
+  }),
+  "HotfixRequest",
+);
 
 export const ReasonSchema = z.strictObject({ reason: z.string().max(4000).nullish() }).default({});
 export const DropSchema = z.strictObject({

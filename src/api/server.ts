@@ -15,6 +15,8 @@ import type { Logger } from "../engine/ports.js";
 import type { Railyard } from "../engine/railyard.js";
 import { problem, problemHandler, sendProblem } from "./problem.js";
 import { artifactRoutes } from "./routes/artifacts.js";
+import { calendarRoutes } from "./routes/calendar.js";
+import { hotfixRoutes } from "./routes/hotfixes.js";
 import { systemRoutes } from "./routes/system.js";
 import { trainRoutes } from "./routes/trains.js";
 
@@ -70,6 +72,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   trainRoutes(app, options.railyard);
   artifactRoutes(app, options.railyard);
+  hotfixRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
+  calendarRoutes(app, options.railyard);
   return app;
 }

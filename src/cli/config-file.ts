@@ -2,13 +2,28 @@
  * Reading `railyard.yaml` from disk: the text goes through the pure parser, problems come back
  * as FILE:LINE:COLUMN.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type ConfigProblem, formatProblem, parseConfig } from "../domain/config/load.js";
+import { type ConfigFiles, type ConfigProblem, formatProblem, parseConfig } from "../domain/config/load.js";
 import { InvalidConfigError } from "../engine/errors.js";
 import type { LoadedConfig } from "../engine/railyard.js";
 
 export { DEFAULT_CONFIG } from "./context.js";
+
+/** Files a configuration names (holiday .ics files), read relative to the configuration file. */
+export function configFiles(file: string): ConfigFiles {
+  return {
+    readFile: (name) => {
+      try {
+        return readFileSync(path.resolve(path.dirname(file), name), "utf8");
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new Error(code === "ENOENT" ? "no such file" : (error as Error).message);
+      }
+    },
+  };
+}
 
 /**
  * Reads and validates a configuration file.
@@ -25,7 +40,7 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig & { pro
       problems: [{ file, line: 1, column: 1, path: [], message: `cannot read the configuration (${why})` }],
     });
   }
-  const result = parseConfig(text, file);
+  const result = parseConfig(text, file, configFiles(file));
   if (!result.ok) {
     throw new InvalidConfigError(
       `${file} is invalid (${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}):\n${result.problems.map(formatProblem).join("\n")}`,

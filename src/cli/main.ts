@@ -9,7 +9,9 @@ import { registerActionCommands } from "./commands/actions.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerHotfixCommand } from "./commands/hotfix.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerTimetableCommand } from "./commands/timetable.js";
 import { registerTrainCommands } from "./commands/trains.js";
 import { addGlobalOptions, DEFAULT_SERVER } from "./context.js";
 import { processOutput } from "./output.js";
@@ -35,8 +37,10 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerDemoCommand(program);
   registerAdminCommands(program);
+  registerTimetableCommand(program);
   registerTrainCommands(program);
   registerActionCommands(program);
+  registerHotfixCommand(program);
   registerAuditCommands(program);
   addGlobalOptions(program);
   program.addHelpText(
@@ -44,6 +48,7 @@ export function buildProgram(): Command {
     `
 Examples:
   railyard validate railyard.yaml          check a configuration
+  railyard timetable --from 2026-12-01 --to 2027-01-31   departures, offline
   railyard serve -c railyard.yaml          run the server on the real clock
   railyard trains --active                 what is moving
   railyard train watch web-42              follow a train live

@@ -9,6 +9,7 @@ import type {
   GateStatus,
   Instant,
   ManifestItem,
+  PauseCause,
   StepKind,
   StepStatus,
   TrainKind,
@@ -22,6 +23,17 @@ export interface EventPayloads {
     kind: TrainKind;
     cutoffAt: Instant;
     departureAt: Instant;
+    /**
+     * The timetable's instant of the departure; null for hotfix trains. Absent in events written
+     * before hotfix trains existed, where it equals `departureAt`.
+     */
+    scheduledAt?: Instant | null;
+    /** What the timetable said of the departure (absent in older events: scheduled). */
+    status?: "scheduled" | "shifted" | "skipped";
+    /** Hotfix trains: the number of the regular train it follows. */
+    hotfixOf?: number;
+    /** Hotfix trains: why it was started (audited). */
+    reason?: string;
   };
   "train.transitioned": {
     from: TrainState;
@@ -31,6 +43,15 @@ export interface EventPayloads {
     reason: string | null;
     /** Set when the transition starts a wave (depart, next_wave) or finishes deploying one. */
     wave?: number;
+    /** Pauses: why (absent in older events: a person paused it). */
+    cause?: PauseCause;
+    /** Pauses by the engine: when it resumes the train (null: it cannot tell yet). */
+    resumeAt?: Instant | null;
+  };
+  /** A person let the train deploy through a blackout (`trainId` is the train; actor the person). */
+  "exception.granted": {
+    blackout: string;
+    reason: string;
   };
   "artifact.pushed": {
     artifactId: string;

@@ -9,10 +9,21 @@ export type Instant = string;
 
 export type TrainKind = "scheduled" | "hotfix";
 
+/**
+ * Why a train is paused: `window` (outside the line's deployment window) and `blackout` are the
+ * engine's own pauses, which it lifts when `resumeAt` comes; `manual` is a person's, lifted only
+ * by a person.
+ */
+export type PauseCause = "window" | "blackout" | "manual";
+
 export interface Train {
-  /** `<line>-<number>`, e.g. `web-42`. */
+  /** `<line>-<number>`, e.g. `web-42`; a hotfix train is `<line>-<n>-hotfix-<k>`. */
   id: string;
   line: string;
+  /**
+   * A regular train's position in its line's timetable; a hotfix train's is the number of the
+   * regular train it follows (`n` of `<line>-<n>-hotfix-<k>`).
+   */
   number: number;
   kind: TrainKind;
   state: TrainState;
@@ -22,6 +33,15 @@ export interface Train {
   reason: string | null;
   cutoffAt: Instant;
   departureAt: Instant;
+  /**
+   * The instant the timetable gave this departure (a blackout may have shifted `departureAt`);
+   * null for hotfix trains.
+   */
+  scheduledAt: Instant | null;
+  /** For `paused`: who paused it and why; null otherwise. */
+  pauseCause: PauseCause | null;
+  /** For trains the engine paused: when it resumes them (null: it cannot tell yet). */
+  resumeAt: Instant | null;
   /** Incremented when the manifest changes after freezing (a component dropped); 0 before freezing. */
   manifestRevision: number;
   /** Index into the line's waves of the wave being deployed or verified; -1 before deploying. */
@@ -130,6 +150,17 @@ export interface Deployment {
   version: string;
   trainId: string;
   updatedAt: Instant;
+}
+
+/** A train's permission to deploy through one blackout, given by a person with a reason. */
+export interface TrainException {
+  trainId: string;
+  /** The blackout's name. */
+  blackout: string;
+  /** Who granted it. */
+  actor: string;
+  reason: string;
+  grantedAt: Instant;
 }
 
 export interface TokenRecord {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { compileDeploymentRules } from "./calendar/deploy-permit.js";
 import { type LineConfig, Line as LineSchema, Team } from "./config/schema.js";
 import type { Approval, ManifestItem, Step, Train } from "./model.js";
-import { decide, failureTransition, rollbackBackoffMs, type TrainView } from "./reconcile.js";
+import { decide, failureTransition, permitOf, rollbackBackoffMs, type TrainView } from "./reconcile.js";
 
 const line: LineConfig = LineSchema.parse({
   schedule: { rrule: "FREQ=DAILY", start: "2026-01-05T10:00", timezone: "Europe/Berlin", cutoff: "2h" },
@@ -40,6 +41,9 @@ function train(overrides: Partial<Train> = {}): Train {
     reason: null,
     cutoffAt: at(0),
     departureAt: at(120),
+    scheduledAt: at(120),
+    pauseCause: null,
+    resumeAt: null,
     manifestRevision: 1,
     currentWave: -1,
     waveDeployedAt: null,
@@ -104,6 +108,7 @@ function view(t: Partial<Train>, extra: Partial<TrainView> = {}): TrainView {
     approvals: [],
     inFlight: new Set(),
     productionHeldBy: null,
+    permit: () => ({ ok: true }),
     ...extra,
   };
 }
@@ -388,5 +393,217 @@ describe("failureTransition", () => {
     expect(
       failureTransition(status("rolling_back"), { key: "rollback/canary/db", kind: "rollback" }, line, "x"),
     ).toBeNull();
+  });
+});
+
+describe("decide with windows and blackouts", () => {
+  const approved = [approval("alice"), approval("bob")];
+  const DEPART = T0 + 120 * 60_000;
+  const refuse =
+    (cause: "window" | "blackout", reason: string, resumesAt: number | null): TrainView["permit"] =>
+    () => ({ ok: false, cause, reason, resumesAt });
+
+  /** Windowed, blacked-out line: weekdays 10:00–16:00 Berlin, Monday 2 March 2026 frozen. */
+  const guarded = LineSchema.parse({
+    ...line,
+    window: [{ days: ["MO", "TU", "WE", "TH", "FR"], from: "10:00", to: "16:00" }],
+    blackouts: [
+      {
+        name: "quarter-close",
+        reason: "Quarter close",
+        from: "2026-03-02T12:00",
+        to: "2026-03-02T14:00",
+        exceptionRoles: ["coordinator"],
+      },
+    ],
+  });
+  const rules = compileDeploymentRules(guarded, [], {});
+
+  it("pauses a train due to depart outside its window until the window opens", () => {
+    const calls: Array<readonly string[]> = [];
+    const permit: TrainView["permit"] = (ms, environments) => {
+      calls.push(environments);
+      return refuse("window", "outside window", DEPART + 60 * 60_000)(ms, environments);
+    };
+    const v = view({ state: "awaiting_approval" }, { approvals: approved, permit });
+    expect(decide(v, DEPART).transition).toEqual({
+      event: "pause",
+      reason: "outside window",
+      cause: "window",
+      resumeAt: at(180),
+    });
+    expect(calls).toEqual([["eu"]]);
+    // before the departure time nobody asks
+    calls.length = 0;
+    expect(decide(v, DEPART - 1).transition).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it("pauses before the next wave in a blackout of that wave's environments, never while deploying", () => {
+    const calls: Array<readonly string[]> = [];
+    const permit: TrainView["permit"] = (ms, environments) => {
+      calls.push(environments);
+      return refuse("blackout", "blackout us-freeze: US election", null)(ms, environments);
+    };
+    const verified = view(
+      { state: "verifying", currentWave: 0, waveDeployedAt: at(0) },
+      { steps: [step("gate/verify/canary/health", "succeeded")], permit },
+    );
+    expect(decide(verified, T0 + 30 * 60_000).transition).toEqual({
+      event: "pause",
+      reason: "blackout us-freeze: US election",
+      cause: "blackout",
+      resumeAt: null,
+    });
+    expect(calls).toEqual([["us", "ap"]]);
+    const deploying = view({ state: "deploying", currentWave: 1 }, { permit });
+    expect(decide(deploying, T0).start.map((s) => s.key)).toEqual(["deploy/rest/db"]);
+    const lastWave = view({ state: "verifying", currentWave: 1, waveDeployedAt: at(0) }, { permit });
+    expect(decide(lastWave, T0).transition?.event).toBe("release");
+  });
+
+  it("resumes a train it paused when the permit allows, and waits until then", () => {
+    const paused = {
+      state: "paused" as const,
+      resumeTo: "awaiting_approval" as const,
+      reason: "outside window",
+      pauseCause: "window" as const,
+      resumeAt: at(180),
+    };
+    const closed = view(paused, { approvals: approved, permit: refuse("window", "outside window", DEPART) });
+    expect(decide(closed, DEPART)).toEqual({
+      transition: null,
+      start: [],
+      wakeAt: at(180),
+      waitingFor: `the window to open at ${at(180)} (outside window)`,
+    });
+    const open = view(paused, { approvals: approved });
+    expect(decide(open, T0 + 180 * 60_000).transition).toEqual({ event: "resume", reason: "window open" });
+  });
+
+  it("pauses again with the new time when the permit still refuses at resumeAt, in one decision", () => {
+    const paused = view(
+      {
+        state: "paused",
+        resumeTo: "awaiting_approval",
+        reason: "outside window",
+        pauseCause: "window",
+        resumeAt: at(180),
+      },
+      {
+        approvals: approved,
+        permit: refuse("blackout", "blackout quarter-close: Quarter close", T0 + 300 * 60_000),
+      },
+    );
+    const decision = decide(paused, T0 + 180 * 60_000);
+    expect(decision.transition).toEqual({
+      event: "resume",
+      reason: "still stopped: blackout quarter-close: Quarter close",
+    });
+    expect(decision.followedBy).toEqual({
+      event: "pause",
+      reason: "blackout quarter-close: Quarter close",
+      cause: "blackout",
+      resumeAt: at(300),
+    });
+  });
+
+  it("never schedules a resume in the past, so a wrong permit cannot make it loop", () => {
+    const v = view(
+      { state: "awaiting_approval" },
+      { approvals: approved, permit: refuse("window", "outside window", DEPART - 1) },
+    );
+    expect(decide(v, DEPART).transition?.resumeAt).toBe(at(121));
+  });
+
+  it("leaves a train a person paused to a person, whatever the permit says", () => {
+    const manual = view(
+      { state: "paused", resumeTo: "awaiting_approval", reason: "waiting for the DBA", pauseCause: "manual" },
+      { approvals: approved },
+    );
+    expect(decide(manual, DEPART + 10 * 86_400_000)).toEqual({
+      transition: null,
+      start: [],
+      wakeAt: null,
+      waitingFor: "resume: waiting for the DBA",
+    });
+  });
+
+  it("lets a train through a blackout it holds an exception for, and nothing else", () => {
+    const inBlackout = Date.parse("2026-03-02T12:00:00.000Z"); // 13:00 Berlin: in the window, in the blackout
+    const regular = permitOf(rules, { kind: "scheduled" }, []);
+    expect(regular(inBlackout, ["eu"])).toMatchObject({
+      ok: false,
+      cause: "blackout",
+      reason: "blackout quarter-close: Quarter close",
+      resumesAt: Date.parse("2026-03-02T13:00:00.000Z"),
+    });
+    const excepted = permitOf(rules, { kind: "scheduled" }, [{ blackout: "quarter-close" }]);
+    expect(excepted(inBlackout, ["eu"])).toEqual({ ok: true });
+    const v = view(
+      {
+        state: "paused",
+        resumeTo: "awaiting_approval",
+        reason: "blackout quarter-close: Quarter close",
+        pauseCause: "blackout",
+        resumeAt: "2026-03-02T13:00:00.000Z",
+      },
+      { approvals: approved, line: guarded, permit: excepted },
+    );
+    expect(decide(v, inBlackout).transition).toEqual({
+      event: "resume",
+      reason: "allowed through the blackout (an exception, or the blackout was lifted)",
+    });
+    // an exception is no way around the window
+    const early = Date.parse("2026-03-02T07:00:00.000Z");
+    expect(excepted(early, ["eu"])).toMatchObject({ ok: false, cause: "window" });
+  });
+
+  it("lets a hotfix train ignore the window but not blackouts", () => {
+    const hotfix = permitOf(rules, { kind: "hotfix" }, []);
+    const early = Date.parse("2026-03-02T07:00:00.000Z"); // 08:00 Berlin, before the window
+    expect(hotfix(early, ["eu"])).toEqual({ ok: true });
+    expect(permitOf(rules, { kind: "scheduled" }, [])(early, ["eu"])).toMatchObject({
+      ok: false,
+      cause: "window",
+      resumesAt: Date.parse("2026-03-02T09:00:00.000Z"),
+    });
+    expect(hotfix(Date.parse("2026-03-02T12:30:00.000Z"), ["eu"])).toMatchObject({
+      ok: false,
+      cause: "blackout",
+    });
+    const v = view(
+      { state: "awaiting_approval", kind: "hotfix", departureAt: new Date(early).toISOString() },
+      { approvals: approved, line: guarded, permit: hotfix },
+    );
+    expect(decide(v, early).transition).toEqual({
+      event: "depart",
+      reason: "approved by alice, bob",
+      wave: 0,
+    });
+  });
+
+  it("gates a hotfix train with the line's hotfix gates", () => {
+    const fast = LineSchema.parse({
+      ...line,
+      hotfix: { gates: [{ name: "smoke-only", type: "command", command: "true" }] },
+    });
+    const v = view({ state: "gating", kind: "hotfix" }, { line: fast });
+    expect(decide(v, T0).start.map((s) => s.key)).toEqual(["r1/gate/gating/smoke-only"]);
+    expect(decide(view({ state: "gating" }, { line: fast }), T0).start.map((s) => s.key)).toEqual([
+      "r1/gate/gating/tests",
+      "r1/gate/gating/smoke",
+    ]);
+  });
+
+  it("departs while another train holds production when the line allows overlap", () => {
+    const allow = LineSchema.parse({ ...line, overlap: "allow" });
+    const v = view(
+      { state: "awaiting_approval" },
+      { approvals: approved, productionHeldBy: "web-6", line: allow },
+    );
+    expect(decide(v, DEPART).transition?.event).toBe("depart");
+    const queue = view({ state: "awaiting_approval" }, { approvals: approved, productionHeldBy: "web-6" });
+    expect(decide(queue, DEPART).waitingFor).toBe("web-6 to finish its rollout");
   });
 });

@@ -15,10 +15,11 @@
  *  - `rollback/<wave>/<component>`    undo `deploy/<wave>/<component>`
  */
 import { tallyApprovals } from "./approval.js";
+import type { DeploymentRules } from "./calendar/deploy-permit.js";
 import type { GateConfig, LineConfig, TeamConfig } from "./config/schema.js";
 import { dependencyOrder } from "./dependency-order.js";
 import { formatDuration, parseDuration } from "./duration.js";
-import type { Approval, Instant, ManifestItem, Step, StepKind, Train } from "./model.js";
+import type { Approval, Instant, ManifestItem, Step, StepKind, Train, TrainException } from "./model.js";
 import type { TrainEventType, TrainStatus } from "./train-state.js";
 
 export interface TrainView {
@@ -35,6 +36,50 @@ export interface TrainView {
   inFlight: ReadonlySet<string>;
   /** Another train of the same line that holds production (deploying, verifying, rolling back). */
   productionHeldBy: string | null;
+  /**
+   * May a production wave to `environments` start at `epochMs` (the line's window and blackouts)?
+   * The engine builds it with the train's exceptions already applied, and without the window for
+   * hotfix trains.
+   */
+  permit: (epochMs: number, environments: readonly string[]) => PermitAnswer;
+}
+
+/** The answer of {@link TrainView.permit}: yes, or why not and until when. */
+export type PermitAnswer =
+  | { ok: true }
+  | {
+      ok: false;
+      cause: "window" | "blackout";
+      /** In words: `outside window`, or the blackouts' names and reasons. */
+      reason: string;
+      /** When the deployment may start (epoch ms); null when nothing ahead allows it. */
+      resumesAt: number | null;
+    };
+
+/**
+ * The permit {@link decide} asks a train about: the line's window and blackouts, with the train's
+ * exceptions applied; hotfix trains ignore the window.
+ */
+export function permitOf(
+  rules: Pick<DeploymentRules, "permit">,
+  train: Pick<Train, "kind">,
+  exceptions: readonly Pick<TrainException, "blackout">[],
+): TrainView["permit"] {
+  const excepted = new Set(exceptions.map((e) => e.blackout));
+  const ignoreWindow = train.kind === "hotfix";
+  return (epochMs, environments) =>
+    rules.permit(epochMs, { environments: [...environments], exceptions: excepted, ignoreWindow });
+}
+
+/** A transition {@link decide} asks for. */
+export interface PlannedTransition {
+  event: TrainEventType;
+  reason: string | null;
+  wave?: number;
+  /** For pauses: the window or a blackout stopped the train. */
+  cause?: "window" | "blackout";
+  /** For pauses: when the engine resumes the train (null: it cannot tell). */
+  resumeAt?: Instant | null;
 }
 
 export interface StepPlan {
@@ -58,7 +103,13 @@ export interface StepPlan {
 }
 
 export interface Decision {
-  transition: { event: TrainEventType; reason: string | null; wave?: number } | null;
+  transition: PlannedTransition | null;
+  /**
+   * A second transition recorded in the same transaction as the first: when the time of an
+   * engine pause has come but the permit still refuses, the train resumes and pauses again with
+   * the new reason and time, so what it says stays true without ever looping.
+   */
+  followedBy?: PlannedTransition;
   start: StepPlan[];
   wakeAt: Instant | null;
   /** What the train is waiting for, in words; null when it is working or has ended. */
@@ -261,6 +312,75 @@ const go = (event: TrainEventType, reason: string | null = null, wave?: number):
   waitingFor: null,
 });
 
+/** The permit for starting wave `waveIndex` now (a line without that wave is always allowed). */
+function permitForWave(view: TrainView, now: number, waveIndex: number): PermitAnswer {
+  const wave = view.line.rollout.waves[waveIndex];
+  return wave ? view.permit(now, wave.environments) : { ok: true };
+}
+
+/** A pause by the engine for a refused permit. */
+function pauseFor(answer: Exclude<PermitAnswer, { ok: true }>, now: number): PlannedTransition {
+  // A permit never resumes in the past; should it, waiting a minute keeps the engine from
+  // resuming and pausing the train again and again.
+  const resumeAt = answer.resumesAt === null ? null : iso(Math.max(answer.resumesAt, now + 60_000));
+  return { event: "pause", reason: answer.reason, cause: answer.cause, resumeAt };
+}
+
+const pause = (answer: Exclude<PermitAnswer, { ok: true }>, now: number): Decision => ({
+  transition: pauseFor(answer, now),
+  start: [],
+  wakeAt: null,
+  waitingFor: null,
+});
+
+/** The wave a paused train starts when it resumes, if it paused before starting one. */
+function waveAfterPause(train: Train): number | null {
+  if (train.resumeTo === "awaiting_approval") return 0;
+  if (train.resumeTo === "verifying") return train.currentWave + 1;
+  return null;
+}
+
+/**
+ * A train the engine paused (window, blackout): resumed once the permit allows, which it asks
+ * before resuming, so a refused permit never makes the train resume and pause in a loop.
+ */
+function decidePaused(view: TrainView, now: number): Decision {
+  const { train } = view;
+  const cause = train.pauseCause;
+  if (cause !== "window" && cause !== "blackout") return wait(`resume: ${train.reason ?? "paused"}`);
+  const waveIndex = waveAfterPause(train);
+  const answer = waveIndex === null ? ({ ok: true } as const) : permitForWave(view, now, waveIndex);
+  const resumeAt = train.resumeAt === null ? null : Date.parse(train.resumeAt);
+  const due = resumeAt !== null && now >= resumeAt;
+  if (answer.ok) {
+    const reason =
+      cause === "window"
+        ? "window open"
+        : due
+          ? "blackout over"
+          : "allowed through the blackout (an exception, or the blackout was lifted)";
+    return go("resume", reason);
+  }
+  if (due) {
+    return {
+      transition: { event: "resume", reason: `still stopped: ${answer.reason}` },
+      followedBy: pauseFor(answer, now),
+      start: [],
+      wakeAt: null,
+      waitingFor: null,
+    };
+  }
+  const until =
+    train.resumeAt === null
+      ? cause === "window"
+        ? "the window to open"
+        : "the blackout to end, or an exception"
+      : cause === "window"
+        ? `the window to open at ${train.resumeAt}`
+        : `the blackout to end at ${train.resumeAt}, or an exception`;
+  return wait(`${until} (${train.reason ?? cause})`, train.resumeAt);
+}
+
 function fromProgress(progress: Exclude<Progress, { done: true }>, working: string): Decision {
   return {
     transition: null,
@@ -288,7 +408,9 @@ export function decide(view: TrainView, now: number): Decision {
     }
     case "gating": {
       const rev = train.manifestRevision;
-      const plans = gatePlans(line.gates, `r${rev}/gate/gating`, "gating", "gating", [
+      // Hotfix trains take the line's fast-track gates instead of its regular ones.
+      const gates = train.kind === "hotfix" ? line.hotfix.gates : line.gates;
+      const plans = gatePlans(gates, `r${rev}/gate/gating`, "gating", "gating", [
         view.integrationEnvironment,
       ]);
       const progress = parallel(plans, view, now);
@@ -302,7 +424,10 @@ export function decide(view: TrainView, now: number): Decision {
       }
       if (now < Date.parse(train.departureAt))
         return wait(`departure at ${train.departureAt}`, train.departureAt);
-      if (view.productionHeldBy) return wait(`${view.productionHeldBy} to finish its rollout`);
+      if (view.productionHeldBy && line.overlap !== "allow")
+        return wait(`${view.productionHeldBy} to finish its rollout`);
+      const permit = permitForWave(view, now, 0);
+      if (!permit.ok) return pause(permit, now);
       const approvedBy =
         tally.mode === "auto" ? "approved automatically" : `approved by ${tally.approvers.join(", ")}`;
       return go("depart", approvedBy, 0);
@@ -333,7 +458,10 @@ export function decide(view: TrainView, now: number): Decision {
       const progress = parallel(plans, view, now);
       if (!progress.done) return fromProgress(progress, "verification");
       const last = train.currentWave >= line.rollout.waves.length - 1;
-      return last ? go("release", null, train.currentWave) : go("next_wave", null, train.currentWave + 1);
+      if (last) return go("release", null, train.currentWave);
+      const permit = permitForWave(view, now, train.currentWave + 1);
+      if (!permit.ok) return pause(permit, now);
+      return go("next_wave", null, train.currentWave + 1);
     }
     case "rolling_back": {
       const progress = sequential(rollbackPlans(view), view, now);
@@ -342,7 +470,7 @@ export function decide(view: TrainView, now: number): Decision {
     case "blocked":
       return wait(`a person: ${train.reason ?? "blocked"} — retry, drop a component or roll back`);
     case "paused":
-      return wait(`resume: ${train.reason ?? "paused"}`);
+      return decidePaused(view, now);
     case "released":
     case "rolled_back":
     case "aborted":

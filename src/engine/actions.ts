@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { tallyApprovals } from "../domain/approval.js";
 import { resolveBoarding } from "../domain/boarding.js";
 import type { NewEvent } from "../domain/events.js";
-import type { ManifestItem, Train } from "../domain/model.js";
-import { hasTouchedProduction } from "../domain/train-state.js";
+import type { ManifestItem, Train, TrainException } from "../domain/model.js";
+import { hasTouchedProduction, isTerminal } from "../domain/train-state.js";
 import type { BoardingDesk } from "./boarding-desk.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "./errors.js";
@@ -21,6 +21,36 @@ export interface Principal {
   roles: string[];
   /** Token id, for the audit trail (null for the bootstrap admin token). */
   tokenId: string | null;
+}
+
+/** What {@link TrainActions.grantException} did. */
+export interface ExceptionResult {
+  train: Train;
+  /** Names of the blackouts this call let the train through. */
+  granted: string[];
+  /** Every exception the train holds now. */
+  exceptions: TrainException[];
+}
+
+/**
+ * Checks that a principal holds one of `roles`.
+ * @throws {ForbiddenError} naming the roles, with `details.roles`
+ */
+export function requireOneOf(who: Principal, roles: readonly string[], what: string): void {
+  if (who.roles.some((role) => roles.includes(role))) return;
+  throw new ForbiddenError(
+    `${who.subject} may not ${what}: it needs one of the roles ${roles.join(", ")} (${who.subject} has ${who.roles.join(", ") || "none"})`,
+    { roles: [...roles] },
+  );
+}
+
+/**
+ * The production wave whose start a train asks a permit for next (0 before departing), or null
+ * when its last wave has started.
+ */
+export function nextWaveOf(train: Pick<Train, "currentWave">, waves: number): number | null {
+  const next = train.currentWave < 0 ? 0 : train.currentWave + 1;
+  return next < waves ? next : null;
 }
 
 export interface ApprovalResult {
@@ -257,6 +287,87 @@ export class TrainActions {
             }),
       ];
     });
+  }
+
+  /**
+   * Lets a train deploy through a blackout: the named one, or every blackout stopping the train's
+   * next production wave now. The train resumes on the next pass if only those stopped it.
+   * @throws {InvalidInputError} without a reason
+   * @throws {NotFoundError} for a blackout the train's line does not have (naming those it has)
+   * @throws {ConflictError} when the train has ended, already holds the exception, or (without a
+   *   named blackout) no blackout stops it now
+   * @throws {ForbiddenError} when the person holds none of the blackout's `exceptionRoles`
+   */
+  async grantException(
+    trainId: string,
+    who: Principal,
+    input: { blackout?: string | null; reason: string },
+  ): Promise<ExceptionResult> {
+    const reason = input.reason.trim();
+    if (!reason)
+      throw new InvalidInputError("an exception needs a reason saying why the train may go", {
+        field: "reason",
+      });
+    let granted: string[] = [];
+    const train = await this.act(trainId, async (train, tx) => {
+      if (isTerminal(train.state)) {
+        throw new ConflictError(`${train.id} has ended (${train.state}); it needs no exception`);
+      }
+      const config = this.ctx.config();
+      const line = config.line(train.line);
+      const defined = config.blackoutsOf(train.line);
+      const held = new Set((await tx.listExceptions(train.id)).map((e) => e.blackout));
+      let names: string[];
+      if (input.blackout) {
+        const named = defined.find((b) => b.name === input.blackout);
+        if (!named) {
+          throw new NotFoundError(
+            defined.length === 0
+              ? `no blackout "${input.blackout}": line ${train.line} has no blackouts`
+              : `no blackout "${input.blackout}" on line ${train.line}: its blackouts are ${[...new Set(defined.map((b) => b.name))].join(", ")}`,
+            { field: "blackout", blackouts: defined.map((b) => b.name) },
+          );
+        }
+        if (held.has(named.name)) {
+          throw new ConflictError(`${train.id} already holds an exception for blackout ${named.name}`);
+        }
+        names = [named.name];
+      } else {
+        const wave = nextWaveOf(train, line.rollout.waves.length);
+        const environments =
+          wave === null
+            ? line.rollout.waves.flatMap((w) => w.environments)
+            : line.rollout.waves[wave]!.environments;
+        const stopping = config
+          .deploymentRules(train.line)
+          .blackoutsAt(this.ctx.clock.now().getTime(), environments)
+          .filter((b) => !held.has(b.name));
+        if (stopping.length === 0) {
+          throw new ConflictError(
+            `no blackout stops ${train.id} now; name the blackout to grant an exception for in advance (blackout${defined.length > 0 ? `: one of ${[...new Set(defined.map((b) => b.name))].join(", ")}` : ""})`,
+          );
+        }
+        names = [...new Set(stopping.map((b) => b.name))];
+      }
+      for (const name of names) {
+        const roles = defined.find((b) => b.name === name)?.exceptionRoles ?? ["admin"];
+        requireOneOf(who, roles, `grant ${train.id} an exception for blackout ${name}`);
+      }
+      granted = names;
+      return names.map(
+        (blackout): NewEvent => ({
+          type: "exception.granted",
+          trainId: train.id,
+          actor: who.subject,
+          payload: { blackout, reason },
+        }),
+      );
+    });
+    this.ctx.logger.info(
+      { train_id: train.id, line: train.line, blackouts: granted, actor: who.subject },
+      "exception granted",
+    );
+    return { train, granted, exceptions: await this.ctx.store.listExceptions(train.id) };
   }
 
   private async remanifest(

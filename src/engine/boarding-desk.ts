@@ -12,6 +12,7 @@ import semver from "semver";
 import { type BoardingCandidate, resolveBoarding } from "../domain/boarding.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type { Artifact, DependencyConstraint, ManifestItem, Train } from "../domain/model.js";
+import type { Departure, Timetable } from "../domain/timetable.js";
 import { ArtifactIngest, type PlannedPush } from "./artifact-ingest.js";
 import type { EngineContext } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
@@ -87,7 +88,32 @@ function openTrain(train: Pick<Train, "id" | "state" | "cutoffAt" | "departureAt
 }
 
 /** The lock key of a line: pushes and train creation of one line never interleave. */
-const lineKey = (line: string) => `line:${line}`;
+export const lineKey = (line: string) => `line:${line}`;
+
+/** How many departures past the boarding one {@link BoardingDesk} looks at for the next train. */
+const LOOKAHEAD = 400;
+
+/** The boarding departure and those after it, in order, read from the timetable a page at a time. */
+function* departuresFrom(timetable: Timetable, first: Departure): Generator<Departure> {
+  yield first;
+  let after = Date.parse(first.departureAt);
+  for (let seen = 0; seen < LOOKAHEAD; ) {
+    const page = timetable.departuresAfter(after, 8);
+    if (page.length === 0) return;
+    yield* page;
+    seen += page.length;
+    after = Date.parse(page[page.length - 1]!.departureAt);
+  }
+}
+
+/** The event skipping a train whose departure the timetable skips. */
+function skipped(train: Train, departure: Departure): NewEvent {
+  return transitionEvent(train, {
+    event: "skip",
+    actor: SYSTEM_ACTOR,
+    reason: departure.reason ?? "the timetable skips this departure",
+  });
+}
 
 export class BoardingDesk {
   /**
@@ -132,29 +158,13 @@ export class BoardingDesk {
     const first = timetable.nextBoarding(now.getTime());
     if (!first) return null;
     const at = now.toISOString();
-    // Departures whose cut-off is ahead, in order; a train aborted before its cut-off gives its
-    // place to the next departure.
-    const departures = [first, ...timetable.departuresAfter(Date.parse(first.departureAt), 8)];
+    // Departures from the one boarding on, in order. A train aborted before its cut-off gives its
+    // place to the next departure; a departure the timetable skips becomes a skipped train, so
+    // people see why there is no train that day.
     let boarding: Train | undefined;
-    for (const departure of departures) {
-      let train = await tx.findTrainByDeparture(line, departure.departureAt);
-      if (!train) {
-        const number = (await tx.lastTrainNumber(line)) + 1;
-        const id = `${line}-${number}`;
-        await tx.append(
-          [
-            {
-              type: "train.created",
-              trainId: id,
-              actor: SYSTEM_ACTOR,
-              payload: { line, number, kind: "scheduled", ...departure },
-            },
-          ],
-          at,
-        );
-        train = (await tx.getTrain(id))!;
-        this.ctx.logger.info({ train_id: id, line, departure: departure.departureAt }, "train scheduled");
-      }
+    for (const departure of departuresFrom(timetable, first)) {
+      const train = await this.trainFor(tx, line, departure, at);
+      if (departure.status === "skipped") continue;
       if (boarding) {
         // The train after the boarding one waits, scheduled, until its turn.
         if (train.state === "scheduled") await tx.setWakeAt(train.id, train.cutoffAt);
@@ -172,6 +182,68 @@ export class BoardingDesk {
     const open = openTrain(boarding);
     this.open.set(line, open);
     return open;
+  }
+
+  /**
+   * The regular train of a departure, created if missing. Its ID is the departure's
+   * (`<line>-<number>`) unless a train with another departure holds that ID (the schedule
+   * changed), then the next number above the line's highest. A skipped departure's train is
+   * created and skipped at once with the timetable's reason.
+   */
+  private async trainFor(tx: StoreWriter, line: string, departure: Departure, at: string): Promise<Train> {
+    const existing = await tx.findTrainByDeparture(line, departure.scheduledAt);
+    if (existing) {
+      // The timetable skips it now (a reload added a blackout) and it never opened: skip it.
+      if (departure.status === "skipped" && existing.state === "scheduled") {
+        await tx.append([skipped(existing, departure)], at);
+        return (await tx.getTrain(existing.id))!;
+      }
+      return existing;
+    }
+    let number = departure.number;
+    let id = departure.train;
+    if (await tx.getTrain(id)) {
+      number = (await tx.lastTrainNumber(line)) + 1;
+      id = `${line}-${number}`;
+    }
+    await tx.append(
+      [
+        {
+          type: "train.created",
+          trainId: id,
+          actor: SYSTEM_ACTOR,
+          payload: {
+            line,
+            number,
+            kind: "scheduled",
+            cutoffAt: departure.cutoffAt,
+            departureAt: departure.departureAt,
+            scheduledAt: departure.scheduledAt,
+            status: departure.status,
+          },
+        },
+      ],
+      at,
+    );
+    let train = (await tx.getTrain(id))!;
+    if (departure.status === "skipped") {
+      await tx.append([skipped(train, departure)], at);
+      train = (await tx.getTrain(id))!;
+      this.ctx.logger.info({ train_id: id, line, reason: departure.reason }, "departure skipped");
+    } else {
+      this.ctx.logger.info(
+        {
+          train_id: id,
+          line,
+          departure: departure.departureAt,
+          ...(departure.status === "shifted"
+            ? { scheduled: departure.scheduledAt, reason: departure.reason }
+            : {}),
+        },
+        "train scheduled",
+      );
+    }
+    return train;
   }
 
   /**

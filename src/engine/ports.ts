@@ -15,6 +15,7 @@ import type {
   Step,
   TokenRecord,
   Train,
+  TrainException,
 } from "../domain/model.js";
 import type { TrainState } from "../domain/train-state.js";
 
@@ -76,10 +77,22 @@ export interface StoreReader {
   listTrains(filter?: TrainFilter): Promise<Train[]>;
   /** Non-terminal trains whose wakeAt <= now, oldest wakeAt first. */
   dueTrains(now: Instant, limit: number): Promise<Train[]>;
-  /** The train of a line departing at that instant, if one was created. */
-  findTrainByDeparture(line: string, departureAt: Instant): Promise<Train | undefined>;
-  /** Highest train number used on a line (0 when none). */
+  /**
+   * The regular train of a line for the departure the timetable scheduled at that instant (a
+   * blackout may have shifted its `departureAt`), if one was created. Hotfix trains never match.
+   */
+  findTrainByDeparture(line: string, scheduledAt: Instant): Promise<Train | undefined>;
+  /** Highest number of a regular train on a line (0 when none); hotfix trains do not count. */
   lastTrainNumber(line: string): Promise<number>;
+  /**
+   * The line's latest regular train (by departure): of those that reached production (their first
+   * wave started) when `reachedProduction`, else of all.
+   */
+  lastRegularTrain(line: string, options: { reachedProduction: boolean }): Promise<Train | undefined>;
+  /** How many hotfix trains follow regular train `number` of the line. */
+  countHotfixes(line: string, number: number): Promise<number>;
+  /** Exceptions granted to a train, in the order they were granted. */
+  listExceptions(trainId: string): Promise<TrainException[]>;
   /** The line's most recently released train. */
   lastReleasedTrain(line: string): Promise<Train | undefined>;
 
@@ -148,6 +161,16 @@ export interface Store extends StoreReader {
   wakeAllActive(now: Instant): Promise<number>;
   /** Recomputes the hash chain from the first event. */
   verifyChain(): Promise<ChainVerification>;
+  /**
+   * The iCalendar SEQUENCE of each feed event, in one transaction: an unseen uid is recorded
+   * with sequence 0, a uid whose fingerprint changed gets its sequence raised by 1 (once per
+   * change: calling again with the same fingerprints changes nothing). Returns every given uid's
+   * sequence. Not part of the event log.
+   */
+  calendarSequences(
+    entries: ReadonlyArray<{ uid: string; fingerprint: string }>,
+    at: Instant,
+  ): Promise<Map<string, number>>;
   /** Streams events oldest first in pages (for export). */
   streamEvents(filter?: Omit<EventFilter, "limit">, pageSize?: number): AsyncIterable<StoredEvent>;
   close(): Promise<void>;

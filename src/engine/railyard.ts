@@ -4,7 +4,7 @@
  * (`src/api`, `src/cli`) only validate input, call this, and render.
  */
 import { tallyApprovals } from "../domain/approval.js";
-import type { RailyardConfig } from "../domain/config/schema.js";
+import type { RailyardConfig, ScheduleConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
 import { type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type {
@@ -15,14 +15,19 @@ import type {
   ManifestItem,
   Step,
   Train,
+  TrainException,
 } from "../domain/model.js";
+import type { Departure } from "../domain/timetable.js";
 import { availableActions, type TrainAction } from "../domain/train-actions.js";
 import { isTerminal, type TrainState } from "../domain/train-state.js";
-import { type ApprovalResult, type Principal, TrainActions } from "./actions.js";
+import { describeTrainState } from "../domain/train-status.js";
+import { type ApprovalResult, type ExceptionResult, type Principal, TrainActions } from "./actions.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
+import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { SimulatedClock } from "./clock.js";
 import type { EngineContext } from "./context.js";
 import { ConflictError, ForbiddenError, InvalidConfigError, NotFoundError } from "./errors.js";
+import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type {
   Clock,
@@ -71,6 +76,8 @@ export type Action =
   | "train.rollback"
   | "train.retry"
   | "train.drop"
+  | "train.exception"
+  | "train.hotfix"
   | "config.reload"
   | "token.manage"
   | "clock.advance";
@@ -83,8 +90,14 @@ export interface WaveStatus {
   status: "pending" | "deploying" | "baking" | "verifying" | "done" | "failed" | "rolled_back";
 }
 
+/** A train as the API shows it: with its state in words. */
+export type TrainRecord = Train & {
+  /** `paused: outside window — resumes 2026-03-03 10:00 CET (Europe/Berlin)` */
+  statusText: string;
+};
+
 export interface TrainDetail {
-  train: Train;
+  train: TrainRecord;
   /** What it waits for, in words (null while working or ended). */
   waitingFor: string | null;
   allowedActions: TrainAction[];
@@ -102,10 +115,10 @@ export interface LineSummary {
   name: string;
   description: string | null;
   components: string[];
-  schedule: { rrule: string; start: string; timezone: string; cutoff: string };
+  schedule: ScheduleConfig;
   approval: string;
   waves: string[];
-  nextDepartures: Array<{ departureAt: string; cutoffAt: string }>;
+  nextDepartures: Departure[];
   activeTrains: Array<Pick<Train, "id" | "state" | "cutoffAt" | "departureAt" | "reason">>;
 }
 
@@ -115,6 +128,7 @@ export class Railyard {
   private readonly ctx: EngineContext;
   private readonly desk: BoardingDesk;
   private readonly actions: TrainActions;
+  private readonly hotfixes: HotfixTrains;
   private readonly reconciler: Reconciler;
 
   private constructor(private readonly options: RailyardOptions) {
@@ -133,6 +147,7 @@ export class Railyard {
     this.desk = new BoardingDesk(this.ctx);
     this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
+    this.hotfixes = new HotfixTrains(this.ctx, this.desk);
     this.tokens = new Tokens(this.ctx, options.adminToken);
   }
 
@@ -290,6 +305,31 @@ export class Railyard {
   }
 
   /**
+   * Lets a train deploy through a blackout (the named one, or those stopping it now), audited
+   * with the person and the reason. See {@link TrainActions.grantException}.
+   */
+  grantException(
+    trainId: string,
+    who: Principal,
+    input: { blackout?: string | null; reason: string },
+  ): Promise<ExceptionResult> {
+    this.authorize(who, "train.exception");
+    return this.actions.grantException(trainId, who, input);
+  }
+
+  /** Starts a hotfix train on a line. See {@link HotfixTrains.start}. */
+  startHotfix(line: string, input: HotfixRequest, who: Principal): Promise<Train> {
+    this.authorize(who, "train.hotfix");
+    return this.hotfixes.start(line, input, who);
+  }
+
+  /** Exceptions granted to a train. @throws {NotFoundError} for an unknown train */
+  async exceptions(trainId: string): Promise<TrainException[]> {
+    if (!(await this.options.store.getTrain(trainId))) throw new NotFoundError(`no train "${trainId}"`);
+    return this.options.store.listExceptions(trainId);
+  }
+
+  /**
    * Reads the configuration again and swaps it in whole, or keeps the running one and throws.
    * @throws {InvalidConfigError} with `details.problems` when the new file is invalid
    */
@@ -350,6 +390,8 @@ export class Railyard {
     }
     this.reconciler.recheckLines();
     this.desk.invalidate();
+    // New windows or blackouts may pause or free trains the engine paused: look at every train.
+    if (changed) await this.options.store.wakeAllActive(this.options.clock.now().toISOString());
     this.reconciler.wake();
     this.options.logger.info({ hash: next.meta.hash, changed }, "configuration reloaded");
     return { hash: next.meta.hash, changed, lines: next.lineNames };
@@ -388,6 +430,14 @@ export class Railyard {
     });
   }
 
+  /** A train as people see it: with its state in words, times in its line's time zone. */
+  present(train: Train): TrainRecord {
+    const timezone = this.runtime.hasLine(train.line)
+      ? this.runtime.line(train.line).schedule.timezone
+      : "UTC";
+    return { ...train, statusText: describeTrainState(train, timezone) };
+  }
+
   trains(filter?: TrainFilter): Promise<Train[]> {
     if (filter?.line && !this.runtime.hasLine(filter.line)) {
       // Unknown lines are an error rather than an empty list, so typos are noticed.
@@ -415,7 +465,7 @@ export class Railyard {
       ? tallyApprovals(line, this.runtime.config.teams, approvals, train.manifestRevision)
       : { mode: "auto" as const, required: 0, approvers: [] };
     return {
-      train,
+      train: this.present(train),
       waitingFor: decision?.waitingFor ?? null,
       allowedActions: availableActions(train, line?.approval.mode ?? "auto"),
       manifest,
@@ -446,6 +496,19 @@ export class Railyard {
 
   deployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]> {
     return this.options.store.listDeployments(filter);
+  }
+
+  /**
+   * The iCalendar feed of the lines a query selects (departures, cut-offs, windows, blackouts,
+   * hotfix trains); records each event's fingerprint so its SEQUENCE rises when it changes.
+   * @throws {NotFoundError} for an unknown line or team
+   * @throws {InvalidInputError} for a bad range
+   */
+  calendarFeed(query: CalendarFeedQuery): Promise<string> {
+    return buildCalendarFeed(
+      { store: this.options.store, clock: this.options.clock, config: this.runtime },
+      query,
+    );
   }
 
   events(filter?: EventFilter): Promise<StoredEvent[]> {

@@ -9,6 +9,7 @@
  * `running` is performed again with the same idempotency key (`<train>/<key>#<attempt>`), which
  * deployers use to find work already done; nothing is recorded twice.
  */
+
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import { gateFailureSummary } from "../domain/gate-summary.js";
 import type { Instant, Train } from "../domain/model.js";
@@ -16,6 +17,8 @@ import {
   type Decision,
   decide,
   failureTransition,
+  type PlannedTransition,
+  permitOf,
   type StepPlan,
   type TrainView,
 } from "../domain/reconcile.js";
@@ -186,13 +189,17 @@ export class Reconciler {
     if (!config.hasLine(train.line)) return null;
     const line = config.line(train.line);
     const store = this.ctx.store;
-    const [manifest, steps, approvals] = await Promise.all([
+    // Only trains about to start a production wave (or paused before one) ask for a permit.
+    const asksPermit =
+      train.state === "awaiting_approval" || train.state === "verifying" || train.state === "paused";
+    const [manifest, steps, approvals, exceptions] = await Promise.all([
       store.getManifest(train.id),
       store.listSteps(train.id),
       store.listApprovals(train.id),
+      asksPermit ? store.listExceptions(train.id) : Promise.resolve([]),
     ]);
     let productionHeldBy: string | null = null;
-    if (train.state === "awaiting_approval") {
+    if (train.state === "awaiting_approval" && line.overlap !== "allow") {
       const others = await store.listTrains({ line: train.line, active: true, limit: 1000 });
       productionHeldBy =
         others.find(
@@ -213,6 +220,7 @@ export class Reconciler {
       approvals,
       inFlight: this.inFlightIds(),
       productionHeldBy,
+      permit: permitOf(config.deploymentRules(train.line), train, exceptions),
     };
   }
 
@@ -243,7 +251,7 @@ export class Reconciler {
           if (decision.transition.event === "freeze") {
             await this.desk.freeze(train);
           } else {
-            await this.transition(train, decision.transition);
+            await this.transition(train, decision.transition, decision.followedBy);
           }
           transitions++;
           continue;
@@ -260,28 +268,49 @@ export class Reconciler {
     });
   }
 
-  private async transition(train: Train, t: NonNullable<Decision["transition"]>): Promise<void> {
-    const event = transitionEvent(train, {
-      event: t.event,
-      actor: SYSTEM_ACTOR,
-      reason: t.reason,
-      wave: t.wave,
-    });
+  private async transition(
+    train: Train,
+    t: PlannedTransition,
+    followedBy: PlannedTransition | undefined,
+  ): Promise<void> {
+    const events: NewEvent[] = [];
+    let current = train;
+    for (const planned of followedBy ? [t, followedBy] : [t]) {
+      const event = transitionEvent(current, {
+        event: planned.event,
+        actor: SYSTEM_ACTOR,
+        reason: planned.reason,
+        wave: planned.wave,
+        ...(planned.cause === undefined ? {} : { cause: planned.cause }),
+        ...(planned.resumeAt === undefined ? {} : { resumeAt: planned.resumeAt }),
+      });
+      events.push(event);
+      if (event.type === "train.transitioned")
+        current = { ...current, state: event.payload.to, resumeTo: event.payload.resumeTo };
+    }
     this.ctx.failpoint(`before-transition:${train.id}:${t.event}`);
     const at = nowInstant(this.ctx);
+    const ended = isTerminal(current.state);
     await this.ctx.store.transaction(async (tx) => {
-      await tx.append([event], at);
+      await tx.append(events, at);
       await tx.setWakeAt(train.id, at);
+      // A train that ends gives production back: trains of its line queued behind it look again.
+      if (ended) {
+        const queued = await tx.listTrains({ line: train.line, states: ["awaiting_approval"], limit: 1000 });
+        for (const other of queued) await tx.setWakeAt(other.id, at);
+      }
     });
     this.desk.invalidate(train.id);
-    if (event.type === "train.transitioned") {
+    for (const event of events) {
+      if (event.type !== "train.transitioned") continue;
       this.ctx.logger.info(
         {
           train_id: train.id,
           line: train.line,
           from: event.payload.from,
           to: event.payload.to,
-          reason: t.reason,
+          reason: event.payload.reason,
+          ...(event.payload.resumeAt ? { resume_at: event.payload.resumeAt } : {}),
         },
         `train ${event.payload.to}`,
       );

@@ -3,8 +3,9 @@
  * from it once (compiled timetables, which line a component rides, the integration environment,
  * deployer instances). Immutable: a reload builds a new one and swaps it in one assignment.
  */
-import type { ComponentConfig, LineConfig, RailyardConfig } from "../domain/config/schema.js";
-import { compileSchedule, type Timetable } from "../domain/timetable.js";
+import type { DeploymentRules } from "../domain/calendar/deploy-permit.js";
+import type { BlackoutConfig, ComponentConfig, LineConfig, RailyardConfig } from "../domain/config/schema.js";
+import { compileTimetable, type Timetable } from "../domain/timetable.js";
 import { InvalidConfigError, NotFoundError } from "./errors.js";
 import type { Deployer, DeployerFactory } from "./ports.js";
 
@@ -27,11 +28,11 @@ export class RuntimeConfig {
     private readonly deployerFactory: DeployerFactory,
   ) {
     const timetables = new Map<string, Timetable>();
-    for (const [name, line] of Object.entries(config.lines)) {
+    for (const name of Object.keys(config.lines)) {
       try {
-        timetables.set(name, compileSchedule(line.schedule));
+        timetables.set(name, compileTimetable(name, config));
       } catch (error) {
-        throw new InvalidConfigError(`lines.${name}.schedule: ${(error as Error).message}`);
+        throw new InvalidConfigError(`lines.${name}: ${(error as Error).message}`);
       }
     }
     this.timetables = timetables;
@@ -87,6 +88,22 @@ export class RuntimeConfig {
     const timetable = this.timetables.get(line);
     if (!timetable) throw new NotFoundError(`no line "${line}"`);
     return timetable;
+  }
+
+  /**
+   * The line's deployment window and blackouts (global and the line's), compiled once with its
+   * timetable. @throws {NotFoundError} when the line is not configured.
+   */
+  deploymentRules(line: string): DeploymentRules {
+    return this.timetable(line).rules;
+  }
+
+  /**
+   * The blackouts that apply to a line: the configuration's global ones, then the line's own.
+   * @throws {NotFoundError} when the line is not configured.
+   */
+  blackoutsOf(line: string): BlackoutConfig[] {
+    return [...this.config.blackouts, ...this.line(line).blackouts];
   }
 
   /** The deployer of a component (built once per configuration). */

@@ -3,7 +3,7 @@
  * state machine's reason.
  */
 import type { NewEvent } from "../domain/events.js";
-import type { Train } from "../domain/model.js";
+import type { Instant, PauseCause, Train } from "../domain/model.js";
 import { availableActions } from "../domain/train-actions.js";
 import { isTerminal, type TrainEventType, transition } from "../domain/train-state.js";
 import { ConflictError } from "./errors.js";
@@ -13,6 +13,10 @@ export interface TransitionInput {
   actor: string;
   reason?: string | null;
   wave?: number;
+  /** For `pause`: why (@default manual). */
+  cause?: PauseCause;
+  /** For a pause by the engine: when it resumes the train. */
+  resumeAt?: Instant | null;
 }
 
 /**
@@ -50,6 +54,12 @@ export function transitionEvent(train: Train, input: TransitionInput): NewEvent 
       resumeTo: result.status.resumeTo,
       reason: input.reason ?? null,
       ...(input.wave === undefined ? {} : { wave: input.wave }),
+      ...(input.event === "pause"
+        ? {
+            cause: input.cause ?? "manual",
+            ...(input.resumeAt === undefined ? {} : { resumeAt: input.resumeAt }),
+          }
+        : {}),
     },
   };
 }

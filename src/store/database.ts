@@ -45,6 +45,12 @@ export interface TrainsTable {
   reason: string | null;
   cutoff_at: string;
   departure_at: string;
+  /** The timetable's instant of a regular train's departure (null for hotfix trains). Since 0002. */
+  scheduled_at: string | null;
+  /** `window`, `blackout` or `manual` while paused. Since 0002. */
+  pause_cause: string | null;
+  /** When the engine resumes a train it paused. Since 0002. */
+  resume_at: string | null;
   manifest_revision: number;
   current_wave: number;
   wave_deployed_at: string | null;
@@ -138,6 +144,27 @@ export interface DeploymentsTable {
   updated_at: string;
 }
 
+/** Projection: exceptions people granted trains to deploy through a blackout. Since 0002. */
+export interface TrainExceptionsTable {
+  train_id: string;
+  blackout: string;
+  actor: string;
+  reason: string;
+  granted_at: string;
+}
+
+/**
+ * The iCalendar feed's memory of each event it published: a changed event gets a higher
+ * SEQUENCE so calendar clients replace their copy. Not part of the event log. Since 0002.
+ */
+export interface CalendarEventsTable {
+  uid: string;
+  /** Hash of what the event said when it was last published. */
+  fingerprint: string;
+  sequence: number;
+  updated_at: string;
+}
+
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
 export interface TokensTable {
   id: string;
@@ -172,6 +199,8 @@ export interface Database {
   deployments: DeploymentsTable;
   tokens: TokensTable;
   settings: SettingsTable;
+  train_exceptions: TrainExceptionsTable;
+  calendar_events: CalendarEventsTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -15,6 +15,7 @@ import type {
   StoreWriter,
 } from "../engine/ports.js";
 import { appendArtifactsIn } from "./append-artifacts.js";
+import { calendarSequencesIn } from "./calendar-sequences.js";
 import type { Database, StoreDialect } from "./database.js";
 import { EventAppender, HeadClaim } from "./event-appender.js";
 import { Projector } from "./projector.js";
@@ -98,6 +99,14 @@ export class KyselyStore extends KyselyStoreReader implements Store {
 
   verifyChain(): Promise<ChainVerification> {
     return verifyChainInDatabase(this.db);
+  }
+
+  calendarSequences(
+    entries: ReadonlyArray<{ uid: string; fingerprint: string }>,
+    at: Instant,
+  ): Promise<Map<string, number>> {
+    if (entries.length === 0) return Promise.resolve(new Map());
+    return this.db.transaction().execute((tx) => calendarSequencesIn(tx, entries, at));
   }
 
   /**

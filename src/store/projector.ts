@@ -59,9 +59,18 @@ export class Projector {
             kind: payload.kind,
             state: "scheduled",
             resume_to: null,
-            reason: null,
+            reason: payload.reason ?? null,
             cutoff_at: payload.cutoffAt,
             departure_at: payload.departureAt,
+            // Events from before hotfix trains have no scheduledAt: every train was regular then.
+            scheduled_at:
+              payload.scheduledAt !== undefined
+                ? payload.scheduledAt
+                : payload.kind === "scheduled"
+                  ? payload.departureAt
+                  : null,
+            pause_cause: null,
+            resume_at: null,
             manifest_revision: 0,
             current_wave: -1,
             wave_deployed_at: null,
@@ -75,11 +84,15 @@ export class Projector {
       }
       case "train.transitioned": {
         const { payload } = event;
+        const paused = payload.to === "paused";
         const changes: Updateable<TrainsTable> = {
           state: payload.to,
           resume_to: payload.resumeTo ?? null,
           reason: payload.reason ?? null,
           updated_at: event.time,
+          // Pauses recorded before causes existed were all by hand.
+          pause_cause: paused ? (payload.cause ?? "manual") : null,
+          resume_at: paused ? (payload.resumeAt ?? null) : null,
         };
         if (typeof payload.wave === "number") {
           if (payload.event === "depart" || payload.event === "next_wave") {
@@ -273,6 +286,22 @@ export class Projector {
           .insertInto("settings")
           .values({ key: CONFIG_HASH_SETTING, value })
           .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
+          .execute();
+        return;
+      }
+      case "exception.granted": {
+        const { payload } = event;
+        await db
+          .insertInto("train_exceptions")
+          .values({
+            train_id: requireTrainId(event),
+            blackout: payload.blackout,
+            actor: event.actor,
+            reason: payload.reason,
+            granted_at: event.time,
+          })
+          // Granting it again changes nothing: the first grant stands in the projection.
+          .onConflict((conflict) => conflict.columns(["train_id", "blackout"]).doNothing())
           .execute();
         return;
       }

@@ -13,6 +13,7 @@ import type {
   Step,
   TokenRecord,
   Train,
+  TrainException,
 } from "../domain/model.js";
 import type {
   ApprovalsTable,
@@ -23,6 +24,7 @@ import type {
   ManifestItemsTable,
   StepsTable,
   TokensTable,
+  TrainExceptionsTable,
   TrainsTable,
 } from "./database.js";
 
@@ -48,6 +50,9 @@ export function toTrain(row: Selectable<TrainsTable>): Train {
     reason: row.reason,
     cutoffAt: row.cutoff_at,
     departureAt: row.departure_at,
+    scheduledAt: row.scheduled_at,
+    pauseCause: row.pause_cause as Train["pauseCause"],
+    resumeAt: row.resume_at,
     manifestRevision: row.manifest_revision,
     currentWave: row.current_wave,
     waveDeployedAt: row.wave_deployed_at,
@@ -144,6 +149,17 @@ export function toDeployment(row: Selectable<DeploymentsTable>): Deployment {
     version: row.version,
     trainId: row.train_id,
     updatedAt: row.updated_at,
+  };
+}
+
+/** A train_exceptions row as a {@link TrainException}. */
+export function toTrainException(row: Selectable<TrainExceptionsTable>): TrainException {
+  return {
+    trainId: row.train_id,
+    blackout: row.blackout,
+    actor: row.actor,
+    reason: row.reason,
+    grantedAt: row.granted_at,
   };
 }
 

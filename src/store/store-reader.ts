@@ -14,6 +14,7 @@ import type {
   Step,
   TokenRecord,
   Train,
+  TrainException,
 } from "../domain/model.js";
 import { TERMINAL_STATES } from "../domain/train-state.js";
 import type { ArtifactFilter, EventFilter, StoreReader, TrainFilter } from "../engine/ports.js";
@@ -28,6 +29,7 @@ import {
   toStoredEvent,
   toToken,
   toTrain,
+  toTrainException,
 } from "./row-mapping.js";
 
 const TERMINAL = [...TERMINAL_STATES];
@@ -71,12 +73,13 @@ export class KyselyStoreReader implements StoreReader {
     return rows.map(toTrain);
   }
 
-  async findTrainByDeparture(line: string, departureAt: Instant): Promise<Train | undefined> {
+  async findTrainByDeparture(line: string, scheduledAt: Instant): Promise<Train | undefined> {
     const row = await this.db
       .selectFrom("trains")
       .selectAll()
       .where("line", "=", line)
-      .where("departure_at", "=", departureAt)
+      .where("scheduled_at", "=", scheduledAt)
+      .where("kind", "=", "scheduled")
       .executeTakeFirst();
     return row && toTrain(row);
   }
@@ -86,8 +89,48 @@ export class KyselyStoreReader implements StoreReader {
       .selectFrom("trains")
       .select((eb) => eb.fn.max("number").as("number"))
       .where("line", "=", line)
+      .where("kind", "=", "scheduled")
       .executeTakeFirst();
     return row?.number == null ? 0 : Number(row.number);
+  }
+
+  async lastRegularTrain(line: string, options: { reachedProduction: boolean }): Promise<Train | undefined> {
+    let query = this.db
+      .selectFrom("trains")
+      .selectAll()
+      .where("line", "=", line)
+      .where("kind", "=", "scheduled");
+    // `depart` sets the current wave to 0; it never goes back below.
+    if (options.reachedProduction) query = query.where("current_wave", ">=", 0);
+    const row = await query
+      .orderBy("departure_at", "desc")
+      .orderBy("number", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row && toTrain(row);
+  }
+
+  async countHotfixes(line: string, number: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("trains")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("line", "=", line)
+      .where("kind", "=", "hotfix")
+      .where("number", "=", number)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /** In the order they were granted. */
+  async listExceptions(trainId: string): Promise<TrainException[]> {
+    const rows = await this.db
+      .selectFrom("train_exceptions")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("granted_at")
+      .orderBy("blackout")
+      .execute();
+    return rows.map(toTrainException);
   }
 
   /** The released train of the line that ended last. */

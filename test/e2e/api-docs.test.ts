@@ -51,6 +51,9 @@ for (const dialect of DIALECTS) {
           "POST /api/v1/trains/{id}/rollback",
           "POST /api/v1/trains/{id}/retry",
           "POST /api/v1/trains/{id}/drop",
+          "GET /api/v1/trains/{id}/exceptions",
+          "POST /api/v1/trains/{id}/exceptions",
+          "POST /api/v1/lines/{line}/hotfixes",
           "GET /api/v1/audit/verify",
           "GET /api/v1/audit/export",
           "POST /api/v1/tokens",
@@ -66,7 +69,16 @@ for (const dialect of DIALECTS) {
       }
       expect(doc.components.securitySchemes).toHaveProperty("bearer");
       expect(Object.keys(doc.components.schemas)).toEqual(
-        expect.arrayContaining(["Train", "TrainDetail", "Artifact", "ArtifactPush", "Problem", "Event"]),
+        expect.arrayContaining([
+          "Train",
+          "TrainDetail",
+          "Artifact",
+          "ArtifactPush",
+          "Problem",
+          "Event",
+          "TrainException",
+          "HotfixRequest",
+        ]),
       );
     });
 

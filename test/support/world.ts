@@ -25,6 +25,10 @@ export interface WorldOptions {
   rollback?: "automatic" | "manual";
   /** Bake time of the first wave. @default 30m */
   bake?: string;
+  /** More keys of the `shop` line, as YAML indented four spaces (window, blackouts, hotfix, …). */
+  line?: string;
+  /** More top-level keys, as YAML (global `blackouts`, `calendars`). */
+  top?: string;
 }
 
 export interface World {
@@ -109,7 +113,7 @@ lines:
         - name: us
           environments: [us]
     rollback: { policy: ${options.rollback ?? "automatic"} }
-`;
+${options.line ?? ""}${options.top ?? ""}`;
 }
 
 /** Creates a world in a temp folder. */

@@ -10,9 +10,11 @@ import {
   ApprovalSchema,
   DropSchema,
   EventSchema,
+  ExceptionRequestSchema,
   ProblemSchema,
   ReasonSchema,
   TrainDetailSchema,
+  TrainExceptionSchema,
   TrainSchema,
   TrainStateSchema,
 } from "../schemas.js";
@@ -53,12 +55,13 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
     },
     async (request) => {
       const { line, state, active, limit } = request.query;
-      return railyard.trains({
+      const trains = await railyard.trains({
         ...(line ? { line } : {}),
         ...(state ? { states: state.split(",").map((s) => TrainStateSchema.parse(s.trim())) } : {}),
         ...(active === "true" ? { active: true } : {}),
         limit,
       });
+      return trains.map((t) => railyard.present(t));
     },
   );
 
@@ -134,14 +137,15 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
         const train = await railyard.reject(request.params.id, who, comment ?? "");
         const detail = await railyard.train(train.id);
         return reply.code(201).send({
-          train,
+          train: detail.train,
           approvers: detail.approval.approvers,
           required: detail.approval.required,
           satisfied: false,
           duplicate: false,
         });
       }
-      return reply.code(201).send(await railyard.approve(request.params.id, who, comment ?? null));
+      const result = await railyard.approve(request.params.id, who, comment ?? null);
+      return reply.code(201).send({ ...result, train: railyard.present(result.train) });
     },
   );
 
@@ -170,22 +174,25 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
         const who = principalOf(request);
         const id = request.params.id;
         const reason = request.body?.reason ?? null;
-        switch (action) {
-          case "pause":
-            return railyard.pause(id, who, reason);
-          case "resume":
-            return railyard.resume(id, who);
-          case "abort":
-            return railyard.abort(id, who, reason ?? "");
-          case "rollback":
-            return railyard.rollback(id, who, reason);
-          case "retry":
-            return railyard.retry(id, who);
-          default: {
-            const unreachable: never = action;
-            throw new Error(String(unreachable));
+        const perform = () => {
+          switch (action) {
+            case "pause":
+              return railyard.pause(id, who, reason);
+            case "resume":
+              return railyard.resume(id, who);
+            case "abort":
+              return railyard.abort(id, who, reason ?? "");
+            case "rollback":
+              return railyard.rollback(id, who, reason);
+            case "retry":
+              return railyard.retry(id, who);
+            default: {
+              const unreachable: never = action;
+              throw new Error(String(unreachable));
+            }
           }
-        }
+        };
+        return railyard.present(await perform());
       },
     );
   }
@@ -206,11 +213,57 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
       },
     },
     async (request) =>
-      railyard.dropComponent(
-        request.params.id,
-        request.body.component,
-        principalOf(request),
-        request.body.reason ?? null,
+      railyard.present(
+        await railyard.dropComponent(
+          request.params.id,
+          request.body.component,
+          principalOf(request),
+          request.body.reason ?? null,
+        ),
       ),
+  );
+
+  r.get(
+    "/api/v1/trains/:id/exceptions",
+    {
+      schema: {
+        tags: ["actions"],
+        summary: "Exceptions granted to a train to deploy through blackouts",
+        params: TrainParams,
+        response: { 200: z.array(TrainExceptionSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => railyard.exceptions(request.params.id),
+  );
+
+  r.post(
+    "/api/v1/trains/:id/exceptions",
+    {
+      preHandler: auth,
+      schema: {
+        tags: ["actions"],
+        summary: "Let a train deploy through a blackout (an audited exception)",
+        description:
+          "Grants the train an exception for the named blackout, or (without `blackout`) for every blackout stopping its next production wave now; 409 when none does. The caller must hold one of the blackout's `exceptionRoles` (403 names them); an unknown blackout is 404 naming the line's blackouts. Recorded as an `exception.granted` event with the caller and the reason; a train the blackout paused resumes on the next pass.",
+        security: [{ bearer: [] }],
+        params: TrainParams,
+        body: ExceptionRequestSchema,
+        response: {
+          201: z.object({
+            train: TrainSchema,
+            granted: z.array(z.string()).describe("Blackouts this request let the train through"),
+            exceptions: z.array(TrainExceptionSchema).describe("Every exception the train holds"),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await railyard.grantException(request.params.id, principalOf(request), {
+        blackout: request.body.blackout ?? null,
+        reason: request.body.reason,
+      });
+      return reply.code(201).send({ ...result, train: railyard.present(result.train) });
+    },
   );
 }

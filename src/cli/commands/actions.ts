@@ -1,6 +1,9 @@
-/** `railyard artifact push`, `approve`, `reject`, `pause`, `resume`, `abort`, `rollback`, `retry`, `drop`. */
+/**
+ * `railyard artifact push`, `approve`, `reject`, `pause`, `resume`, `abort`, `rollback`, `retry`,
+ * `drop`, `exception`.
+ */
 import type { Command } from "commander";
-import type { Train } from "../../domain/model.js";
+import type { Train, TrainException } from "../../domain/model.js";
 import type { PushResult } from "../../engine/boarding-desk.js";
 import { contextOf } from "../context.js";
 import { paint, state } from "../output.js";
@@ -127,6 +130,38 @@ export function registerActionCommands(program: Command): void {
       ctx.out.line(`${id}: ${state(ctx.out, train.state)}${train.reason ? ` — ${train.reason}` : ""}`);
     });
   }
+
+  program
+    .command("exception")
+    .description("let a train deploy through a blackout (audited, with a reason)")
+    .argument("<train>", "train ID")
+    .requiredOption("--reason <text>", "why the train may go (required; recorded in the audit trail)")
+    .option("--blackout <name>", "the blackout to let it through (default: every blackout stopping it now)")
+    .addHelpText(
+      "after",
+      `
+Needs one of the blackout's exceptionRoles (default: admin). A train the blackout paused resumes
+on the next pass.
+
+Example:
+  railyard exception shop-12 --reason "fixes the checkout outage, approved by the CTO" --blackout year-end`,
+    )
+    .action(async (id: string, options: { reason: string; blackout?: string }, command: Command) => {
+      const ctx = contextOf(command);
+      const result = await ctx.client().request<{
+        train: Train & { statusText?: string };
+        granted: string[];
+        exceptions: TrainException[];
+      }>("POST", trainPath(id, "exceptions"), {
+        reason: options.reason,
+        ...(options.blackout ? { blackout: options.blackout } : {}),
+      });
+      if (ctx.json) return ctx.out.json(result);
+      ctx.out.line(
+        `${paint(ctx.out, "green", "exception granted")}: ${id} may deploy through ${result.granted.map((b) => `blackout ${b}`).join(", ")}`,
+      );
+      ctx.out.line(`${id}: ${result.train.statusText ?? state(ctx.out, result.train.state)}`);
+    });
 
   program
     .command("drop")

@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { TokenRecord } from "../../domain/model.js";
+import { configFiles } from "../config-file.js";
 import { contextOf, DEFAULT_CONFIG } from "../context.js";
 import { paint, table, when } from "../output.js";
 
@@ -38,7 +39,7 @@ export function registerAdminCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const result = parseConfig(text, file);
+      const result = parseConfig(text, file, configFiles(file));
       if (ctx.json) {
         ctx.out.json(
           result.ok ? { ok: true, file, hash: result.hash, lines: Object.keys(result.config.lines) } : result,

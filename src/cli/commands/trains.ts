@@ -1,7 +1,9 @@
 /** `railyard lines`, `railyard trains`, `railyard train show|watch`. */
+
 import type { Command } from "commander";
 import type { StoredEvent } from "../../domain/events.js";
 import type { Train } from "../../domain/model.js";
+import { describeSchedule } from "../../domain/timetable.js";
 import { isTerminal } from "../../domain/train-state.js";
 import type { LineSummary, TrainDetail } from "../../engine/railyard.js";
 import { type CliContext, contextOf } from "../context.js";
@@ -30,9 +32,7 @@ export function registerTrainCommands(program: Command): void {
       if (ctx.json) return ctx.out.json(lines);
       const now = await serverNow(ctx);
       for (const line of lines) {
-        ctx.out.line(
-          `${paint(ctx.out, "bold", line.name)}  ${line.schedule.rrule} from ${line.schedule.start} ${line.schedule.timezone}, cut-off ${line.schedule.cutoff} before`,
-        );
+        ctx.out.line(`${paint(ctx.out, "bold", line.name)}  ${describeSchedule(line.schedule)}`);
         if (line.description) ctx.out.line(`  ${paint(ctx.out, "dim", line.description)}`);
         ctx.out.line(`  components: ${line.components.join(", ")}`);
         ctx.out.line(`  approval: ${line.approval}; waves: ${line.waves.join(" → ")}`);
@@ -70,7 +70,7 @@ export function registerTrainCommands(program: Command): void {
         if (options.line) query.set("line", options.line);
         if (options.state) query.set("state", options.state);
         if (options.active) query.set("active", "true");
-        const trains = await ctx.client().request<Train[]>("GET", `/api/v1/trains?${query}`);
+        const trains = await ctx.client().request<ListedTrain[]>("GET", `/api/v1/trains?${query}`);
         if (ctx.json) return ctx.out.json(trains);
         if (trains.length === 0)
           return ctx.out.line(
@@ -88,7 +88,7 @@ export function registerTrainCommands(program: Command): void {
               state(ctx.out, t.state),
               `${when(t.cutoffAt)} ${paint(ctx.out, "dim", `(${relative(t.cutoffAt, now)})`)}`,
               when(t.departureAt),
-              truncate(t.reason ?? "", 70),
+              truncate(noteOf(t), 90),
             ]),
           ),
         );
@@ -142,6 +142,16 @@ export function registerTrainCommands(program: Command): void {
     });
 }
 
+/** A train as the API lists it (older servers send no statusText). */
+type ListedTrain = Train & { statusText?: string };
+
+/** What to say of a train besides its state: the server's words (when it resumes), else its reason. */
+function noteOf(t: ListedTrain): string {
+  const prefix = `${t.state}: `;
+  if (t.statusText?.startsWith(prefix)) return t.statusText.slice(prefix.length);
+  return t.reason ?? "";
+}
+
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -152,7 +162,12 @@ export function describeEvent(e: StoredEvent): string {
   const head = `${e.time} ${e.trainId ?? "-"}`;
   switch (e.type) {
     case "train.transitioned":
-      return `${head} ${p.from} → ${p.to}${p.reason ? ` (${p.reason})` : ""} [${e.actor}]`;
+      return `${head} ${p.from} → ${p.to}${p.reason ? ` (${p.reason})` : ""}${p.resumeAt ? ` until ${p.resumeAt}` : ""} [${e.actor}]`;
+    case "train.created":
+      if (p.kind === "hotfix") return `${head} hotfix train started: ${p.reason} [${e.actor}]`;
+      return `${head} ${e.type}${p.status === "shifted" ? ` (departs ${p.departureAt}, shifted by a blackout from ${p.scheduledAt})` : ""} [${e.actor}]`;
+    case "exception.granted":
+      return `${head} exception for blackout ${p.blackout} granted by ${e.actor}: ${p.reason}`;
     case "step.started":
       return `${head} step ${p.key} attempt ${p.attempt} started`;
     case "step.finished":
@@ -185,7 +200,10 @@ export function renderTrain(
   out.line(
     `${paint(out, "bold", t.id)}  ${state(out, t.state)}${t.resumeTo ? paint(out, "dim", ` (from ${t.resumeTo})`) : ""}`,
   );
-  if (t.reason) out.line(`  ${t.reason}`);
+  // A paused train says who paused it and when it resumes; others say why they are where they are.
+  if (t.state === "paused" && t.statusText) out.line(`  ${t.statusText}`);
+  else if (t.reason) out.line(`  ${t.reason}`);
+  if (t.kind === "hotfix") out.line(paint(out, "dim", "  hotfix train: the line's hotfix gates, no window"));
   if (d.waitingFor) out.line(`  waiting for ${paint(out, "yellow", d.waitingFor)}`);
   out.line(
     `  cut-off ${when(t.cutoffAt)} (${relative(t.cutoffAt, now)}), departs ${when(t.departureAt)} (${relative(t.departureAt, now)})`,

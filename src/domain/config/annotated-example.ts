@@ -62,6 +62,9 @@ components:
     depends_on:
       - component: checkout
         version: ">=3.0.0"
+  platform-api:
+    team: platform
+    deployer: argo
 
 # Exactly one integration environment, and the production targets waves deploy to.
 environments:
@@ -112,9 +115,41 @@ lines:
       policy: automatic # a failed deployment or verification rolls the train back
     notify: [releases]
 
+  platform:
+    schedule:
+      rrule: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU # every second Tuesday…
+      start: 2026-01-13T10:00 # …at 10:00 Berlin time
+      timezone: Europe/Berlin
+      cutoff: { businessDays: 2, at: "17:00" } # boarding closes two business days before, 17:00
+      exdates: [2026-04-07] # no train on this day (a date cancels every departure on it)
+    holidays: [de-holidays] # not business days for the cut-off
+    window: # production deployments start only Monday to Thursday, 10:00 to 16:00 local
+      - days: [MO, TU, WE, TH]
+        from: "10:00"
+        to: "16:00"
+    blackouts:
+      - name: year-end
+        reason: Year-end freeze
+        from: 2026-12-20 # dates: both days included
+        to: 2027-01-04
+        exceptionRoles: [coordinator, admin] # who may let one train through, with a reason
+    onBlackout: shift # a departure in a blackout moves to the next allowed instant (or: skip)
+    overlap: queue # a train waits for the previous one's rollout to finish (or: allow)
+    hotfix:
+      roles: [coordinator, admin] # who may start a hotfix train
+      gates: # the fast-track subset run by hotfix trains
+        - name: smoke
+          type: http
+          url: https://staging.example.com/health?train={train}
+    components: [platform-api]
+    rollout:
+      waves:
+        - name: everywhere
+          environments: [eu-west, us-east]
+
   storefront:
     schedule:
-      rrule: FREQ=DAILY;BYDAY=MO,TU,WE,TH # Monday to Thursday
+      cron: "30 14 * * 1-4" # cron works too: Monday to Thursday at 14:30
       start: 2026-01-05T14:30
       timezone: America/New_York
       cutoff: PT2H # ISO 8601 works too
@@ -126,6 +161,19 @@ lines:
         - name: everywhere
           environments: [us-east, eu-west]
     notify: [releases]
+
+# Holiday calendars: dates in YAML, or an .ics file exported from a calendar.
+calendars:
+  de-holidays:
+    dates: [2026-12-24, 2026-12-25, 2026-12-26, 2026-12-31, 2027-01-01]
+
+# Global blackouts apply to every line (each in its own time zone unless one is given).
+blackouts:
+  - name: black-friday
+    reason: Peak traffic
+    from: 2026-11-27T00:00
+    to: 2026-11-30T06:00
+    environments: [us-east] # only deployments to these environments stop
 
 # Where train events are announced. Secrets (URLs, tokens) come from environment variables.
 notifications:

@@ -52,6 +52,8 @@ describe("configJsonSchema", () => {
       "environments",
       "lines",
       "notifications",
+      "calendars",
+      "blackouts",
     ]);
   });
 

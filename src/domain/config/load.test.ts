@@ -293,21 +293,21 @@ const BROKEN: BrokenCase[] = [
     name: "bad rrule",
     text: edit(22, "      rrule: FREQ=FORTNIGHTLY"),
     expected: [
-      'railyard.yaml:22:14: lines.web.schedule.rrule: invalid RRULE "FREQ=FORTNIGHTLY": Invalid FREQ value: FORTNIGHTLY',
+      'railyard.yaml:22:14: lines.web.schedule.rrule: invalid RRULE "FREQ=FORTNIGHTLY": FREQ "FORTNIGHTLY" is not a frequency: use YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY',
     ],
   },
   {
     name: "rrule without FREQ",
     text: edit(22, "      rrule: BYDAY=TU"),
     expected: [
-      'railyard.yaml:22:14: lines.web.schedule.rrule: "BYDAY=TU" has no FREQ: write e.g. FREQ=WEEKLY;BYDAY=TU',
+      'railyard.yaml:22:14: lines.web.schedule.rrule: invalid RRULE "BYDAY=TU": has no FREQ: write e.g. FREQ=WEEKLY;BYDAY=TU',
     ],
   },
   {
     name: "DTSTART inside the rrule",
     text: edit(22, "      rrule: DTSTART:20260106T100000;FREQ=WEEKLY"),
     expected: [
-      "railyard.yaml:22:14: lines.web.schedule.rrule: write the RRULE without DTSTART: the start goes in `start`",
+      'railyard.yaml:22:14: lines.web.schedule.rrule: invalid RRULE "DTSTART:20260106T100000;FREQ=WEEKLY": write the RRULE without DTSTART: the start goes in `start`',
     ],
   },
   {
@@ -328,7 +328,7 @@ const BROKEN: BrokenCase[] = [
     name: "start on a day that does not exist",
     text: edit(23, "      start: 2026-02-30T10:00"),
     expected: [
-      'railyard.yaml:23:14: lines.web.schedule.start: "2026-02-30T10:00" is not a local date-time such as 2026-01-06T10:00',
+      'railyard.yaml:23:14: lines.web.schedule.start: "2026-02-30T10:00" names a day or time that does not exist',
     ],
   },
   {

@@ -5,6 +5,7 @@
  * Pure: the caller reads the file and passes its text.
  */
 import { LineCounter, parseDocument } from "yaml";
+import { holidayDatesFromIcs } from "../calendar/ics-import.js";
 import {
   type ConfigProblem,
   formatProblem,
@@ -32,6 +33,16 @@ export type ConfigResult =
       hash: string;
     }
   | { ok: false; problems: ConfigProblem[] };
+
+/** What {@link parseConfig} may read besides the file itself. */
+export interface ConfigFiles {
+  /**
+   * Returns the text of a file named in the configuration (a holiday calendar's `file`), given as
+   * written there: relative paths are relative to the configuration file.
+   * @throws when the file cannot be read; the message is shown at the key naming it.
+   */
+  readFile(path: string): string;
+}
 
 /** yaml's own default, stated: caps alias expansion against "billion laughs" files. */
 const MAX_ALIAS_COUNT = 100;
@@ -81,7 +92,7 @@ function placer(file: string, locator: SourceLocator) {
  *
  * Never throws for a bad file; see {@link parseConfigOrThrow}.
  */
-export function parseConfig(text: string, file: string): ConfigResult {
+export function parseConfig(text: string, file: string, files?: ConfigFiles): ConfigResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locator = createLocator(doc, lineCounter, text);
@@ -110,6 +121,15 @@ export function parseConfig(text: string, file: string): ConfigResult {
   const parsed = RailyardConfig.safeParse(input);
   if (!parsed.success) return rejected(explainIssues(parsed.error.issues, input, RailyardConfig).map(place));
 
+  const calendarProblems = loadCalendars(parsed.data, files);
+  if (calendarProblems.length > 0) {
+    return rejected(
+      calendarProblems.map((problem) =>
+        place({ path: problem.path, pointAt: "value", message: messageAt(problem.path, problem.message) }),
+      ),
+    );
+  }
+
   const references = checkReferences(parsed.data);
   if (references.length > 0) {
     return rejected(
@@ -122,11 +142,60 @@ export function parseConfig(text: string, file: string): ConfigResult {
 }
 
 /**
+ * Fills `dates` of every holiday calendar given as an .ics `file` (in place), and checks that each
+ * calendar has exactly one of `dates` and `file`.
+ */
+function loadCalendars(
+  config: RailyardConfig,
+  files: ConfigFiles | undefined,
+): Array<{ path: PathSegment[]; message: string }> {
+  const problems: Array<{ path: PathSegment[]; message: string }> = [];
+  for (const [name, calendar] of Object.entries(config.calendars)) {
+    const at = ["calendars", name];
+    if ((calendar.dates === undefined) === (calendar.file === undefined)) {
+      problems.push({
+        path: at,
+        message:
+          calendar.dates === undefined
+            ? "give the holidays as dates: [2026-12-25, …] or as file: holidays.ics"
+            : "give dates or file, not both",
+      });
+      continue;
+    }
+    if (calendar.file === undefined) continue;
+    if (!files) {
+      problems.push({ path: [...at, "file"], message: "calendar files cannot be read here" });
+      continue;
+    }
+    let ics: string;
+    try {
+      ics = files.readFile(calendar.file);
+    } catch (error) {
+      problems.push({
+        path: [...at, "file"],
+        message: `cannot read "${calendar.file}": ${(error as Error).message}`,
+      });
+      continue;
+    }
+    try {
+      calendar.dates = holidayDatesFromIcs(ics);
+    } catch (error) {
+      problems.push({ path: [...at, "file"], message: `"${calendar.file}": ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
+/**
  * Like {@link parseConfig}, for callers that cannot go on without a configuration.
  * @throws {InvalidConfigError} carrying every problem when the file is rejected.
  */
-export function parseConfigOrThrow(text: string, file: string): { config: RailyardConfig; hash: string } {
-  const result = parseConfig(text, file);
+export function parseConfigOrThrow(
+  text: string,
+  file: string,
+  files?: ConfigFiles,
+): { config: RailyardConfig; hash: string } {
+  const result = parseConfig(text, file, files);
   if (!result.ok) throw new InvalidConfigError(result.problems);
   return { config: result.config, hash: result.hash };
 }

@@ -59,7 +59,7 @@ describe("configReferenceMarkdown", () => {
 
   test("shows each key's type, whether it is required, its default and description", () => {
     expect(markdown).toContain(
-      "| `cutoff` | [duration](#durations) | yes |  | How long before departure boarding closes: 26h, 90m, 2d or PT26H. |",
+      '| `cutoff` | [duration](#durations) or [mapping](#lines-line-schedule-cutoff) | yes |  | When boarding closes: a duration before departure (26h, 90m, 2d, PT26H) or {businessDays: 2, at: "17:00"}. |',
     );
     expect(markdown).toContain(
       '| `bake` | [duration](#durations) | no | `"0s"` | How long to wait after deploying before verifying. |',
@@ -79,7 +79,9 @@ describe("configReferenceMarkdown", () => {
       "`1h30m`",
       "`PT26H`",
       "without** `DTSTART`",
-      "departure minus `cutoff`",
+      "is a duration before the departure",
+      "does not exist",
+      "**first** occurrence",
       "environment\nvariable",
       "Unknown keys are errors",
       "# yaml-language-server: $schema=https://railyard.dev/schema/railyard.schema.json",

@@ -302,17 +302,66 @@ in a row: \`90s\`, \`90m\`, \`26h\`, \`2d\`, \`1w\`, \`1h30m\`, \`250ms\` — or
 A line's \`schedule\` says when its trains depart:
 
 - \`rrule\` is an [RFC 5545](https://www.rfc-editor.org/rfc/rfc5545#section-3.3.10) recurrence
-  rule **without** \`DTSTART\`, such as \`FREQ=WEEKLY;BYDAY=TU\` (weekly),
-  \`FREQ=WEEKLY;INTERVAL=2;BYDAY=WE\` (every other Wednesday), \`FREQ=MONTHLY;BYDAY=1MO\` (first
-  Monday of the month) or \`FREQ=DAILY;BYDAY=MO,TU,WE,TH\`.
+  rule **without** \`DTSTART\`: \`FREQ=DAILY\`, \`FREQ=WEEKLY;BYDAY=TU\` (weekly),
+  \`FREQ=WEEKLY;INTERVAL=2;BYDAY=TU\` (every second Tuesday), \`FREQ=MONTHLY;BYDAY=2TU\` (second
+  Tuesday of the month), \`FREQ=MONTHLY;BYMONTHDAY=1,15\`, \`FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1\`
+  (last Friday). \`COUNT=n\` ends after n departures; \`UNTIL\` ends after a UTC instant
+  (\`UNTIL=20271231T235959Z\`), a local date-time or a date (through the end of that day).
+- Instead of \`rrule\`, \`cron\` takes a 5-field cron expression (\`"0 10 * * 2"\`: Tuesdays at
+  10:00), converted to the same model. A cron expression that restricts both the day of the
+  month and the day of the week (which cron reads as "either") is refused: write an \`rrule\`.
 - \`start\` is a **local** date-time (\`2026-01-06T10:00\`) in \`timezone\`, an IANA time-zone
-  name (\`Europe/Berlin\`). It plays the role of \`DTSTART\`: trains depart at its time of day,
-  on the dates the rule gives from that day on.
+  name (\`Europe/Berlin\`). It plays the role of \`DTSTART\`: the rule is expanded from it, in
+  local time; it is itself a departure when the rule matches it. Trains are numbered by their
+  departure's position counted from \`start\` (\`web-42\` is the 42nd departure), so the
+  calendar and \`railyard timetable\` show the IDs trains will have.
+- \`exdates\` cancel departures (a local date-time cancels that one, a date every one that day);
+  \`rdates\` add one-off departures (local date-times).
+
+### Daylight-saving time
+
 - Departures keep their local wall-clock time across daylight-saving changes: a 10:00 train
   leaves at 10:00 in Berlin in winter and in summer.
-- The **cut-off** of each train is its departure minus \`cutoff\`: with a Tuesday 10:00
-  departure and \`cutoff: 26h\`, boarding closes on Monday at 08:00. An artifact pushed after
-  the cut-off boards the following train.
+- A departure whose local time **does not exist** (it falls in the spring-forward gap, e.g. 02:30
+  on the last Sunday of March in Berlin) is read with the UTC offset in force **before** the gap,
+  so it leaves that many minutes later on the clock: 02:30 becomes 03:30 CEST (RFC 5545 section
+  3.3.5). It is not skipped.
+- A local time that occurs **twice** (the fall-back fold, e.g. 02:30 on the last Sunday of
+  October in Berlin) means the **first** occurrence (02:30 CEST, before the clocks go back).
+
+### Cut-offs, windows, blackouts, holidays
+
+- The **cut-off** of each train is when its boarding closes; an artifact pushed after it boards
+  the following train. \`cutoff: 26h\` is a duration before the departure (with a Tuesday 10:00
+  departure, Monday 08:00). \`cutoff: {businessDays: 2, at: "17:00"}\` is 17:00 local on the
+  day two business days before the departure's day, counting back over weekends and the dates
+  of the line's \`holidays\` calendars (Tuesday → the previous Friday). A cut-off that is not
+  before its departure is a configuration error.
+- A line's \`window\` lists when production deployments may start, in the schedule's zone:
+  \`[{days: [MO, TU, WE, TH], from: "10:00", to: "16:00"}]\`; several ranges may be given, a
+  range without hours is the whole day, and a range cannot cross midnight (write two). A train
+  that would start a production wave outside its window waits, \`paused\` with reason
+  \`outside window\`, and resumes by itself when the next range opens; \`railyard train show\`
+  and the API say when.
+- A **blackout** stops deployment (not boarding): one-off (\`from\`/\`to\` local date-times, or
+  dates with both days included), recurring (\`rrule\` + \`start\` + \`duration\`) or every date
+  of a holiday \`calendar\`; global (top-level \`blackouts\`, applying to every line in its own
+  zone unless the blackout names a \`timezone\`) or per line, for every environment or only the
+  \`environments\` it names. A departure that falls in a blackout stopping the whole line is
+  moved to the next instant deployments are allowed again (\`onBlackout: shift\`, the default;
+  when that instant is at or after the next departure, the departure is skipped instead) or
+  skipped (\`onBlackout: skip\`); the timetable shows which. A train reaching production during a
+  blackout is paused until it ends, unless a person holding one of the blackout's
+  \`exceptionRoles\` grants it an exception with a reason (\`railyard exception\`, audited).
+- **Holiday calendars** (\`calendars\`) are named lists of dates, written in YAML or read from an
+  .ics file exported from Google Calendar, Outlook/Exchange or any iCalendar source (all-day and
+  recurring events are expanded). Lines use them for business-day cut-offs (\`holidays\`) and
+  as blackouts (\`calendar:\`).
+- **Hotfix trains** (\`railyard hotfix LINE …\`) run the line's \`hotfix.gates\` instead of its
+  \`gates\`, may be started only by the roles in \`hotfix.roles\`, ignore the window, and need
+  an exception to deploy in a blackout. They never move the regular timetable.
+- \`overlap: queue\` (the default) makes a train that is ready for production wait while another
+  train of the line is still rolling out; \`overlap: allow\` lets them roll out together.
 
 ## Secrets
 

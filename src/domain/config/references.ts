@@ -3,9 +3,9 @@
  * somewhere is defined, dependencies form no cycle, approvals can be met, schedules compile.
  */
 import semver from "semver";
-import { compileSchedule, InvalidScheduleError } from "../timetable.js";
+import { compileTimetable, InvalidScheduleError } from "../timetable.js";
 import type { PathSegment } from "./config-problem.js";
-import type { GateConfig, LineConfig, RailyardConfig } from "./schema.js";
+import type { BlackoutConfig, GateConfig, LineConfig, RailyardConfig } from "./schema.js";
 import { closestMatch } from "./suggest.js";
 
 /** A cross-reference problem. `message` does not repeat the path; `parseConfig` prefixes it. */
@@ -217,14 +217,48 @@ function checkGateNames(gates: readonly GateConfig[], at: PathSegment[]): Refere
   return problems;
 }
 
-function checkSchedule(line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
+function checkSchedule(config: RailyardConfig, name: string): ReferenceProblem[] {
   try {
-    compileSchedule(line.schedule);
+    compileTimetable(name, config);
     return [];
   } catch (error) {
     if (!(error instanceof InvalidScheduleError)) throw error;
-    return [{ path: [...at, "schedule", error.key], message: error.message }];
+    return [{ path: error.path, message: error.message }];
   }
+}
+
+/** Blackouts name existing production environments and calendars. */
+function checkBlackouts(
+  config: RailyardConfig,
+  blackouts: readonly BlackoutConfig[],
+  at: PathSegment[],
+): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const environments = Object.keys(config.environments);
+  const calendars = Object.keys(config.calendars);
+  const names = new Set<string>();
+  blackouts.forEach((blackout, index) => {
+    const here = [...at, index];
+    if (names.has(blackout.name)) {
+      problems.push({ path: [...here, "name"], message: `duplicate blackout name "${blackout.name}"` });
+    }
+    names.add(blackout.name);
+    blackout.environments?.forEach((environment, position) => {
+      if (!Object.hasOwn(config.environments, environment)) {
+        problems.push({
+          path: [...here, "environments", position],
+          message: unknownName("environment", "environments", environment, environments),
+        });
+      }
+    });
+    if ("calendar" in blackout && !Object.hasOwn(config.calendars, blackout.calendar)) {
+      problems.push({
+        path: [...here, "calendar"],
+        message: unknownName("calendar", "calendars", blackout.calendar, calendars),
+      });
+    }
+  });
+  return problems;
 }
 
 function checkApproval(config: RailyardConfig, line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
@@ -290,7 +324,20 @@ function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[])
 
 function checkLine(config: RailyardConfig, name: string, line: LineConfig): ReferenceProblem[] {
   const at = ["lines", name];
-  const problems: ReferenceProblem[] = [...checkSchedule(line, at)];
+  const problems: ReferenceProblem[] = [];
+  const calendars = Object.keys(config.calendars);
+  line.holidays.forEach((calendar, index) => {
+    if (!Object.hasOwn(config.calendars, calendar)) {
+      problems.push({
+        path: [...at, "holidays", index],
+        message: unknownName("calendar", "calendars", calendar, calendars),
+      });
+    }
+  });
+  const lineBlackouts = checkBlackouts(config, line.blackouts, [...at, "blackouts"]);
+  problems.push(...lineBlackouts);
+  // The timetable needs its calendars and blackouts to exist before it can be compiled.
+  if (problems.length === 0) problems.push(...checkSchedule(config, name));
   const components = Object.keys(config.components);
   const listed = new Set<string>();
   line.components.forEach((component, index) => {
@@ -305,6 +352,7 @@ function checkLine(config: RailyardConfig, name: string, line: LineConfig): Refe
     listed.add(component);
   });
   problems.push(...checkGateNames(line.gates, [...at, "gates"]));
+  problems.push(...checkGateNames(line.hotfix.gates, [...at, "hotfix", "gates"]));
   problems.push(...checkApproval(config, line, at));
   problems.push(...checkWaves(config, line, at));
   const channels = Object.keys(config.notifications);
@@ -355,6 +403,7 @@ export function checkReferences(config: RailyardConfig): ReferenceProblem[] {
     ...checkDependencyCycles(config),
     ...checkEnvironments(config),
     ...checkDeployers(config),
+    ...checkBlackouts(config, config.blackouts, ["blackouts"]),
     ...Object.entries(config.lines).flatMap(([name, line]) => checkLine(config, name, line)),
     ...checkLineMembership(config),
   ];

@@ -113,17 +113,168 @@ export const Environment = z
   })
   .describe("A place components are deployed to: the one integration environment, or a production target.");
 
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+export const LocalDateTime = z
+  .string()
+  .regex(LOCAL_DATE_TIME, "write a local date-time such as 2026-01-06T10:00")
+  .describe("A wall-clock date-time without zone, e.g. 2026-01-06T10:00.");
+
+export const LocalDate = z
+  .string()
+  .regex(LOCAL_DATE, "write a date such as 2026-12-24")
+  .describe("A calendar date, e.g. 2026-12-24.");
+
+export const TimeOfDay = z
+  .string()
+  .regex(TIME_OF_DAY, "write a time of day such as 17:00 (00:00 to 24:00)")
+  .describe("A wall-clock time of day, HH:MM (24:00 is the end of the day).");
+
+export const WEEKDAY_NAMES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+export const WeekdayName = z.enum(WEEKDAY_NAMES);
+
+export const BusinessDayCutoff = z
+  .strictObject({
+    businessDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .describe(
+        "Business days before the departure's day (Monday to Friday, not a holiday of the line's `holidays`). 0 means the departure's own day.",
+      ),
+    at: TimeOfDay.describe("Local time of day boarding closes on that day, in the schedule's time zone."),
+  })
+  .describe("Boarding closes at a time of day a number of business days before the departure.");
+
 export const Schedule = z
   .strictObject({
-    rrule: z.string().min(1).describe('RFC 5545 RRULE without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU".'),
-    start: z
+    rrule: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "write a local date-time such as 2026-01-06T10:00")
-      .describe("Local date-time of the first departure (DTSTART), e.g. 2026-01-06T10:00."),
-    timezone: z.string().min(1).describe('IANA time zone, e.g. "Europe/Berlin".'),
-    cutoff: Duration.describe("How long before departure boarding closes: 26h, 90m, 2d or PT26H."),
+      .min(1)
+      .optional()
+      .describe(
+        'RFC 5545 RRULE without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1". COUNT and UNTIL are honoured (UNTIL as UTC 20261231T235959Z, a local date-time or a date). Exactly one of rrule and cron.',
+      ),
+    cron: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 10 * * 2"; converted to the same model as rrule. Exactly one of rrule and cron.',
+      ),
+    start: LocalDateTime.describe(
+      "Local date-time the timetable starts (DTSTART), e.g. 2026-01-06T10:00. With rrule it is the first departure when it matches the rule; train numbers count departures from here.",
+    ),
+    timezone: z.string().min(1).describe('IANA time zone the rule is read in, e.g. "Europe/Berlin".'),
+    cutoff: z
+      .union([Duration, BusinessDayCutoff])
+      .describe(
+        'When boarding closes: a duration before departure (26h, 90m, 2d, PT26H) or {businessDays: 2, at: "17:00"}.',
+      ),
+    exdates: z
+      .array(z.union([LocalDateTime, LocalDate]))
+      .default([])
+      .describe(
+        "Departures to cancel: a local date-time removes that departure; a date removes every departure on that day.",
+      ),
+    rdates: z
+      .array(LocalDateTime)
+      .default([])
+      .describe("Extra one-off departures, as local date-times in the schedule's time zone."),
   })
-  .describe("When the line's trains depart and when their boarding closes.");
+  .describe(
+    "When the line's trains depart and when their boarding closes. Wall-clock time is kept across DST changes; a departure in a spring-forward gap moves forward by the gap (02:30 becomes 03:30), and one in a fall-back fold is the first of the two.",
+  );
+
+export const WindowRange = z
+  .strictObject({
+    days: z
+      .array(WeekdayName)
+      .min(1)
+      .optional()
+      .describe("Weekdays the range applies to (MO … SU). @default every day"),
+    from: TimeOfDay.optional().describe("Local start time. @default 00:00"),
+    to: TimeOfDay.optional().describe("Local end time (exclusive); must be after `from`. @default 24:00"),
+  })
+  .describe(
+    "A range of local time on some weekdays in which production deployments may start. Days with no hours mean the whole day.",
+  );
+
+const BlackoutBase = {
+  name: Name.describe("Names the blackout in messages, exceptions and the calendar."),
+  reason: z.string().min(1).describe("Why no deployment may happen; shown to everyone a blackout stops."),
+  environments: z
+    .array(Name)
+    .min(1)
+    .optional()
+    .describe("Only deployments to these environments are stopped. @default every production environment"),
+  timezone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "IANA time zone of the local times. @default the line's schedule time zone (for a global blackout, each line's own)",
+    ),
+  exceptionRoles: z
+    .array(Role)
+    .default(["admin"])
+    .describe("Roles that may grant a train an exception, with a reason (audited). @default [admin]"),
+};
+
+export const OneOffBlackout = z
+  .strictObject({
+    ...BlackoutBase,
+    from: z
+      .union([LocalDateTime, LocalDate])
+      .describe("Start: a local date-time, or a date (from its start)."),
+    to: z
+      .union([LocalDateTime, LocalDate])
+      .describe("End: a local date-time (exclusive), or a date (to its end, inclusive)."),
+  })
+  .describe("A one-off blackout, e.g. from 2026-12-20 to 2027-01-04.");
+
+export const RecurringBlackout = z
+  .strictObject({
+    ...BlackoutBase,
+    rrule: z
+      .string()
+      .min(1)
+      .describe('RFC 5545 RRULE of the blackout\'s starts, e.g. "FREQ=WEEKLY;BYDAY=FR".'),
+    start: LocalDateTime.describe("Local date-time of the first start (DTSTART)."),
+    duration: Duration.describe("How long each occurrence lasts, e.g. 14h."),
+  })
+  .describe("A recurring blackout: an RRULE of starts and a duration.");
+
+export const CalendarBlackout = z
+  .strictObject({
+    ...BlackoutBase,
+    calendar: Name.describe("Name of an entry under `calendars`: each of its dates is blacked out all day."),
+  })
+  .describe("Every date of a holiday calendar is blacked out, all day in the local time zone.");
+
+export const Blackout = z.union([OneOffBlackout, RecurringBlackout, CalendarBlackout]);
+
+export const HolidayCalendar = z
+  .strictObject({
+    description: z.string().optional(),
+    dates: z
+      .array(LocalDate)
+      .optional()
+      .describe("The holidays, e.g. [2026-12-25, 2026-12-26]. Exactly one of dates and file."),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "An iCalendar (.ics) file, relative to the configuration file: every day an event covers is a holiday (recurring events are expanded). Exactly one of dates and file.",
+      ),
+  })
+  .describe(
+    "A named list of holidays: dates in YAML, or an .ics file exported from a calendar. Once loaded, `dates` holds the dates of either.",
+  );
 
 const GateBase = {
   name: Name.describe("Unique within its stage; shown in results."),
@@ -205,6 +356,20 @@ export const RollbackPolicy = z
   .default({ policy: "automatic" })
   .describe("What happens when a deployment or verification fails.");
 
+export const HotfixPolicy = z
+  .strictObject({
+    gates: z
+      .array(z.lazy(() => Gate))
+      .default([])
+      .describe("The fast-track gates a hotfix train runs instead of the line's gates."),
+    roles: z
+      .array(Role)
+      .min(1)
+      .default(["coordinator", "admin"])
+      .describe("Roles that may start a hotfix train. @default [coordinator, admin]"),
+  })
+  .describe("Hotfix trains: unscheduled trains with a fast-track subset of gates and an audited reason.");
+
 export const Line = z
   .strictObject({
     description: z.string().optional(),
@@ -215,6 +380,33 @@ export const Line = z
     rollout: Rollout,
     rollback: RollbackPolicy,
     notify: z.array(Name).default([]).describe("Notification channels told about this line's trains."),
+    window: z
+      .array(WindowRange)
+      .min(1)
+      .optional()
+      .describe(
+        "When production deployments may start, in the schedule's time zone; a train outside it waits, paused with reason `outside window`, until the next range opens. @default any time",
+      ),
+    blackouts: z.array(Blackout).default([]).describe("Blackouts of this line (global ones apply too)."),
+    onBlackout: z
+      .enum(["shift", "skip"])
+      .default("shift")
+      .describe(
+        "A departure inside a blackout: shift moves it to the next allowed instant (or skips it when that is at or after the next departure); skip cancels it. @default shift",
+      ),
+    holidays: z
+      .array(Name)
+      .default([])
+      .describe(
+        "Holiday calendars (names under `calendars`) that are not business days for business-day cut-offs.",
+      ),
+    overlap: z
+      .enum(["allow", "queue"])
+      .default("queue")
+      .describe(
+        "queue: a train that reaches production waits until the line's previous train has finished its rollout; allow: trains of the line may roll out at the same time. Boarding never waits. @default queue",
+      ),
+    hotfix: HotfixPolicy.default({ gates: [], roles: ["coordinator", "admin"] }),
   })
   .describe("A recurring release train definition.");
 
@@ -251,6 +443,14 @@ export const RailyardConfig = z
       .describe("Environments by name: exactly one integration environment and the production targets."),
     lines: z.record(Name, Line).describe("Lines by name: each is a recurring release train."),
     notifications: z.record(Name, NotificationChannel).default({}).describe("Notification channels by name."),
+    calendars: z
+      .record(Name, HolidayCalendar)
+      .default({})
+      .describe("Holiday calendars by name, for business-day cut-offs and calendar blackouts."),
+    blackouts: z
+      .array(Blackout)
+      .default([])
+      .describe("Global blackouts: they stop deployments of every line (or of the environments they name)."),
   })
   .describe("Railyard configuration: teams, components, environments, lines and notification channels.");
 
@@ -265,3 +465,7 @@ export type ScheduleConfig = z.infer<typeof Schedule>;
 export type TeamConfig = z.infer<typeof Team>;
 export type PersonConfig = z.infer<typeof Person>;
 export type RoleName = z.infer<typeof Role>;
+export type BlackoutConfig = z.infer<typeof Blackout>;
+export type WindowRangeConfig = z.infer<typeof WindowRange>;
+export type HolidayCalendarConfig = z.infer<typeof HolidayCalendar>;
+export type CutoffConfig = z.infer<typeof Schedule>["cutoff"];

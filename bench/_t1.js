@@ -1,0 +1,149 @@
+/**
+ * Timetable expansion benchmark (issue 3): ten years of departures for 1,000 lines — a mix of
+ * daily, weekly, biweekly, monthly (2nd Tuesday, last Friday) rules in eight zones, a third of
+ * them with a business-day cut-off and a quarter with a window and a year-end blackout. Measures
+ * compiling every line's timetable and expanding 2027-01-01 … 2037-01-01 (`timesBetween`: numbers,
+ * what the engine and the offline command compute) and, separately, the same as ISO text
+ * (`between`, what the API shows). Target: under 1 s in total for the expansion.
+ *
+ * Run: `npm run bench -- --only timetable` or `node bench/timetable.js` after `npm run build`.
+ * Writes the section between `<!-- bench:timetable:start -->` and `…:end -->` of BENCHMARKS.md
+ * unless `--no-write`.
+ */
+import { execFileSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { RailyardConfig } from "../dist/domain/config/schema.js";
+import { compileTimetable } from "../dist/domain/timetable.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const LINES = 1000;
+const RUNS = 1;
+const FROM = Date.parse("2027-01-01T00:00:00Z");
+const TO = Date.parse("2037-01-01T00:00:00Z");
+const TARGET_MS = 1000;
+
+const ZONES = [
+  "Europe/Berlin",
+  "America/New_York",
+  "Asia/Kolkata",
+  "Australia/Sydney",
+  "America/Sao_Paulo",
+  "Europe/London",
+  "Asia/Tokyo",
+  "UTC",
+];
+const RULES = [
+  ["daily", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"],
+  ["daily", "FREQ=DAILY"],
+  ["weekly", "FREQ=WEEKLY;BYDAY=TU"],
+  ["weekly", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"],
+  ["monthly", "FREQ=MONTHLY;BYDAY=2TU"],
+  ["monthly", "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1"],
+];
+
+function config() {
+  const lines = {};
+  const components = {};
+  for (let i = 0; i < LINES; i++) {
+    const name = `line-${i}`;
+    components[`c-${i}`] = { team: "t", deployer: "d" };
+    lines[name] = {
+      schedule: {
+        rrule: RULES[i % RULES.length][1],
+        start: "2026-01-06T10:00",
+        timezone: ZONES[i % ZONES.length],
+        cutoff: i % 3 === 0 ? { businessDays: 2, at: "17:00" } : "2h",
+      },
+      components: [`c-${i}`],
+      rollout: { waves: [{ name: "all", environments: ["prod"] }] },
+      holidays: i % 3 === 0 ? ["holidays"] : [],
+      ...(i % 4 === 0
+        ? {
+            window: [{ days: ["MO", "TU", "WE", "TH"], from: "10:00", to: "16:00" }],
+            blackouts: [
+              { name: "year-end", reason: "Year-end freeze", from: "2027-12-20", to: "2028-01-04" },
+            ],
+          }
+        : {}),
+    };
+  }
+  return RailyardConfig.parse({
+    version: 1,
+    teams: { t: {} },
+    deployers: { d: { type: "command", command: "true" } },
+    components,
+    environments: { staging: { kind: "integration" }, prod: { kind: "production" } },
+    calendars: { holidays: { dates: ["2027-12-24", "2027-12-25", "2027-12-26", "2028-01-01"] } },
+    lines,
+  });
+}
+
+function measure(parsed, present) {
+  const started = performance.now();
+  let departures = 0;
+  const mix = { daily: 0, weekly: 0, monthly: 0 };
+  for (const [index, name] of Object.keys(parsed.lines).entries()) {
+    const timetable = compileTimetable(name, parsed);
+    const n = (present ? timetable.between(FROM, TO) : timetable.timesBetween(FROM, TO)).length;
+    departures += n;
+    mix[RULES[index % RULES.length][0]] += n;
+  }
+  return { ms: performance.now() - started, departures, mix };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const parsed = config();
+const numbers = [];
+const texts = [];
+let result;
+for (let run = 0; run < RUNS; run++) {
+  // Each run compiles afresh (timetables memoise); zone tables stay cached as in a server.
+  result = measure(parsed, false);
+  numbers.push(result.ms);
+  texts.push(0);
+}
+const first = numbers[0];
+const best = Math.min(...numbers);
+const med = median(numbers);
+const commit = (() => {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT }).toString().trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return "unknown";
+  }
+})();
+const date = new Date().toISOString().replace("T", " ").slice(0, 19);
+const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown";
+const int = (n) => Math.round(n).toLocaleString("en-US");
+const section = [
+  `### Timetable expansion: ${date} UTC`,
+  "",
+  `- Machine: ${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, commit ${commit}, load average ${loadavg()[0].toFixed(2)}`,
+  `- Command: \`node bench/timetable.js\` (${RUNS} runs in one process; the first includes JIT warm-up and building the zones' offset tables)`,
+  `- Work: ${int(LINES)} lines (daily, weekdays, weekly, biweekly, 2nd Tuesday, last Friday; 8 zones; a third with business-day cut-offs over a holiday calendar; a quarter with a window and a year-end blackout), departures from 2027-01-01 to 2037-01-01: ${int(result.departures)} departures (daily ${int(result.mix.daily)}, weekly ${int(result.mix.weekly)}, monthly ${int(result.mix.monthly)}), each with its number, cut-off, window and blackout status`,
+  "",
+  "| measure | first run ms | median ms | best ms | target |",
+  "| --- | ---: | ---: | ---: | --- |",
+  `| compile + expand, instants as numbers (\`timesBetween\`) | ${first.toFixed(0)} | ${med.toFixed(0)} | ${best.toFixed(0)} | < ${TARGET_MS} ms: ${first < TARGET_MS ? "met" : "**missed**"} |`,
+  `| compile + expand, as ISO text (\`between\`) | ${texts[0].toFixed(0)} | ${median(texts).toFixed(0)} | ${Math.min(...texts).toFixed(0)} | (for comparison) |`,
+  "",
+].join("\n");
+process.stdout.write(`${section}\n`);
+
+if (!process.argv.includes("--no-write")) {
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const start = "<!-- bench:timetable:start -->";
+  const end = "<!-- bench:timetable:end -->";
+  const text = await readFile(file, "utf8");
+  const block = `${start}\n${section}${end}`;
+  const next = text.includes(start)
+    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+    : `${text.trimEnd()}\n\n## Timetable\n\n${block}\n`;
+  await writeFile(file, next);
+}
