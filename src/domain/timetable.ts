@@ -121,6 +121,9 @@ class OccurrenceStream {
   private lastAt = Number.NEGATIVE_INFINITY;
   private sourceWall = Number.NEGATIVE_INFINITY;
   private readonly excludes: boolean;
+  /** The occurrence {@link next} found (valid after it returned true). */
+  wall: WallMs = 0;
+  at = 0;
 
   constructor(
     private readonly expander: Expander,
@@ -164,21 +167,24 @@ class OccurrenceStream {
   /**
    * The next occurrence by instant. Wall times that exist convert to instants in the same order;
    * only a time in a spring-forward gap moves forward (by the gap) and may pass later wall times,
-   * so those wait in `pending` until the source has gone past them.
+   * so those wait in `pending` until the source has gone past them. The occurrence found is left
+   * in {@link wall} and {@link at}; false when the timetable has ended.
    */
-  next(): Occurrence | null {
+  next(): boolean {
     for (;;) {
       const head = this.pending[0];
       if (head && this.sourceWall > head.wall + DAY_MS) {
         this.pending.shift();
         if (head.at <= this.lastAt) continue;
         this.lastAt = head.at;
-        return head;
+        this.wall = head.wall;
+        this.at = head.at;
+        return true;
       }
       const wall = this.pullSource();
       if (wall === null) {
         this.sourceWall = Number.POSITIVE_INFINITY;
-        if (this.pending.length === 0) return null;
+        if (this.pending.length === 0) return false;
         continue;
       }
       this.sourceWall = wall;
@@ -186,7 +192,9 @@ class OccurrenceStream {
       if (this.pending.length === 0 && this.zone.toWall(at) === wall) {
         if (at <= this.lastAt) continue;
         this.lastAt = at;
-        return { wall, at };
+        this.wall = wall;
+        this.at = at;
+        return true;
       }
       const occurrence = { wall, at };
       let index = this.pending.length;
@@ -376,10 +384,9 @@ export function compileTimetable(name: string, config: RailyardConfig): Timetabl
   /** Makes occurrence `index` exist if the timetable has it. */
   const reach = (index: number): boolean => {
     while (!exhausted && occAt.length <= index) {
-      const next = stream.next();
-      if (next) {
-        occWall.push(next.wall);
-        occAt.push(next.at);
+      if (stream.next()) {
+        occWall.push(stream.wall);
+        occAt.push(stream.at);
       } else exhausted = true;
     }
     return index < occAt.length;

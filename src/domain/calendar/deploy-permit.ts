@@ -98,6 +98,7 @@ export function compileDeploymentRules(
   );
 
   function blackoutsAt(epochMs: number, environments: readonly string[] | null): BlackoutInterval[] {
+    if (blackouts.length === 0) return [];
     const out: BlackoutInterval[] = [];
     for (const blackout of blackouts) {
       if (!applies(blackout, environments)) continue;
