@@ -4,54 +4,18 @@
  * blackouts it respects (an exception given with the request), and the regular timetable it
  * leaves alone.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/domain/events.js";
 import type { Train } from "../../src/domain/model.js";
-import type { TrainDetail } from "../../src/engine/railyard.js";
 import { DIALECTS } from "../support/dialects.js";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { createWorld, type World, type WorldOptions } from "../support/world.js";
-
-const commit = (component: string, version: string) =>
-  Buffer.from(`${component}@${version}`).toString("hex").padEnd(40, "0").slice(0, 40);
+import { useWorldScenario } from "../support/scenario.js";
+import type { TestServer } from "../support/server.js";
 
 type ApiTrain = Train & { statusText: string; detail?: string };
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: hotfix trains`, () => {
-    let world: World | undefined;
-    let server: TestServer | undefined;
-
-    afterEach(async () => {
-      await server?.cleanup();
-      await world?.cleanup();
-      server = undefined;
-      world = undefined;
-    });
-
-    async function setup(options: WorldOptions) {
-      world = await createWorld(options);
-      server = await startTestServer(world, dialect);
-      await server.advance("0s");
-      return { world, server };
-    }
-
-    async function board(s: TestServer, versions: Record<string, string>) {
-      for (const [component, version] of Object.entries(versions)) {
-        const answer = await s.request("POST", "/api/v1/artifacts", {
-          component,
-          version,
-          commit: commit(component, version),
-        });
-        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-      }
-    }
-
-    async function detail(s: TestServer, id: string): Promise<TrainDetail> {
-      const answer = await s.request<TrainDetail>("GET", `/api/v1/trains/${id}`);
-      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      return answer.body;
-    }
+    const { setup, board, detail } = useWorldScenario(dialect);
 
     const start = (s: TestServer, body: unknown, token?: string, line = "shop") =>
       s.request<ApiTrain>("POST", `/api/v1/lines/${line}/hotfixes`, body, token);

@@ -6,55 +6,19 @@
  * or skipped per the line's `onBlackout`.
  */
 import { writeFile } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/domain/events.js";
 import type { Train, TrainException } from "../../src/domain/model.js";
 import type { TrainDetail } from "../../src/engine/railyard.js";
 import { DIALECTS } from "../support/dialects.js";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { createWorld, type World, type WorldOptions, worldConfig } from "../support/world.js";
-
-const commit = (component: string, version: string) =>
-  Buffer.from(`${component}@${version}`).toString("hex").padEnd(40, "0").slice(0, 40);
+import { commitOf, useWorldScenario } from "../support/scenario.js";
+import { worldConfig } from "../support/world.js";
 
 type ApiTrain = Train & { statusText: string };
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: windows and blackouts`, () => {
-    let world: World | undefined;
-    let server: TestServer | undefined;
-
-    afterEach(async () => {
-      await server?.cleanup();
-      await world?.cleanup();
-      server = undefined;
-      world = undefined;
-    });
-
-    async function setup(options: WorldOptions) {
-      world = await createWorld(options);
-      server = await startTestServer(world, dialect);
-      await server.advance("0s");
-      return { world, server };
-    }
-
-    async function board(s: TestServer, versions: Record<string, string>, train?: string) {
-      for (const [component, version] of Object.entries(versions)) {
-        const answer = await s.request("POST", "/api/v1/artifacts", {
-          component,
-          version,
-          commit: commit(component, version),
-          ...(train ? { train } : {}),
-        });
-        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-      }
-    }
-
-    async function detail(s: TestServer, id: string): Promise<TrainDetail> {
-      const answer = await s.request<TrainDetail>("GET", `/api/v1/trains/${id}`);
-      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      return answer.body;
-    }
+    const { setup, board, detail } = useWorldScenario(dialect);
 
     const transitions = (d: TrainDetail) =>
       d.events
@@ -64,7 +28,7 @@ for (const dialect of DIALECTS) {
         .map((e) => ({ actor: e.actor, ...e.payload }));
 
     it("pauses a train outside its window, resumes it when the window opens, for departure and next wave", async () => {
-      const { server: s } = await setup({
+      const { world: w, server: s } = await setup({
         bake: "2h",
         line: `    window:
       - { days: [MO, TU, WE, TH, FR], from: "14:00", to: "16:00" }
@@ -104,12 +68,12 @@ for (const dialect of DIALECTS) {
         statusText: "paused: outside window — resumes 2026-03-03 14:00 CET (Europe/Berlin)",
       });
       expect(d.waves.map((w) => w.name)).toEqual(["eu", "us"]);
-      expect(await world!.show("env/us.yaml")).toBe("# us\n");
+      expect(await w.show("env/us.yaml")).toBe("# us\n");
 
       await s.advance("22h");
       d = await detail(s, "shop-1");
       expect(d.train.state).toBe("released");
-      expect(await world!.show("env/us.yaml")).toContain("web:\n  version: 1.0.0");
+      expect(await w.show("env/us.yaml")).toContain("web:\n  version: 1.0.0");
       expect(
         transitions(d)
           .filter((t) => t.to === "paused" || t.from === "paused")
@@ -261,7 +225,7 @@ for (const dialect of DIALECTS) {
       const pushed = await s.request<{ train: { id: string } }>("POST", "/api/v1/artifacts", {
         component: "db",
         version: "1.0.0",
-        commit: commit("db", "1.0.0"),
+        commit: commitOf("db", "1.0.0"),
       });
       expect(pushed.body.train.id).toBe("shop-3");
     });

@@ -3,52 +3,15 @@
  * retry after a failed gate, manual rollback policy, dropping a component (and what that does to
  * the manifest and the integration environment), rejecting, rolling back a release, skipping.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Train } from "../../src/domain/model.js";
-import type { TrainDetail } from "../../src/engine/railyard.js";
 import { DIALECTS } from "../support/dialects.js";
-import { startTestServer, type TestServer } from "../support/server.js";
-import { createWorld, type World, type WorldOptions } from "../support/world.js";
-
-const commit = (component: string, version: string) =>
-  Buffer.from(`${component}@${version}`).toString("hex").padEnd(40, "0").slice(0, 40);
+import { commitOf, useWorldScenario } from "../support/scenario.js";
+import type { TestServer } from "../support/server.js";
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: people's actions on trains`, () => {
-    let world: World | undefined;
-    let server: TestServer | undefined;
-
-    afterEach(async () => {
-      await server?.cleanup();
-      await world?.cleanup();
-      server = undefined;
-      world = undefined;
-    });
-
-    async function setup(options: WorldOptions = {}) {
-      world = await createWorld(options);
-      server = await startTestServer(world, dialect);
-      await server.advance("0s");
-      return { world, server };
-    }
-
-    async function board(s: TestServer, versions: Record<string, string>, train?: string) {
-      for (const [component, version] of Object.entries(versions)) {
-        const answer = await s.request("POST", "/api/v1/artifacts", {
-          component,
-          version,
-          commit: commit(component, version),
-          ...(train ? { train } : {}),
-        });
-        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-      }
-    }
-
-    async function detail(s: TestServer, id: string): Promise<TrainDetail> {
-      const answer = await s.request<TrainDetail>("GET", `/api/v1/trains/${id}`);
-      expect(answer.status).toBe(200);
-      return answer.body;
-    }
+    const { setup, board, detail } = useWorldScenario(dialect);
 
     const act = (s: TestServer, id: string, action: string, body: unknown = {}) =>
       s.request<Train & { detail?: string }>("POST", `/api/v1/trains/${id}/${action}`, body);
@@ -95,7 +58,7 @@ for (const dialect of DIALECTS) {
       const next = await s.request<{ train: { id: string } }>("POST", "/api/v1/artifacts", {
         component: "api",
         version: "1.0.0",
-        commit: commit("api", "1.0.0"),
+        commit: commitOf("api", "1.0.0"),
       });
       expect(next.body.train.id).toBe("shop-2");
 

@@ -9,7 +9,7 @@
  *
  * There is no time zone here: the caller turns wall times into instants (and handles DST).
  */
-import { DAY_MS, HOUR_MS, MINUTE_MS, type WallMs } from "./local-time.js";
+import { civilFromDays, DAY_MS, HOUR_MS, MINUTE_MS, type WallMs } from "./local-time.js";
 import type { RecurrenceRule } from "./rrule.js";
 
 /** A cursor over a rule's occurrences. */
@@ -83,17 +83,7 @@ class CivilDate {
   day = 0;
 
   set(dayNumber: number): void {
-    const z = dayNumber + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    this.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    this.month = mp < 10 ? mp + 3 : mp - 9;
-    this.year = yoe + era * 400 + (this.month <= 2 ? 1 : 0);
+    civilFromDays(dayNumber, this);
   }
 }
 

@@ -159,21 +159,38 @@ const MAX_FORMATTED = Date.parse("9999-12-31T23:59:59.999Z");
 const dayPrefixes = new Map<number, string>();
 const minuteSuffixes: string[] = [];
 
+/** A calendar date's fields, filled in place by {@link civilFromDays}. */
+export interface CivilDateFields {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * Writes the calendar date of a day number (days since 1970-01-01) into `out`, without
+ * allocating (H. Hinnant's civil-from-days algorithm).
+ */
+export function civilFromDays(days: number, out: CivilDateFields): void {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  out.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  out.month = mp < 10 ? mp + 3 : mp - 9;
+  out.year = yoe + era * 400 + (out.month <= 2 ? 1 : 0);
+}
+
+const scratch: CivilDateFields = { year: 0, month: 0, day: 0 };
+
 function dayPrefix(days: number): string {
   let prefix = dayPrefixes.get(days);
   if (prefix === undefined) {
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    const z = days + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const month = mp < 10 ? mp + 3 : mp - 9;
-    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    civilFromDays(days, scratch);
+    const { year, month, day } = scratch;
     prefix = `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
     if (dayPrefixes.size >= 20_000) dayPrefixes.clear();
     dayPrefixes.set(days, prefix);
