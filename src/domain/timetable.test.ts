@@ -269,6 +269,7 @@ describe("compileTimetable: properties", () => {
     day: fc.integer({ min: 0, max: 3650 }),
     minutes: fc.integer({ min: 0, max: 24 * 60 - 1 }),
     count: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+    untilDays: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
     blackout: fc.option(
       fc.record({ offset: fc.integer({ min: 0, max: 400 }), days: fc.integer({ min: 0, max: 20 }) }),
       {
@@ -293,7 +294,14 @@ describe("compileTimetable: properties", () => {
               },
             ]
           : [];
-        const rrule = p.count ? `${p.rule};COUNT=${p.count}` : p.rule;
+        // COUNT and UNTIL may not be combined (RFC 5545): UNTIL only when there is no COUNT.
+        const until =
+          p.count === undefined && p.untilDays !== undefined
+            ? Date.UTC(2020, 0, 1) + (p.day + p.untilDays) * DAY
+            : null;
+        const untilText =
+          until === null ? "" : `;UNTIL=${new Date(until).toISOString().replace(/[-:]/g, "").slice(0, 15)}Z`;
+        const rrule = p.count ? `${p.rule};COUNT=${p.count}` : `${p.rule}${untilText}`;
         const timetable = compileTimetable(
           "web",
           configWith({
@@ -309,6 +317,25 @@ describe("compileTimetable: properties", () => {
           zone.toInstant(startWall) + horizon,
         );
         if (p.count) expect(departures.length).toBe(p.count);
+        if (until !== null) {
+          for (const d of departures) expect(Date.parse(d.scheduledAt)).toBeLessThanOrEqual(until);
+          // Nothing the rule gives up to UNTIL is missing: the next departure without UNTIL is after it.
+          const open = compileTimetable(
+            "web",
+            configWith({
+              ...schedule({ rrule: p.rule, start, timezone: p.zone, cutoff: "90m" }),
+              blackouts,
+              onBlackout: p.onBlackout,
+            }),
+          );
+          const beyond = open.departuresAfter(
+            departures.length > 0
+              ? Date.parse(departures.at(-1)!.departureAt)
+              : zone.toInstant(startWall) - 1,
+            1,
+          )[0];
+          if (beyond) expect(Date.parse(beyond.scheduledAt)).toBeGreaterThan(until);
+        }
         const wallTime = startWall % DAY;
         let previous = Number.NEGATIVE_INFINITY;
         departures.forEach((d, index) => {
