@@ -26,7 +26,13 @@ import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-des
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { SimulatedClock } from "./clock.js";
 import type { EngineContext } from "./context.js";
-import { ConflictError, ForbiddenError, InvalidConfigError, NotFoundError } from "./errors.js";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidConfigError,
+  InvalidInputError,
+  NotFoundError,
+} from "./errors.js";
 import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type {
@@ -496,6 +502,28 @@ export class Railyard {
 
   deployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]> {
     return this.options.store.listDeployments(filter);
+  }
+
+  /**
+   * Departures of every line (or one) with `departureAt` in [from, to), ordered by departure:
+   * what `railyard timetable` prints offline, from the running configuration.
+   * @throws {NotFoundError} for an unknown line
+   * @throws {InvalidInputError} for a range that is empty, reversed or longer than two years
+   */
+  timetable(query: { line?: string; from?: string; to?: string }): Departure[] {
+    const now = this.options.clock.now().getTime();
+    const from = query.from === undefined ? now : Date.parse(query.from);
+    const to = query.to === undefined ? from + 30 * 86_400_000 : Date.parse(query.to);
+    if (Number.isNaN(from) || Number.isNaN(to))
+      throw new InvalidInputError("from and to must be ISO 8601 instants");
+    if (to <= from) throw new InvalidInputError("to must be after from");
+    if (to - from > 731 * 86_400_000) throw new InvalidInputError("the range may span at most two years");
+    // line() throws NotFoundError naming the configured lines.
+    const lines = query.line === undefined ? this.runtime.lineNames : [query.line];
+    if (query.line !== undefined) this.runtime.line(query.line);
+    return lines
+      .flatMap((name) => this.runtime.timetable(name).between(from, to))
+      .sort((a, b) => a.departureAt.localeCompare(b.departureAt) || a.line.localeCompare(b.line));
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   Instant,
   LineSummarySchema,
   ProblemSchema,
+  TimetableDeparture,
   TokenCreateSchema,
   TokenRecordSchema,
 } from "../schemas.js";
@@ -156,6 +157,28 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       if (!line) return railyard.trains({ line: request.params.line }).then(() => undefined as never);
       return line;
     },
+  );
+
+  r.get(
+    "/api/v1/timetable",
+    {
+      schema: {
+        tags: ["lines"],
+        summary: "Departures between two instants, ordered by departure (like `railyard timetable`)",
+        description:
+          "Each departure with its train ID (`<line>-<number>`), scheduled and actual departure, cut-off, deployment window and status (`scheduled`, `shifted` or `skipped` by a blackout, with the reason).",
+        querystring: z.object({
+          line: z.string().min(1).optional().describe("Only this line."),
+          from: z.iso.datetime({ offset: true }).optional().describe("Start (inclusive). @default now"),
+          to: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe("End (exclusive), at most two years after `from`. @default 30 days after `from`"),
+        }),
+        response: { 200: z.array(TimetableDeparture), 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => railyard.timetable(request.query),
   );
 
   r.get(
