@@ -143,9 +143,9 @@ const section = [
   `- Command: \`node bench/timetable.js\` (each measure: ${RUNS} runs in a fresh process; the first run includes JIT warm-up and building the zones' offset tables)`,
   `- Work: ${int(LINES)} lines (daily, weekdays, weekly, biweekly, 2nd Tuesday, last Friday; 8 zones; a third with business-day cut-offs over a holiday calendar; a quarter with a window and a year-end blackout), departures from 2027-01-01 to 2037-01-01: ${int(result.departures)} departures (daily ${int(result.mix.daily)}, weekly ${int(result.mix.weekly)}, monthly ${int(result.mix.monthly)}), each with its number, cut-off, window and blackout status`,
   "",
-  "| measure | first run ms | median ms | best ms | target |",
+  "| measure | first run ms (cold process) | median ms | best ms | target < 1000 ms |",
   "| --- | ---: | ---: | ---: | --- |",
-  `| compile + expand, instants as numbers (\`timesBetween\`) | ${first.toFixed(0)} | ${med.toFixed(0)} | ${best.toFixed(0)} | < ${TARGET_MS} ms: ${first < TARGET_MS ? "met" : "**missed**"} |`,
+  `| compile + expand, instants as numbers (\`timesBetween\`) | ${first.toFixed(0)} | ${med.toFixed(0)} | ${best.toFixed(0)} | median ${med < TARGET_MS ? "met" : "**missed**"}; cold ${first < TARGET_MS ? "met" : "**missed**"} |`,
   `| compile + expand, as ISO text (\`between\`) | ${texts[0].toFixed(0)} | ${median(texts).toFixed(0)} | ${Math.min(...texts).toFixed(0)} | (for comparison) |`,
   "",
 ].join("\n");

@@ -4,7 +4,7 @@ import { DAY_MS, formatLocalDate, parseLocalDate, weekdayOf } from "../recurrenc
 import { holidayDatesFromIcs, InvalidIcsError, icsOccurrences } from "./ics-import.js";
 
 const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../shared/fixtures/icalendar/${name}`, import.meta.url), "utf8");
+  readFileSync(new URL(`../../../test/fixtures/icalendar/${name}`, import.meta.url), "utf8");
 
 const calendar = (...events: string[]) =>
   ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Railyard//Tests//EN", ...events, "END:VCALENDAR", ""].join(
