@@ -424,6 +424,24 @@ ${more}`;
     );
   });
 
+  it("a blackout that ends before it starts, global or the line's", () => {
+    const global = problemsOf(
+      `${text(scheduleText({}))}blackouts:\n  - { name: freeze, reason: x, from: 2026-12-20, to: 2026-12-01 }\n`,
+    );
+    expect(global).toHaveLength(1);
+    expect(global[0]).toMatch(
+      /^railyard\.yaml:16:54: blackouts\[0\]\.to: the blackout ends \(2026-12-01, through the end of that day\) before it starts/,
+    );
+    const own = problemsOf(
+      text(
+        scheduleText({}),
+        "    blackouts:\n      - { name: ok, reason: x, from: 2026-12-01, to: 2026-12-02 }\n      - { name: bad, reason: x, from: 2026-12-20, to: 2026-12-01 }\n",
+      ),
+    );
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatch(/^railyard\.yaml:17:\d+: lines\.web\.blackouts\[1\]\.to: /);
+  });
+
   it("refuses a schedule with neither or both of rrule and cron", () => {
     expect(
       problemsOf(text(scheduleText({ rrule: '      cron: "0 10 * * 2"\n      rrule: FREQ=DAILY' })))[0],

@@ -313,24 +313,9 @@ function compileRules(name: string, line: LineConfig, config: RailyardConfig): D
   try {
     return compileDeploymentRules(line, config.blackouts, calendarDates(config));
   } catch (error) {
-    if (!(error instanceof InvalidBlackoutError)) throw error;
-    // Find which blackout it was: compile each alone.
-    const zone = line.schedule.timezone;
-    const all = [
-      ...config.blackouts.map((b, i) => ({ b, path: ["blackouts", i] as PathSegment[] })),
-      ...line.blackouts.map((b, i) => ({ b, path: [...at, "blackouts", i] as PathSegment[] })),
-    ];
-    for (const { b, path } of all) {
-      try {
-        compileDeploymentRules({ ...line, window: undefined, blackouts: [b] }, [], calendarDates(config));
-      } catch (inner) {
-        if (inner instanceof InvalidBlackoutError) {
-          throw new InvalidScheduleError([...path, inner.key], inner.message);
-        }
-        throw inner;
-      }
-    }
-    throw new InvalidScheduleError([...at, "blackouts"], `${error.message} (time zone ${zone})`);
+    if (!(error instanceof InvalidBlackoutError) || !error.at) throw error;
+    const list: PathSegment[] = error.at.list === "global" ? ["blackouts"] : [...at, "blackouts"];
+    throw new InvalidScheduleError([...list, error.at.index, error.key], error.message);
   }
 }
 

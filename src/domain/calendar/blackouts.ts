@@ -55,6 +55,11 @@ export class InvalidBlackoutError extends Error {
   constructor(
     readonly key: BlackoutKey,
     message: string,
+    /**
+     * Set by `compileDeploymentRules`: which blackout it was, as `global` (the configuration's
+     * `blackouts`) or `line` (the line's) and its index there.
+     */
+    readonly at?: { list: "global" | "line"; index: number },
   ) {
     super(message);
   }

@@ -82,7 +82,7 @@ function applies(blackout: CompiledBlackout, environments: readonly string[] | n
  * line's), in the line's schedule time zone unless a blackout names its own.
  * @param calendars calendar names to their dates (`config.calendars[name].dates`).
  * @throws {InvalidBlackoutError} when a blackout cannot be compiled (key `timezone` for a time zone
- *   that does not exist).
+ *   that does not exist), saying which one in `at`.
  * @throws {UnknownTimeZoneError} when the line's schedule time zone does not exist.
  * @throws {RangeError} when a window range is invalid: check each first with `windowRangeProblem`.
  */
@@ -93,9 +93,15 @@ export function compileDeploymentRules(
 ): DeploymentRules {
   const lineZone = zoneRules(line.schedule.timezone);
   const window = line.window ? compileWindow(line.window, lineZone) : null;
-  const blackouts = [...global, ...(line.blackouts ?? [])].map((config) =>
-    compileBlackout(config, blackoutZone(config, lineZone), calendars),
-  );
+  const compile = (list: "global" | "line") => (config: BlackoutConfig, index: number) => {
+    try {
+      return compileBlackout(config, blackoutZone(config, lineZone), calendars);
+    } catch (error) {
+      if (!(error instanceof InvalidBlackoutError)) throw error;
+      throw new InvalidBlackoutError(error.key, error.message, { list, index });
+    }
+  };
+  const blackouts = [...global.map(compile("global")), ...(line.blackouts ?? []).map(compile("line"))];
 
   function blackoutsAt(epochMs: number, environments: readonly string[] | null): BlackoutInterval[] {
     if (blackouts.length === 0) return [];
