@@ -9,7 +9,7 @@ import type { TrainDetail } from "../../src/engine/railyard.js";
 import { verifyExportLines } from "../../src/store/audit.js";
 import { DIALECTS } from "../support/dialects.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createWorld, SHOP_1, type World, type WorldOptions } from "../support/world.js";
+import { createWorld, RELEASE_STATES, SHOP_1, type World, type WorldOptions } from "../support/world.js";
 
 const SHA = (n: number) => `${n}`.padStart(7, "a").repeat(6).slice(0, 40);
 
@@ -94,18 +94,7 @@ for (const dialect of DIALECTS) {
       await server.advance("30m");
       detail = await train("shop-1");
       expect(detail.train.state).toBe("released");
-      expect(states(detail)).toEqual([
-        "boarding",
-        "frozen",
-        "integrating",
-        "gating",
-        "awaiting_approval",
-        "deploying",
-        "verifying",
-        "deploying",
-        "verifying",
-        "released",
-      ]);
+      expect(states(detail)).toEqual(RELEASE_STATES);
       expect(detail.events[0]?.type).toBe("train.created");
 
       const commits = await world.commits();

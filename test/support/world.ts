@@ -18,6 +18,20 @@ const run = promisify(execFile);
 /** Monday 2 March 2026, 06:00 Berlin (05:00 UTC). */
 export const WORLD_START = new Date("2026-03-02T05:00:00.000Z");
 /** shop-1: cut-off 07:00 UTC, departure 09:00 UTC on WORLD_START's day. */
+/** The states a train of the world's two-wave `shop` line passes through on its way to release. */
+export const RELEASE_STATES = [
+  "boarding",
+  "frozen",
+  "integrating",
+  "gating",
+  "awaiting_approval",
+  "deploying",
+  "verifying",
+  "deploying",
+  "verifying",
+  "released",
+] as const;
+
 export const SHOP_1 = { cutoffAt: "2026-03-02T07:00:00.000Z", departureAt: "2026-03-02T09:00:00.000Z" };
 
 export interface WorldOptions {
