@@ -74,7 +74,19 @@ export const TrainSchema = ref(
 export const DependencySchema = z.object({
   component: z.string(),
   version: z.string().describe("semver range"),
+  sameTrain: z
+    .boolean()
+    .optional()
+    .describe("Both components ship on the same train or neither does (the configuration's same-train)"),
 });
+
+export const CiSchema = z
+  .object({
+    state: z.enum(["pending", "success", "failure"]),
+    url: z.string().nullable(),
+    name: z.string(),
+  })
+  .describe("The CI status the push carried");
 
 export const ArtifactSchema = ref(
   z.object({
@@ -85,6 +97,7 @@ export const ArtifactSchema = ref(
     buildUrl: z.string().nullable(),
     digest: z.string().nullable(),
     dependsOn: z.array(DependencySchema),
+    ci: CiSchema.nullable(),
     trainId: z.string().nullable(),
     dropped: z.boolean(),
     pushedBy: z.string(),
@@ -100,6 +113,7 @@ export const ManifestItemSchema = ref(
     version: z.string(),
     artifactId: z.string(),
     previousVersion: z.string().nullable(),
+    dependsOn: z.array(DependencySchema).describe("The constraints of this version, as recorded"),
     status: z.enum(["boarded", "held", "dropped"]),
     reason: z.string().nullable(),
     revision: z.number().int(),
@@ -188,6 +202,135 @@ export const WaveStatusSchema = z.object({
 
 export const TrainActionSchema = z.enum(TRAIN_ACTIONS);
 
+export const DiffItemSchema = z.object({
+  component: z.string(),
+  from: z.string().nullable().describe("What production runs (null: never released)"),
+  to: z.string().describe("The version on the train"),
+  change: z.enum(["new", "upgrade", "downgrade", "same"]),
+  status: z
+    .enum(["boarded", "held", "dropped"])
+    .nullable()
+    .describe("On the manifest; null before the cut-off (not decided yet)"),
+  reason: z.string().nullable().describe("Why a held or dropped component does not ride"),
+  fromCommit: z.string().nullable(),
+  toCommit: z.string().nullable(),
+  compareUrl: z
+    .string()
+    .nullable()
+    .describe("The commit range on GitHub or GitLab, when the component's repository is such a URL"),
+});
+
+export const ManifestDiffSchema = ref(
+  z.object({
+    train: z.string(),
+    revision: z.number().int().describe("Manifest revision (0 before the cut-off)"),
+    provisional: z
+      .boolean()
+      .describe("True before the cut-off: the diff is of the latest artifact per component so far"),
+    items: z.array(DiffItemSchema),
+  }),
+  "ManifestDiff",
+  "A train's manifest against production: from → to per component, commits and compare links.",
+);
+
+export const TestSummarySchema = z.object({
+  tests: z.number().int().describe("Every case: passed + failed + errored + skipped + flaky"),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  errored: z.number().int(),
+  skipped: z.number().int(),
+  flaky: z.number().int().describe("Failed, then passed on a rerun; counts as passed in the tests gate"),
+  durationMs: z.number(),
+  truncated: z.boolean().describe("True when more cases ran than were kept"),
+});
+
+export const TestCaseSchema = z.object({
+  suite: z.string(),
+  classname: z.string(),
+  name: z.string(),
+  status: z.enum(["passed", "failed", "errored", "skipped", "flaky"]),
+  durationMs: z.number(),
+  message: z.string().nullable(),
+  reruns: z.number().int(),
+});
+
+export const TestReportSchema = ref(
+  z.object({
+    id: z.string(),
+    trainId: z.string(),
+    revision: z.number().int().describe("The manifest revision it was recorded for"),
+    suite: z.string(),
+    summary: TestSummarySchema,
+    cases: z.array(TestCaseSchema).optional().describe("Only with `?cases=true`"),
+    receivedAt: Instant,
+    actor: z.string(),
+  }),
+  "TestReport",
+  "JUnit results CI posted for a train's integration stage.",
+);
+
+export const ArtifactReportSchema = ref(
+  z.object({
+    id: z.string(),
+    artifactId: z.string(),
+    kind: z.enum(["junit", "sbom", "vulnerabilities", "vex"]).describe("Detected from the content"),
+    format: z.string().describe("e.g. grype, trivy, cyclonedx-1.6, spdx-2.3, sarif-2.1.0, openvex, junit"),
+    name: z.string().nullable(),
+    sha256: z.string().describe("SHA-256 of the bytes, hex"),
+    size: z.number().int().describe("Bytes"),
+    receivedAt: Instant,
+    actor: z.string(),
+  }),
+  "ArtifactReport",
+  "A report pushed for an artifact; its bytes are at /api/v1/artifacts/{id}/reports/{reportId}.",
+);
+
+export const ArtifactReportResultSchema = z.object({
+  report: ArtifactReportSchema,
+  replay: z.boolean().describe("True when the same bytes had been pushed for this artifact before"),
+});
+
+export const CiStatusSchema = ref(
+  z.object({
+    provider: z.enum(["github", "gitlab", "push"]),
+    repository: z.string().describe("Normalised repository path, lowercase: acme/api"),
+    commit: z.string(),
+    name: z.string().describe("The source within the provider: workflow, check suite app, pipeline"),
+    state: z.enum(["pending", "success", "failure"]),
+    conclusion: z.string().nullable().describe("The provider's own word (success, cancelled, failed, …)"),
+    url: z.string().nullable(),
+    reportedAt: Instant,
+    ref: z.string().nullable().describe("Branch or tag, when the provider says"),
+  }),
+  "CiStatus",
+  "The latest CI status of one commit from one source.",
+);
+
+export const WebhookResultSchema = ref(
+  z.object({
+    recorded: z.number().int().describe("Statuses recorded (new, or newer than the stored one)"),
+    ignored: z
+      .number()
+      .int()
+      .describe("Statuses left out: not newer than the stored one, or for no configured repository"),
+    matched: z
+      .array(
+        z.object({
+          artifact: z.string(),
+          component: z.string(),
+          version: z.string(),
+          train: z.string().nullable(),
+        }),
+      )
+      .describe("Artifacts built from the commit the statuses are about"),
+    note: z
+      .string()
+      .optional()
+      .describe("Why nothing was read from the delivery (e.g. an event without CI status)"),
+  }),
+  "WebhookResult",
+);
+
 export const TrainDetailSchema = ref(
   z.object({
     train: TrainSchema,
@@ -204,6 +347,10 @@ export const TrainDetailSchema = ref(
     }),
     waves: z.array(WaveStatusSchema),
     steps: z.array(StepSchema),
+    diff: ManifestDiffSchema,
+    testReports: z
+      .array(TestReportSchema)
+      .describe("JUnit results recorded for the current manifest revision, without their cases"),
     events: z.array(EventSchema),
   }),
   "TrainDetail",
@@ -267,6 +414,16 @@ export const ArtifactPushSchema = ref(
       .nullish()
       .describe("This version's constraints; defaults to the component's configured depends_on"),
     train: z.string().nullish().describe("Board this train (e.g. web-42) instead of the open one"),
+    ci: z
+      .strictObject({
+        state: z.enum(["pending", "success", "failure"]),
+        url: z.string().url().nullish(),
+        name: z.string().max(200).nullish().describe("What ran, e.g. the workflow's name (default: ci)"),
+      })
+      .nullish()
+      .describe(
+        "CI status of the build, when known at push time; webhooks (GitHub, GitLab) may report it too. A failed or running status holds the artifact at the cut-off.",
+      ),
   }),
   "ArtifactPush",
 );
@@ -349,8 +506,69 @@ export const HotfixRequestSchema = ref(
 export const ReasonSchema = z.strictObject({ reason: z.string().max(4000).nullish() }).default({});
 export const DropSchema = z.strictObject({
   component: z.string().min(1),
-  reason: z.string().max(4000).nullish(),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "give the reason for dropping it; the component's team reads it")
+    .max(4000)
+    .describe("Why it leaves the train (required; recorded in the audit trail)"),
 });
+
+export const HeldComponentSchema = z.object({
+  component: z.string(),
+  version: z.string(),
+  reason: z.string().describe("The reasons joined with `; `"),
+  reasons: z
+    .array(z.string())
+    .describe("Its own reason first, then those of the held components it waits for, to the root cause"),
+});
+
+export const DropResultSchema = ref(
+  z.object({
+    train: TrainSchema,
+    component: z.string(),
+    carriedTo: z
+      .string()
+      .nullable()
+      .describe("The train its artifact rides now (null when the timetable has no next train)"),
+    nowHeld: z
+      .array(HeldComponentSchema)
+      .describe("Riders held because of the drop (they ride the next train too)"),
+  }),
+  "DropResult",
+);
+
+export const PinRequestSchema = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1, "give the reason; it is recorded in the audit trail")
+    .max(4000)
+    .describe("Why (required; recorded in the audit trail)"),
+});
+
+export const PinSchema = ref(
+  z.object({
+    component: z.string(),
+    line: z.string(),
+    version: z.string().nullable().describe("What production ran when it was pinned (null: never released)"),
+    reason: z.string(),
+    actor: z.string().describe("Who pinned it"),
+    pinnedAt: Instant,
+  }),
+  "Pin",
+  "A component held at its production version on every train of its line until unpinned.",
+);
+
+export const PinResultSchema = ref(
+  z.object({
+    pin: PinSchema,
+    remanifested: z
+      .array(z.object({ train: z.string(), nowHeld: z.array(HeldComponentSchema) }))
+      .describe("Trains past their cut-off whose manifest changed, and who is held there now"),
+  }),
+  "PinResult",
+);
 
 export const TokenRecordSchema = ref(
   z.object({

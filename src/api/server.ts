@@ -17,8 +17,11 @@ import { problem, problemHandler, sendProblem } from "./problem.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { calendarRoutes } from "./routes/calendar.js";
 import { hotfixRoutes } from "./routes/hotfixes.js";
+import { pinRoutes } from "./routes/pins.js";
+import { reportRoutes } from "./routes/reports.js";
 import { systemRoutes } from "./routes/system.js";
 import { trainRoutes } from "./routes/trains.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 
 export interface ServerOptions {
   railyard: Railyard;
@@ -54,7 +57,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: "trains", description: "Departures of lines and their progress" },
         { name: "actions", description: "What people do to trains" },
         { name: "approvals" },
-        { name: "artifacts", description: "Built versions pushed by CI" },
+        { name: "artifacts", description: "Built versions pushed by CI, their reports and CI statuses" },
+        {
+          name: "webhooks",
+          description: "CI status from GitHub and GitLab, verified by their signature or token",
+        },
         { name: "lines" },
         { name: "deployments" },
         { name: "audit", description: "The hash-chained event log" },
@@ -62,7 +69,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: "tokens" },
         { name: "system" },
       ],
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          githubSignature: {
+            type: "apiKey",
+            in: "header",
+            name: "X-Hub-Signature-256",
+            description: "sha256=<HMAC-SHA256 of the exact body, keyed with the webhook secret>",
+          },
+          gitlabToken: {
+            type: "apiKey",
+            in: "header",
+            name: "X-Gitlab-Token",
+            description: "The webhook's secret token",
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -72,6 +95,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   trainRoutes(app, options.railyard);
   artifactRoutes(app, options.railyard);
+  await reportRoutes(app, options.railyard);
+  await webhookRoutes(app, options.railyard, options.logger);
+  pinRoutes(app, options.railyard);
   hotfixRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);

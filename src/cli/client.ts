@@ -39,16 +39,45 @@ export class RailyardClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  /** Sends `body` as JSON (when given) and returns the parsed answer. @throws {ApiError} */
+  request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    return this.exchange<T>(
+      method,
+      path,
+      body === undefined ? undefined : { content: JSON.stringify(body), contentType: "application/json" },
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Sends a document as it is (a report file), with its content type, and returns the parsed
+   * answer. @throws {ApiError}
+   */
+  upload<T>(
+    method: string,
+    path: string,
+    content: string,
+    contentType: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
+    return this.exchange<T>(method, path, { content, contentType }, timeoutMs);
+  }
+
+  private async exchange<T>(
+    method: string,
+    path: string,
+    body: { content: string; contentType: string } | undefined,
+    timeoutMs: number,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = body.contentType;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     try {
       response = await fetch(`${this.server}${path}`, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: body.content }),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

@@ -28,7 +28,7 @@ export const DEFAULT_SERVER = "http://127.0.0.1:7300";
 export const DEFAULT_CONFIG = "railyard.yaml";
 
 /** Top-level commands that work without a server: they take `--json` but not `--server`/`--token`. */
-const LOCAL_COMMANDS = new Set(["serve", "demo", "validate", "schema", "audit", "timetable"]);
+const LOCAL_COMMANDS = new Set(["serve", "demo", "validate", "schema", "audit", "timetable", "board"]);
 
 function addOptions(command: Command, remote: boolean): void {
   if (remote && !command.options.some((o) => o.long === "--server")) {

@@ -8,8 +8,11 @@ import { ApiError } from "./client.js";
 import { registerActionCommands } from "./commands/actions.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
+import { registerBoardCommand } from "./commands/board.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerHotfixCommand } from "./commands/hotfix.js";
+import { registerPinCommands } from "./commands/pins.js";
+import { registerReportCommands } from "./commands/reports.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTimetableCommand } from "./commands/timetable.js";
 import { registerTrainCommands } from "./commands/trains.js";
@@ -38,8 +41,11 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerAdminCommands(program);
   registerTimetableCommand(program);
+  registerBoardCommand(program);
   registerTrainCommands(program);
   registerActionCommands(program);
+  registerPinCommands(program);
+  registerReportCommands(program);
   registerHotfixCommand(program);
   registerAuditCommands(program);
   addGlobalOptions(program);
@@ -53,6 +59,8 @@ Examples:
   railyard trains --active                 what is moving
   railyard train watch web-42              follow a train live
   railyard artifact push --component api --version 1.4.2 --commit 3f2a9c1
+  railyard report push --junit results.xml --train web-42
+  railyard train diff web-42               what the train changes against production
   railyard approve platform-7 --comment "release board OK"`,
   );
   return program;

@@ -5,13 +5,18 @@
  */
 import type {
   ApprovalDecision,
+  ArtifactCi,
+  CiStatus,
   DependencyConstraint,
   GateStatus,
   Instant,
   ManifestItem,
   PauseCause,
+  ReportKind,
   StepKind,
   StepStatus,
+  TestCase,
+  TestSummary,
   TrainKind,
 } from "./model.js";
 import type { TrainEventType, TrainState } from "./train-state.js";
@@ -66,6 +71,8 @@ export interface EventPayloads {
     /** True when it arrived after the cut-off of the train it asked for (or the open one). */
     late: boolean;
     requestedTrain: string | null;
+    /** The CI status the push carried (absent in older events: none). */
+    ci?: ArtifactCi | null;
   };
   /** A held artifact rides the next train (trainId is the train it left). */
   "artifact.carried": {
@@ -77,13 +84,50 @@ export interface EventPayloads {
   };
   "manifest.frozen": {
     revision: number;
-    items: Array<Omit<ManifestItem, "trainId" | "revision">>;
+    /** `dependsOn` is absent in events written before constraints were recorded. */
+    items: Array<
+      Omit<ManifestItem, "trainId" | "revision" | "dependsOn"> & Partial<Pick<ManifestItem, "dependsOn">>
+    >;
   };
   "component.dropped": {
     component: string;
     reason: string;
     /** Manifest revision after the drop (0 while boarding). */
     revision: number;
+  };
+  /** A CI status arrived (webhook); trainId is null. `deliveryId` is the provider's delivery. */
+  "ci.reported": Omit<CiStatus, never> & { deliveryId: string | null };
+  /** A component is held at its production version until unpinned (trainId: null). */
+  "component.pinned": {
+    component: string;
+    line: string;
+    version: string | null;
+    reason: string;
+  };
+  "component.unpinned": {
+    component: string;
+    line: string;
+    reason: string;
+  };
+  /** A report for an artifact (trainId: the artifact's train); its bytes are kept beside the log. */
+  "report.received": {
+    reportId: string;
+    artifactId: string;
+    component: string;
+    version: string;
+    kind: ReportKind;
+    format: string;
+    name: string | null;
+    sha256: string;
+    size: number;
+  };
+  /** JUnit results for the train's integration stage, manifest revision `revision`. */
+  "tests.reported": {
+    reportId: string;
+    revision: number;
+    suite: string;
+    summary: TestSummary;
+    cases: TestCase[];
   };
   "step.started": {
     stepId: string;

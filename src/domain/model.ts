@@ -60,6 +60,40 @@ export interface DependencyConstraint {
   component: string;
   /** semver range */
   version: string;
+  /** Both components ship on the same train or neither does (absent: false). */
+  sameTrain?: boolean;
+}
+
+/** How CI judged a commit: still running, passed, or failed (cancelled and timed out count as failed). */
+export type CiState = "pending" | "success" | "failure";
+
+/**
+ * A CI status of one commit from one source: a GitHub workflow or check suite, a GitLab pipeline,
+ * or the artifact push itself. Each (repository, commit, provider, name) keeps its latest status.
+ */
+export interface CiStatus {
+  provider: "github" | "gitlab" | "push";
+  /** Normalised repository path, lowercase: `acme/api`, `group/sub/api`. */
+  repository: string;
+  commit: string;
+  /** The source within the provider: workflow name, check suite app, pipeline source. */
+  name: string;
+  state: CiState;
+  /** The provider's own word (success, failure, cancelled, timed_out, failed, running, …). */
+  conclusion: string | null;
+  url: string | null;
+  /** When the provider says it happened (its updated_at / finished_at). */
+  reportedAt: Instant;
+  /** Branch or tag, when the provider says. */
+  ref: string | null;
+}
+
+/** The CI status an artifact push carried. */
+export interface ArtifactCi {
+  state: CiState;
+  url: string | null;
+  /** What ran, e.g. the workflow's name. @default "ci" */
+  name: string;
 }
 
 export interface Artifact {
@@ -70,6 +104,8 @@ export interface Artifact {
   buildUrl: string | null;
   digest: string | null;
   dependsOn: DependencyConstraint[];
+  /** The CI status the push carried (null: none; webhooks may still report one). */
+  ci: ArtifactCi | null;
   /** The train it boarded (or null if it boarded none). */
   trainId: string | null;
   /** True when dropped from its train by a coordinator. */
@@ -87,6 +123,8 @@ export interface ManifestItem {
   artifactId: string;
   /** What ran in production before this train (null: never released). */
   previousVersion: string | null;
+  /** The constraints of `version` (empty for items frozen before they were recorded). */
+  dependsOn: DependencyConstraint[];
   status: ManifestItemStatus;
   /** For held and dropped items: why, in words a team can act on. */
   reason: string | null;
@@ -173,4 +211,68 @@ export interface TokenRecord {
   expiresAt: Instant | null;
   revokedAt: Instant | null;
   lastUsedAt: Instant | null;
+}
+
+/** A component held at its production version on every train of its line until unpinned. */
+export interface Pin {
+  component: string;
+  line: string;
+  /** What production ran when it was pinned (null: never released). */
+  version: string | null;
+  reason: string;
+  actor: string;
+  pinnedAt: Instant;
+}
+
+export type ReportKind = "junit" | "sbom" | "vulnerabilities" | "vex";
+
+/** A report pushed for an artifact; its bytes are kept beside it and named by SHA-256 in the log. */
+export interface ArtifactReport {
+  id: string;
+  artifactId: string;
+  kind: ReportKind;
+  /** e.g. `grype`, `trivy`, `cyclonedx-1.6`, `spdx-2.3`, `sarif-2.1.0`, `openvex`, `junit`. */
+  format: string;
+  name: string | null;
+  sha256: string;
+  size: number;
+  receivedAt: Instant;
+  actor: string;
+}
+
+export type TestCaseStatus = "passed" | "failed" | "errored" | "skipped" | "flaky";
+
+/** One test case of a JUnit report. */
+export interface TestCase {
+  suite: string;
+  classname: string;
+  name: string;
+  status: TestCaseStatus;
+  durationMs: number;
+  message: string | null;
+  reruns: number;
+}
+
+export interface TestSummary {
+  tests: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  flaky: number;
+  durationMs: number;
+  /** True when more cases ran than were kept. */
+  truncated: boolean;
+}
+
+/** JUnit results CI posted for a train's integration stage, for one manifest revision. */
+export interface TestReport {
+  id: string;
+  trainId: string;
+  revision: number;
+  suite: string;
+  summary: TestSummary;
+  cases: TestCase[];
+  receivedAt: Instant;
+  actor: string;
 }

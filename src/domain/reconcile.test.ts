@@ -65,6 +65,7 @@ const item = (
   version,
   artifactId: `art_${component}`,
   previousVersion: "1.0.0",
+  dependsOn: [],
   status,
   reason: status === "boarded" ? null : "why",
   revision: 1,
@@ -605,5 +606,73 @@ describe("decide with windows and blackouts", () => {
     expect(decide(v, DEPART).transition?.event).toBe("depart");
     const queue = view({ state: "awaiting_approval" }, { approvals: approved, productionHeldBy: "web-6" });
     expect(decide(queue, DEPART).waitingFor).toBe("web-6 to finish its rollout");
+  });
+});
+
+describe("deployment order and concurrency", () => {
+  const wide: LineConfig = { ...line, rollout: { ...line.rollout, concurrency: 2 } };
+  const riders = [
+    item("schema", "1.0.0"),
+    item("db", "5.0.0"),
+    item("cache", "1.0.0"),
+    { ...item("api", "2.0.0"), dependsOn: [{ component: "db", version: ">=5.0.0" }] },
+    item("web", "3.0.0"),
+  ];
+  const kinds = (c: string) => (c === "schema" ? ("migration" as const) : ("service" as const));
+  const started = (steps: Step[], inFlight: string[] = []) =>
+    decide(
+      view(
+        { state: "deploying", currentWave: 0 },
+        { line: wide, manifest: riders, steps, kindOf: kinds, inFlight: new Set(inFlight) },
+      ),
+      T0,
+    ).start.map((s) => s.key);
+
+  it("starts migrations alone, first", () => {
+    expect(started([])).toEqual(["deploy/canary/schema"]);
+  });
+
+  it("then starts independent services side by side, up to the concurrency", () => {
+    const schema = step("deploy/canary/schema", "succeeded");
+    expect(started([schema])).toEqual(["deploy/canary/cache", "deploy/canary/db"]);
+  });
+
+  it("starts a dependent once what it needs succeeded, keeping within the concurrency", () => {
+    const done = [step("deploy/canary/schema", "succeeded"), step("deploy/canary/db", "succeeded")];
+    const cache = step("deploy/canary/cache", "running");
+    // api's recorded constraint names db; web's configured depends_on names api.
+    expect(started([...done, cache], [cache.id])).toEqual(["deploy/canary/api"]);
+    const api = step("deploy/canary/api", "running");
+    expect(started([...done, cache, api], [cache.id, api.id])).toEqual([]);
+    expect(started([...done, step("deploy/canary/cache", "succeeded"), api], [api.id])).toEqual([]);
+    const apiDone = step("deploy/canary/api", "succeeded");
+    expect(started([...done, step("deploy/canary/cache", "succeeded"), apiDone])).toEqual([
+      "deploy/canary/web",
+    ]);
+  });
+
+  it("resumes a step a crash left running before anything new", () => {
+    const done = [step("deploy/canary/schema", "succeeded")];
+    const crashed = step("deploy/canary/db", "running");
+    expect(started([...done, crashed])).toEqual(["deploy/canary/db", "deploy/canary/cache"]);
+  });
+
+  it("waits for deployments in flight before rolling back", () => {
+    const running = step("deploy/canary/db", "running");
+    const d = decide(
+      view(
+        { state: "rolling_back", currentWave: 0 },
+        {
+          line: wide,
+          manifest: riders,
+          steps: [step("deploy/canary/schema", "succeeded"), running],
+          kindOf: kinds,
+          inFlight: new Set([running.id]),
+        },
+      ),
+      T0,
+    );
+    expect(d.start).toEqual([]);
+    expect(d.waitingFor).toContain("deploy/canary/db to finish before rolling back");
   });
 });

@@ -26,8 +26,13 @@ export interface TrainView {
   train: Train;
   line: LineConfig;
   teams: Record<string, TeamConfig>;
-  /** Names of the components a component depends on (from the configuration). */
+  /**
+   * Names of the components a component depends on (from the configuration); used for manifest
+   * items that carry no recorded constraints.
+   */
   dependsOn: (component: string) => readonly string[];
+  /** A component's kind: migrations deploy before services. @default every component a service */
+  kindOf?: (component: string) => "service" | "migration";
   integrationEnvironment: string;
   manifest: readonly ManifestItem[];
   steps: readonly Step[];
@@ -188,6 +193,83 @@ function sequential(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainVi
   return { done: true };
 }
 
+/** A planned step and the keys of the steps that must succeed before it starts. */
+type OrderedPlan = Omit<StepPlan, "attempt" | "resume"> & { after: readonly string[] };
+
+/**
+ * Runs planned steps in dependency order, at most `concurrency` at once: a step starts once every
+ * step it waits for has succeeded. `plans` are in a deterministic topological order, which is
+ * also the order free slots are given in.
+ */
+function inDependencyOrder(
+  plans: readonly OrderedPlan[],
+  view: TrainView,
+  now: number,
+  concurrency: number,
+): Progress {
+  const latest = latestAttempts(view.steps);
+  const succeeded = new Set<string>();
+  const startable: StepPlan[] = [];
+  let running = 0;
+  let pending = false;
+  let wakeAt: number | null = null;
+  for (const { after, ...plan } of plans) {
+    const next = nextAttempt(plan, latest.get(plan.key), view, now);
+    if (next.state === "done") {
+      succeeded.add(plan.key);
+      continue;
+    }
+    pending = true;
+    if (next.state === "busy") running++;
+    else if (next.state === "later") wakeAt = wakeAt === null ? next.at : Math.min(wakeAt, next.at);
+    else if (next.plan.resume || after.every((key) => succeeded.has(key))) startable.push(next.plan);
+  }
+  if (!pending) return { done: true };
+  // Steps a crash left running go first: they hold a slot already in the deployer's eyes.
+  startable.sort((a, b) => Number(b.resume) - Number(a.resume));
+  const start = startable.slice(0, Math.max(0, concurrency - running));
+  return { done: false, start, wakeAt: start.length === 0 && wakeAt !== null ? iso(wakeAt) : null };
+}
+
+/**
+ * The order components deploy in, and what each waits for: the components it depends on (its
+ * recorded constraints, else the configuration's `depends_on`) that ride along, and — for a
+ * service — every riding migration it is not itself a dependency of (migrations first).
+ */
+export function deploymentOrder(
+  view: Pick<TrainView, "dependsOn" | "kindOf">,
+  items: readonly ManifestItem[],
+): { order: ManifestItem[]; waitsFor: Map<string, string[]> } {
+  const byComponent = new Map(items.map((i) => [i.component, i]));
+  const depsOf = (c: string): string[] => {
+    const item = byComponent.get(c)!;
+    const names = item.dependsOn.length > 0 ? item.dependsOn.map((d) => d.component) : view.dependsOn(c);
+    return [...new Set(names)].filter((d) => d !== c && byComponent.has(d));
+  };
+  const kind = (c: string) => view.kindOf?.(c) ?? "service";
+  // Components some riding migration needs, directly or not, may not wait for migrations.
+  const neededByMigrations = new Set<string>();
+  const stack = [...byComponent.keys()].filter((c) => kind(c) === "migration");
+  while (stack.length > 0) {
+    for (const d of depsOf(stack.pop()!)) {
+      if (!neededByMigrations.has(d)) {
+        neededByMigrations.add(d);
+        stack.push(d);
+      }
+    }
+  }
+  const migrations = [...byComponent.keys()].filter((c) => kind(c) === "migration");
+  const waitsFor = new Map<string, string[]>();
+  for (const c of byComponent.keys()) {
+    const barrier = kind(c) === "service" && !neededByMigrations.has(c) ? migrations : [];
+    waitsFor.set(c, [...new Set([...depsOf(c), ...barrier])].sort());
+  }
+  const order = dependencyOrder([...byComponent.keys()], (c) => waitsFor.get(c) ?? []).map(
+    (c) => byComponent.get(c)!,
+  );
+  return { order, waitsFor };
+}
+
 /** Runs planned steps side by side (gates). */
 function parallel(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainView, now: number): Progress {
   const latest = latestAttempts(view.steps);
@@ -203,12 +285,30 @@ function parallel(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainView
 }
 
 function ordered(view: TrainView, items: readonly ManifestItem[]): ManifestItem[] {
-  const byComponent = new Map(items.map((i) => [i.component, i]));
-  return dependencyOrder([...byComponent.keys()], view.dependsOn).map((c) => byComponent.get(c)!);
+  return deploymentOrder(view, items).order;
 }
 
-/** Integration steps of the current manifest revision. */
-export function integrationPlans(view: TrainView): Omit<StepPlan, "attempt" | "resume">[] {
+/** Deployment plans of `items` in dependency order, each waiting for its predecessors' keys. */
+function orderedPlans(
+  view: TrainView,
+  items: readonly ManifestItem[],
+  keyOf: (component: string) => string,
+  plan: (item: ManifestItem) => Omit<StepPlan, "attempt" | "resume" | "key">,
+  before: readonly string[] = [],
+): OrderedPlan[] {
+  const { order, waitsFor } = deploymentOrder(view, items);
+  return order.map((item) => ({
+    ...plan(item),
+    key: keyOf(item.component),
+    after: [...before, ...(waitsFor.get(item.component) ?? []).map(keyOf)],
+  }));
+}
+
+/**
+ * Integration steps of the current manifest revision: components dropped after integrating go
+ * back to production's version first, one after another; then the riders, in dependency order.
+ */
+export function integrationPlans(view: TrainView): OrderedPlan[] {
   const rev = view.train.manifestRevision;
   const env = [view.integrationEnvironment];
   const undo = view.manifest.filter(
@@ -218,28 +318,35 @@ export function integrationPlans(view: TrainView): Omit<StepPlan, "attempt" | "r
       rev > 1 &&
       view.steps.some((s) => s.kind === "integrate" && s.key.endsWith(`/integrate/${item.component}`)),
   );
-  return [
-    ...ordered(view, undo)
-      .reverse()
-      .map((item) => ({
-        key: `r${rev}/unintegrate/${item.component}`,
-        kind: "integrate" as const,
-        wave: "integration",
-        environments: env,
-        component: item.component,
-        version: item.previousVersion,
-        previousVersion: item.version,
-      })),
-    ...ordered(view, boardedItems(view.manifest)).map((item) => ({
-      key: `r${rev}/integrate/${item.component}`,
+  const unintegrate: OrderedPlan[] = [];
+  for (const item of ordered(view, undo).reverse()) {
+    const previous = unintegrate[unintegrate.length - 1];
+    unintegrate.push({
+      key: `r${rev}/unintegrate/${item.component}`,
+      kind: "integrate" as const,
+      wave: "integration",
+      environments: env,
+      component: item.component,
+      version: item.previousVersion,
+      previousVersion: item.version,
+      after: previous ? [previous.key] : [],
+    });
+  }
+  const integrate = orderedPlans(
+    view,
+    boardedItems(view.manifest),
+    (component) => `r${rev}/integrate/${component}`,
+    (item) => ({
       kind: "integrate" as const,
       wave: "integration",
       environments: env,
       component: item.component,
       version: item.version,
       previousVersion: item.previousVersion,
-    })),
-  ];
+    }),
+    unintegrate.map((p) => p.key),
+  );
+  return [...unintegrate, ...integrate];
 }
 
 function gatePlans(
@@ -259,19 +366,23 @@ function gatePlans(
   }));
 }
 
-/** Deployment steps of one wave. */
-export function deployPlans(view: TrainView, waveIndex: number): Omit<StepPlan, "attempt" | "resume">[] {
+/** Deployment steps of one wave, in dependency order. */
+export function deployPlans(view: TrainView, waveIndex: number): OrderedPlan[] {
   const wave = view.line.rollout.waves[waveIndex];
   if (!wave) return [];
-  return ordered(view, boardedItems(view.manifest)).map((item) => ({
-    key: `deploy/${wave.name}/${item.component}`,
-    kind: "deploy" as const,
-    wave: wave.name,
-    environments: wave.environments,
-    component: item.component,
-    version: item.version,
-    previousVersion: item.previousVersion,
-  }));
+  return orderedPlans(
+    view,
+    boardedItems(view.manifest),
+    (component) => `deploy/${wave.name}/${component}`,
+    (item) => ({
+      kind: "deploy" as const,
+      wave: wave.name,
+      environments: wave.environments,
+      component: item.component,
+      version: item.version,
+      previousVersion: item.previousVersion,
+    }),
+  );
 }
 
 /** Rollback steps: every wave up to the current one, newest first, dependents before dependencies. */
@@ -403,7 +514,7 @@ export function decide(view: TrainView, now: number): Decision {
     case "frozen":
       return go("integrate");
     case "integrating": {
-      const progress = sequential(integrationPlans(view), view, now);
+      const progress = inDependencyOrder(integrationPlans(view), view, now, line.rollout.concurrency);
       return progress.done ? go("integrated") : fromProgress(progress, "integration");
     }
     case "gating": {
@@ -433,7 +544,12 @@ export function decide(view: TrainView, now: number): Decision {
       return go("depart", approvedBy, 0);
     }
     case "deploying": {
-      const progress = sequential(deployPlans(view, train.currentWave), view, now);
+      const progress = inDependencyOrder(
+        deployPlans(view, train.currentWave),
+        view,
+        now,
+        line.rollout.concurrency,
+      );
       return progress.done
         ? go("wave_deployed", null, train.currentWave)
         : fromProgress(progress, "deployment");
@@ -464,6 +580,14 @@ export function decide(view: TrainView, now: number): Decision {
       return go("next_wave", null, train.currentWave + 1);
     }
     case "rolling_back": {
+      // Deployments still running side by side finish first: undoing one mid-flight could let
+      // it land after its rollback.
+      const inFlight = view.steps.filter(
+        (s) => s.kind === "deploy" && s.status === "running" && view.inFlight.has(s.id),
+      );
+      if (inFlight.length > 0) {
+        return wait(`${inFlight.map((s) => s.key).join(", ")} to finish before rolling back`);
+      }
       const progress = sequential(rollbackPlans(view), view, now);
       return progress.done ? go("rolled_back", train.reason) : fromProgress(progress, "rollback");
     }

@@ -6,10 +6,11 @@
 import { randomBytes } from "node:crypto";
 import { tallyApprovals } from "../domain/approval.js";
 import { resolveBoarding } from "../domain/boarding.js";
-import type { NewEvent } from "../domain/events.js";
-import type { ManifestItem, Train, TrainException } from "../domain/model.js";
+import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import type { Artifact, ManifestItem, Pin, Train, TrainException } from "../domain/model.js";
 import { hasTouchedProduction, isTerminal } from "../domain/train-state.js";
 import type { BoardingDesk } from "./boarding-desk.js";
+import { pinnedReason, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "./errors.js";
 import type { StoreWriter } from "./ports.js";
@@ -242,26 +243,46 @@ export class TrainActions {
   }
 
   /**
-   * Drops a component from a train. While boarding, its artifacts leave the train. After the
-   * cut-off (before departure), the manifest gets a new revision without it — components that
-   * need its new version are held too — and the train integrates and gates again.
+   * Drops a component from a train; its artifact rides the next train. While boarding, its
+   * artifacts leave the train. After the cut-off (before production), the manifest gets a new
+   * revision: the remaining riders are resolved again against production, components that needed
+   * its new version are held (and ride the next train too), and the train integrates and gates
+   * again. The answer names who else is now held.
+   * @throws {InvalidInputError} without a reason
+   * @throws {NotFoundError} when the component is not on the train
+   * @throws {ConflictError} when the train's state does not allow it
    */
-  dropComponent(trainId: string, component: string, who: Principal, reason: string | null): Promise<Train> {
-    const why = reason?.trim() || `dropped by ${who.subject}`;
-    return this.act(trainId, async (train, tx) => {
+  async dropComponent(
+    trainId: string,
+    component: string,
+    who: Principal,
+    reason: string,
+  ): Promise<DropResult> {
+    const why = reason?.trim();
+    if (!why) {
+      throw new InvalidInputError("dropping a component needs a reason the team can read", {
+        field: "reason",
+      });
+    }
+    let outcome: Omit<DropResult, "train"> = { component, carriedTo: null, nowHeld: [] };
+    const train = await this.act(trainId, async (train, tx) => {
       const dropped: NewEvent = {
         type: "component.dropped",
         trainId,
         actor: who.subject,
         payload: { component, reason: why, revision: train.manifestRevision },
       };
+      const next = await this.nextTrain(tx, train);
       const boardingState = train.state === "paused" ? train.resumeTo : train.state;
       if (boardingState === "boarding" || boardingState === "scheduled") {
-        const artifacts = await tx.listArtifacts({ trainId, component, limit: 1000 });
-        if (!artifacts.some((a) => !a.dropped)) {
+        const artifacts = (await tx.listArtifacts({ trainId, component, limit: 1000 })).filter(
+          (a) => !a.dropped,
+        );
+        if (artifacts.length === 0) {
           throw new NotFoundError(`${component} has not boarded ${trainId}`);
         }
-        return [dropped];
+        outcome = { component, carriedTo: next?.id ?? null, nowHeld: [] };
+        return [dropped, ...carry(trainId, next, artifacts, `${component} dropped from ${trainId}: ${why}`)];
       }
       const manifest = await tx.getManifest(trainId);
       const item = manifest.find((i) => i.component === component);
@@ -269,16 +290,27 @@ export class TrainActions {
         throw new NotFoundError(`${component} is not on ${trainId}'s manifest`);
       }
       const revision = train.manifestRevision + 1;
-      const items = await this.remanifest(tx, manifest, component, why);
+      const notReady = new Map([[component, `dropped by ${who.subject}: ${why}`]]);
+      const { items, nowHeld } = await this.remanifest(tx, train, manifest, notReady, "dropped");
       const stillBoarded = items.some((i) => i.status === "boarded");
+      const leaving = manifest.filter(
+        (i) => i.component === component || nowHeld.some((h) => h.component === i.component),
+      );
+      outcome = { component, carriedTo: next?.id ?? null, nowHeld };
       return [
         { ...dropped, payload: { ...dropped.payload, revision } },
         { type: "manifest.frozen", trainId, actor: who.subject, payload: { revision, items } },
+        ...carry(
+          trainId,
+          next,
+          await artifactsOf(tx, leaving),
+          `${component} dropped from ${trainId}: ${why}`,
+        ),
         stillBoarded
           ? transitionEvent(train, {
               event: "remanifest",
               actor: who.subject,
-              reason: `${component} dropped: ${why}`,
+              reason: `${component} dropped: ${why}${nowHeld.length > 0 ? `; now held: ${nowHeld.map((h) => h.component).join(", ")}` : ""}`,
             })
           : transitionEvent(train, {
               event: "skip",
@@ -287,6 +319,144 @@ export class TrainActions {
             }),
       ];
     });
+    this.ctx.logger.info(
+      { train_id: trainId, component, actor: who.subject, now_held: outcome.nowHeld.map((h) => h.component) },
+      "component dropped",
+    );
+    return { train, ...outcome };
+  }
+
+  /**
+   * Pins a component at its production version until unpinned: every train of its line that
+   * freezes meanwhile keeps production's version. A train past its cut-off and before production
+   * that carries a new version of it gets a new manifest revision, as for a drop.
+   * @throws {InvalidInputError} without a reason, or for a component that rides no line
+   * @throws {ConflictError} when it is pinned already
+   */
+  async pin(component: string, who: Principal, reason: string): Promise<PinResult> {
+    const why = reason?.trim();
+    if (!why) throw new InvalidInputError("pinning a component needs a reason", { field: "reason" });
+    const line = this.lineOfComponent(component);
+    const affected = await this.ctx.locks.run(`pin:${component}`, async () => {
+      const existing = (await this.ctx.store.listPins()).find((p) => p.component === component);
+      if (existing) {
+        throw new ConflictError(
+          `${component} is pinned already (by ${existing.actor} at ${existing.pinnedAt}: ${existing.reason}); unpin it first`,
+        );
+      }
+      const production = await this.desk.productionState();
+      const version = production.get(component)?.version ?? null;
+      await this.ctx.store.append(
+        [
+          {
+            type: "component.pinned",
+            trainId: null,
+            actor: who.subject,
+            payload: { component, line, version, reason: why },
+          },
+        ],
+        nowInstant(this.ctx),
+      );
+      return version;
+    });
+    const pin = (await this.ctx.store.listPins()).find((p) => p.component === component)!;
+    // Trains frozen with its new version and not yet in production leave it behind.
+    const remanifested: PinResult["remanifested"] = [];
+    const trains = await this.ctx.store.listTrains({ line, active: true, limit: 1000 });
+    for (const candidate of trains) {
+      const state =
+        candidate.state === "paused" || candidate.state === "blocked" ? candidate.resumeTo : candidate.state;
+      if (!state || !["frozen", "integrating", "gating", "awaiting_approval"].includes(state)) continue;
+      if (hasTouchedProduction(candidate)) continue;
+      const manifest = await this.ctx.store.getManifest(candidate.id);
+      if (!manifest.some((i) => i.component === component && i.status === "boarded")) continue;
+      let nowHeld: HeldComponent[] = [];
+      const train = await this.act(candidate.id, async (train, tx) => {
+        const current = await tx.getManifest(train.id);
+        const notReady = new Map([[component, pinnedReason(pin)]]);
+        const result = await this.remanifest(tx, train, current, notReady, "held");
+        nowHeld = result.nowHeld;
+        const revision = train.manifestRevision + 1;
+        const next = await this.nextTrain(tx, train);
+        const leaving = current.filter((i) => result.nowHeld.some((h) => h.component === i.component));
+        const stillBoarded = result.items.some((i) => i.status === "boarded");
+        return [
+          {
+            type: "manifest.frozen",
+            trainId: train.id,
+            actor: who.subject,
+            payload: { revision, items: result.items },
+          },
+          ...carry(train.id, next, await artifactsOf(tx, leaving), `${component} pinned: ${why}`),
+          stillBoarded
+            ? transitionEvent(train, {
+                event: "remanifest",
+                actor: who.subject,
+                reason: `${component} pinned: ${why}`,
+              })
+            : transitionEvent(train, {
+                event: "skip",
+                actor: who.subject,
+                reason: `every component was pinned or held (${component}: ${why})`,
+              }),
+        ];
+      });
+      remanifested.push({ train: train.id, nowHeld });
+    }
+    this.ctx.logger.info({ component, line, version: affected, actor: who.subject }, "component pinned");
+    this.ctx.wake();
+    return { pin, remanifested };
+  }
+
+  /**
+   * Lifts a pin: the component's next artifacts board again.
+   * @throws {InvalidInputError} without a reason
+   * @throws {NotFoundError} when it is not pinned
+   */
+  async unpin(component: string, who: Principal, reason: string): Promise<void> {
+    const why = reason?.trim();
+    if (!why) throw new InvalidInputError("unpinning a component needs a reason", { field: "reason" });
+    await this.ctx.locks.run(`pin:${component}`, async () => {
+      const existing = (await this.ctx.store.listPins()).find((p) => p.component === component);
+      if (!existing) throw new NotFoundError(`${component} is not pinned`);
+      await this.ctx.store.append(
+        [
+          {
+            type: "component.unpinned",
+            trainId: null,
+            actor: who.subject,
+            payload: { component, line: existing.line, reason: why },
+          },
+        ],
+        nowInstant(this.ctx),
+      );
+    });
+    this.ctx.logger.info({ component, actor: who.subject }, "component unpinned");
+    this.ctx.wake();
+  }
+
+  private lineOfComponent(component: string): string {
+    const config = this.ctx.config();
+    if (!config.config.components[component]) {
+      throw new NotFoundError(
+        `unknown component "${component}": configured components are ${Object.keys(config.config.components).join(", ")}`,
+      );
+    }
+    const line = config.lineOf(component);
+    if (!line) throw new InvalidInputError(`component ${component} rides no line`, { field: "component" });
+    return line;
+  }
+
+  /** The line's next train after `train` that takes artifacts (scheduled or boarding), if any. */
+  private async nextTrain(tx: StoreWriter, train: Train): Promise<Train | undefined> {
+    const trains = await tx.listTrains({ line: train.line, active: true, limit: 1000 });
+    return trains
+      .filter((t) => {
+        const state = t.state === "paused" ? t.resumeTo : t.state;
+        return t.id !== train.id && t.kind === "scheduled" && (state === "scheduled" || state === "boarding");
+      })
+      .filter((t) => t.departureAt > train.departureAt)
+      .sort((a, b) => a.departureAt.localeCompare(b.departureAt))[0];
   }
 
   /**
@@ -370,41 +540,104 @@ export class TrainActions {
     return { train, granted, exceptions: await this.ctx.store.listExceptions(train.id) };
   }
 
+  /**
+   * A new manifest for a train whose riders change after its cut-off: the components in
+   * `notReady` leave with that reason, the other riders are resolved again against production
+   * now, and items held or dropped before keep their status. Returns the items and the riders
+   * that are held now and were not before.
+   */
   private async remanifest(
     tx: StoreWriter,
+    train: Train,
     manifest: readonly ManifestItem[],
-    component: string,
-    why: string,
-  ): Promise<Array<Omit<ManifestItem, "trainId" | "revision">>> {
+    notReady: ReadonlyMap<string, string>,
+    leaveAs: "dropped" | "held",
+  ): Promise<{ items: Array<Omit<ManifestItem, "trainId" | "revision">>; nowHeld: HeldComponent[] }> {
     const strip = (i: ManifestItem): Omit<ManifestItem, "trainId" | "revision"> => ({
       component: i.component,
       version: i.version,
       artifactId: i.artifactId,
       previousVersion: i.previousVersion,
+      dependsOn: i.dependsOn,
       status: i.status,
       reason: i.reason,
     });
-    const remaining = manifest.filter((i) => i.status === "boarded" && i.component !== component);
-    const production = new Map<string, string>();
-    for (const i of manifest) if (i.previousVersion) production.set(i.component, i.previousVersion);
-    const candidates = await Promise.all(
-      remaining.map(async (i) => ({
+    const riders = manifest.filter((i) => i.status === "boarded");
+    const production = await productionState(this.ctx, tx);
+    const plan = resolveBoarding(
+      riders.map((i) => ({
         component: i.component,
         version: i.version,
         artifactId: i.artifactId,
-        dependsOn: (await tx.getArtifact(i.artifactId))?.dependsOn ?? [],
+        dependsOn: i.dependsOn,
+        notReady: notReady.get(i.component) ?? null,
       })),
+      production,
     );
-    const { held } = resolveBoarding(candidates, production);
-    const heldReason = new Map(held.map((h) => [h.component, h.reason]));
-    return manifest.map((i) => {
-      if (i.component === component) return { ...strip(i), status: "dropped" as const, reason: why };
-      const reason = heldReason.get(i.component);
-      if (reason)
-        return { ...strip(i), status: "held" as const, reason: `${reason} (${component} was dropped)` };
-      return strip(i);
+    const heldNow = new Map(plan.held.map((h) => [h.component, h]));
+    const nowHeld: HeldComponent[] = [];
+    const items = manifest.map((i) => {
+      const held = heldNow.get(i.component);
+      if (!held) return strip(i);
+      if (notReady.has(i.component)) {
+        return { ...strip(i), status: leaveAs, reason: notReady.get(i.component)! };
+      }
+      const reason = held.reason;
+      nowHeld.push({ component: i.component, version: i.version, reason, reasons: held.reasons });
+      return { ...strip(i), status: "held" as const, reason };
     });
+    this.ctx.logger.debug({ train_id: train.id, now_held: nowHeld.length }, "manifest resolved again");
+    return { items, nowHeld };
   }
+}
+
+/** A component a re-resolution holds, with its reason chain. */
+export interface HeldComponent {
+  component: string;
+  version: string;
+  reason: string;
+  reasons: string[];
+}
+
+/** What {@link TrainActions.dropComponent} did. */
+export interface DropResult {
+  train: Train;
+  component: string;
+  /** The train its artifact rides now (null when the timetable has no next train). */
+  carriedTo: string | null;
+  /** Riders held because of the drop (they ride the next train too). */
+  nowHeld: HeldComponent[];
+}
+
+/** What {@link TrainActions.pin} did. */
+export interface PinResult {
+  pin: Pin;
+  /** Trains past their cut-off whose manifest changed, and who is held there now. */
+  remanifested: Array<{ train: string; nowHeld: HeldComponent[] }>;
+}
+
+/** The artifacts of manifest items. */
+async function artifactsOf(tx: StoreWriter, items: readonly ManifestItem[]): Promise<Artifact[]> {
+  const artifacts = await Promise.all(items.map((i) => tx.getArtifact(i.artifactId)));
+  return artifacts.filter((a): a is Artifact => a !== undefined);
+}
+
+/** Events carrying artifacts from `from` to the next train (none when there is no next train). */
+function carry(
+  from: string,
+  next: Train | undefined,
+  artifacts: readonly Artifact[],
+  reason: string,
+): NewEvent[] {
+  if (!next) return [];
+  return artifacts
+    .filter((a) => a.trainId === from)
+    .map((a) => ({
+      type: "artifact.carried" as const,
+      trainId: from,
+      actor: SYSTEM_ACTOR,
+      payload: { artifactId: a.id, component: a.component, version: a.version, toTrain: next.id, reason },
+    }));
 }
 
 function approvalEvent(

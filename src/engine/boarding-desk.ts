@@ -9,14 +9,21 @@
  */
 import { randomBytes, randomFillSync } from "node:crypto";
 import semver from "semver";
-import { type BoardingCandidate, resolveBoarding } from "../domain/boarding.js";
+import type { RunningVersion } from "../domain/boarding.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
-import type { Artifact, DependencyConstraint, ManifestItem, Train } from "../domain/model.js";
+import type { Artifact, ArtifactCi, DependencyConstraint, Train } from "../domain/model.js";
 import type { Departure, Timetable } from "../domain/timetable.js";
 import { ArtifactIngest, type PlannedPush } from "./artifact-ingest.js";
+import {
+  latestPerComponent,
+  manifestItemsOf,
+  planFor,
+  productionState,
+  readinessOf,
+} from "./boarding-plan.js";
 import type { EngineContext } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
-import type { StoreWriter } from "./ports.js";
+import type { StoreReader, StoreWriter } from "./ports.js";
 import { transitionEvent } from "./transitions.js";
 
 export interface ArtifactPush {
@@ -27,6 +34,8 @@ export interface ArtifactPush {
   digest?: string | null;
   /** Overrides the component's configured `depends_on` for this version. */
   dependsOn?: DependencyConstraint[] | null;
+  /** The CI status of the build, when CI knows it at push time. */
+  ci?: { state: ArtifactCi["state"]; url?: string | null; name?: string | null } | null;
   /** Ask for a particular train (e.g. `web-42`). */
   train?: string | null;
 }
@@ -310,7 +319,18 @@ export class BoardingDesk {
         field: "commit",
       });
     }
-    const dependsOn = input.dependsOn ?? component.depends_on;
+    const dependsOn: DependencyConstraint[] = (
+      input.dependsOn ??
+      component.depends_on.map((d) => ({
+        component: d.component,
+        version: d.version,
+        sameTrain: d["same-train"],
+      }))
+    ).map((d) =>
+      d.sameTrain
+        ? { component: d.component, version: d.version, sameTrain: true }
+        : { component: d.component, version: d.version },
+    );
     for (const [i, dep] of dependsOn.entries()) {
       if (!config.config.components[dep.component]) {
         throw new InvalidInputError(`dependsOn[${i}].component: unknown component "${dep.component}"`, {
@@ -385,6 +405,9 @@ export class BoardingDesk {
       buildUrl: input.buildUrl ?? null,
       digest: input.digest ?? null,
       dependsOn,
+      ci: input.ci
+        ? { state: input.ci.state, url: input.ci.url ?? null, name: input.ci.name?.trim() || "ci" }
+        : null,
       trainId: train.id,
       dropped: false,
       pushedBy: actor,
@@ -405,6 +428,7 @@ export class BoardingDesk {
         boardedTrain: train.id,
         late,
         requestedTrain: input.train ?? null,
+        ...(artifact.ci ? { ci: artifact.ci } : {}),
       },
     };
     return {
@@ -455,21 +479,11 @@ export class BoardingDesk {
   }
 
   /**
-   * The versions running in production now, per component: what its own line's production
-   * environment (the first environment of the line's last wave) runs.
+   * The versions running in production now, per component, with their recorded constraints
+   * (see {@link productionState}).
    */
-  async productionVersions(
-    reader: Pick<StoreWriter, "listDeployments"> = this.ctx.store,
-  ): Promise<Map<string, string>> {
-    const config = this.ctx.config();
-    const deployments = await reader.listDeployments();
-    const production = new Map<string, string>();
-    for (const d of deployments) {
-      const line = config.lineOf(d.component);
-      if (line && config.productionEnvironment(line) === d.environment)
-        production.set(d.component, d.version);
-    }
-    return production;
+  productionState(reader: StoreReader = this.ctx.store): Promise<Map<string, RunningVersion>> {
+    return productionState(this.ctx, reader);
   }
 
   /**
@@ -484,35 +498,12 @@ export class BoardingDesk {
       this.ctx.store.transaction(async (tx) => {
         const now = this.ctx.clock.now();
         const at = now.toISOString();
-        const production = await this.productionVersions(tx);
-        const artifacts = (await tx.listArtifacts({ trainId: train.id, limit: 10_000 })).filter(
-          (a) => !a.dropped,
-        );
-        const latest = new Map<string, Artifact>();
-        for (const artifact of [...artifacts].sort(
-          (a, b) => a.pushedAt.localeCompare(b.pushedAt) || a.id.localeCompare(b.id),
-        )) {
-          latest.set(artifact.component, artifact);
-        }
-        const candidates: BoardingCandidate[] = [...latest.values()].map((a) => ({
-          component: a.component,
-          version: a.version,
-          artifactId: a.id,
-          dependsOn: a.dependsOn,
-        }));
-        const { boarded, held } = resolveBoarding(candidates, production);
-        const item = (c: BoardingCandidate, status: "boarded" | "held", reason: string | null) => ({
-          component: c.component,
-          version: c.version,
-          artifactId: c.artifactId,
-          previousVersion: production.get(c.component) ?? null,
-          status,
-          reason,
-        });
-        const items: Array<Omit<ManifestItem, "trainId" | "revision">> = [
-          ...boarded.map((c) => item(c, "boarded", null)),
-          ...held.map((c) => item(c, "held", c.reason)),
-        ];
+        const production = await productionState(this.ctx, tx);
+        const artifacts = latestPerComponent(await tx.listArtifacts({ trainId: train.id, limit: 10_000 }));
+        const notReady = await readinessOf(this.ctx, tx, line, artifacts);
+        const plan = planFor(artifacts, notReady, production);
+        const { boarded, held } = plan;
+        const items = manifestItemsOf(plan, production);
         const events: NewEvent[] = [];
         if (items.length > 0) {
           events.push({
@@ -554,7 +545,7 @@ export class BoardingDesk {
             trainId: train.id,
             actor: SYSTEM_ACTOR,
             payload: {
-              artifactId: h.artifactId,
+              artifactId: h.artifactId ?? "",
               component: h.component,
               version: h.version,
               toTrain: next.id,

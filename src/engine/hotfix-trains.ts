@@ -9,9 +9,11 @@
  * never take a regular train's number or departure, so the timetable is never disturbed.
  */
 import type { NewEvent } from "../domain/events.js";
-import type { ManifestItem, Train } from "../domain/model.js";
+import type { Train } from "../domain/model.js";
+import { hasTouchedProduction } from "../domain/train-state.js";
 import { type Principal, requireOneOf } from "./actions.js";
 import { type BoardingDesk, lineKey } from "./boarding-desk.js";
+import { manifestItemsOf, planFor } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
 import { transitionEvent } from "./transitions.js";
@@ -119,15 +121,37 @@ export class HotfixTrains {
         const number = follows?.number ?? 0;
         const k = (await tx.countHotfixes(lineName, number)) + 1;
         const id = `${lineName}-${number}-hotfix-${k}`;
-        const production = await this.desk.productionVersions(tx);
-        const items: Array<Omit<ManifestItem, "trainId" | "revision">> = artifacts.map((a) => ({
-          component: a.component,
-          version: a.version,
-          artifactId: a.id,
-          previousVersion: production.get(a.component) ?? null,
-          status: "boarded",
-          reason: null,
-        }));
+        // A hotfix is resolved like any train: it ships only if every constraint holds after it,
+        // against production as the line's trains already rolling out will leave it.
+        const production = await this.desk.productionState(tx);
+        const ahead = (await tx.listTrains({ line: lineName, active: true, limit: 1000 })).filter((t) =>
+          hasTouchedProduction(t),
+        );
+        const rollingOut = new Map(production);
+        for (const t of ahead.sort((a, b) => a.departureAt.localeCompare(b.departureAt))) {
+          for (const item of await tx.getManifest(t.id)) {
+            if (item.status !== "boarded") continue;
+            rollingOut.set(item.component, {
+              component: item.component,
+              version: item.version,
+              dependsOn: item.dependsOn,
+            });
+          }
+        }
+        const plan = planFor(artifacts, new Map(), rollingOut);
+        if (plan.held.length > 0) {
+          throw new ConflictError(
+            `the hotfix cannot ship as asked: ${plan.held.map((h) => h.reason).join("; ")}; add the versions it needs to the hotfix`,
+            {
+              held: plan.held.map((h) => ({
+                component: h.component,
+                version: h.version,
+                reasons: h.reasons,
+              })),
+            },
+          );
+        }
+        const items = manifestItemsOf(plan, production);
 
         await tx.append(
           [

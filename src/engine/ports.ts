@@ -8,11 +8,15 @@ import type { EventType, NewEvent, StoredEvent } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
+  ArtifactReport,
+  CiStatus,
   Deployment,
   GateResult,
   Instant,
   ManifestItem,
+  Pin,
   Step,
+  TestReport,
   TokenRecord,
   Train,
   TrainException,
@@ -96,6 +100,19 @@ export interface StoreReader {
   /** The line's most recently released train. */
   lastReleasedTrain(line: string): Promise<Train | undefined>;
 
+  /**
+   * CI statuses of a repository's commit (normalised lowercase path), oldest report first; an
+   * abbreviated commit (7+ hex digits) matches the commits it abbreviates.
+   */
+  listCiStatuses(repository: string, commit: string): Promise<CiStatus[]>;
+  /** Pinned components, by name. */
+  listPins(): Promise<Pin[]>;
+  /** Reports of the given artifacts, in the order they arrived. */
+  listArtifactReports(artifactIds: readonly string[]): Promise<ArtifactReport[]>;
+  getReportContent(reportId: string): Promise<string | undefined>;
+  /** A train's test reports (of one manifest revision when given), in the order they arrived. */
+  listTestReports(trainId: string, revision?: number): Promise<TestReport[]>;
+
   getManifest(trainId: string): Promise<ManifestItem[]>;
   getArtifact(id: string): Promise<Artifact | undefined>;
   findArtifact(component: string, version: string): Promise<Artifact | undefined>;
@@ -127,6 +144,8 @@ export interface StoreWriter extends StoreReader {
   insertToken(token: TokenRecord & { hash: string }): Promise<void>;
   touchToken(id: string, at: Instant): Promise<void>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Keeps a report's bytes beside the `report.received` event that names them. */
+  putReportContent(reportId: string, content: string): Promise<void>;
 }
 
 /** One artifact to record unless its component version exists already. */

@@ -10,10 +10,14 @@ import { type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
+  ArtifactReport,
+  CiStatus,
   Deployment,
   GateResult,
   ManifestItem,
+  Pin,
   Step,
+  TestReport,
   Train,
   TrainException,
 } from "../domain/model.js";
@@ -21,7 +25,15 @@ import type { Departure } from "../domain/timetable.js";
 import { availableActions, type TrainAction } from "../domain/train-actions.js";
 import { isTerminal, type TrainState } from "../domain/train-state.js";
 import { describeTrainState } from "../domain/train-status.js";
-import { type ApprovalResult, type ExceptionResult, type Principal, TrainActions } from "./actions.js";
+import {
+  type ApprovalResult,
+  type DropResult,
+  type ExceptionResult,
+  type PinResult,
+  type Principal,
+  requireOneOf,
+  TrainActions,
+} from "./actions.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { SimulatedClock } from "./clock.js";
@@ -33,6 +45,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from "./errors.js";
+import { type CiRecordResult, Evidence, type ManifestDiff } from "./evidence.js";
 import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type {
@@ -47,6 +60,7 @@ import type {
 } from "./ports.js";
 import { Reconciler, type TickSummary } from "./reconciler.js";
 import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
+import { withTestsGates } from "./tests-gate-runner.js";
 import { Tokens } from "./tokens.js";
 import { transitionEvent } from "./transitions.js";
 
@@ -82,6 +96,8 @@ export type Action =
   | "train.rollback"
   | "train.retry"
   | "train.drop"
+  | "component.pin"
+  | "report.push"
   | "train.exception"
   | "train.hotfix"
   | "config.reload"
@@ -114,6 +130,10 @@ export interface TrainDetail {
   approval: { mode: "auto" | "manual"; required: number; approvers: string[]; records: Approval[] };
   waves: WaveStatus[];
   steps: Step[];
+  /** The manifest against production: from → to per component, commits and compare links. */
+  diff: ManifestDiff;
+  /** JUnit results recorded for the current manifest revision (summaries, without the cases). */
+  testReports: Array<Omit<TestReport, "cases">>;
   events: StoredEvent[];
 }
 
@@ -135,6 +155,7 @@ export class Railyard {
   private readonly desk: BoardingDesk;
   private readonly actions: TrainActions;
   private readonly hotfixes: HotfixTrains;
+  private readonly evidence: Evidence;
   private readonly reconciler: Reconciler;
 
   private constructor(private readonly options: RailyardOptions) {
@@ -144,7 +165,7 @@ export class Railyard {
       store: options.store,
       clock: options.clock,
       logger: options.logger,
-      gates: options.gates,
+      gates: withTestsGates(options.gates, options.store),
       failpoint: options.failpoint ?? (() => {}),
       locks,
       config: () => this.runtime,
@@ -154,6 +175,7 @@ export class Railyard {
     this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
     this.hotfixes = new HotfixTrains(this.ctx, this.desk);
+    this.evidence = new Evidence(this.ctx);
     this.tokens = new Tokens(this.ctx, options.adminToken);
   }
 
@@ -305,9 +327,29 @@ export class Railyard {
     return this.actions.retry(trainId, who);
   }
 
-  dropComponent(trainId: string, component: string, who: Principal, reason: string | null): Promise<Train> {
+  /** Drops a component from a train (reason required). See {@link TrainActions.dropComponent}. */
+  dropComponent(trainId: string, component: string, who: Principal, reason: string): Promise<DropResult> {
     this.authorize(who, "train.drop");
     return this.actions.dropComponent(trainId, component, who, reason);
+  }
+
+  /** Pins a component at its production version (coordinators and admins). See {@link TrainActions.pin}. */
+  pin(component: string, who: Principal, reason: string): Promise<PinResult> {
+    this.authorize(who, "component.pin");
+    requireOneOf(who, ["coordinator", "admin"], `pin ${component}`);
+    return this.actions.pin(component, who, reason);
+  }
+
+  /** Lifts a pin (coordinators and admins). */
+  unpin(component: string, who: Principal, reason: string): Promise<void> {
+    this.authorize(who, "component.pin");
+    requireOneOf(who, ["coordinator", "admin"], `unpin ${component}`);
+    return this.actions.unpin(component, who, reason);
+  }
+
+  /** Pinned components, by name. */
+  pins(): Promise<Pin[]> {
+    return this.options.store.listPins();
   }
 
   /**
@@ -457,15 +499,18 @@ export class Railyard {
     const store = this.options.store;
     const train = await store.getTrain(id);
     if (!train) throw new NotFoundError(`no train "${id}"`);
-    const [manifest, artifacts, gates, approvals, steps, events, decision] = await Promise.all([
-      store.getManifest(id),
-      store.listArtifacts({ trainId: id, limit: 1000 }),
-      store.listGateResults(id),
-      store.listApprovals(id),
-      store.listSteps(id),
-      store.listEvents({ trainId: id, limit: 5000 }),
-      this.reconciler.explain(train),
-    ]);
+    const [manifest, artifacts, gates, approvals, steps, events, decision, diff, testReports] =
+      await Promise.all([
+        store.getManifest(id),
+        store.listArtifacts({ trainId: id, limit: 1000 }),
+        store.listGateResults(id),
+        store.listApprovals(id),
+        store.listSteps(id),
+        store.listEvents({ trainId: id, limit: 5000 }),
+        this.reconciler.explain(train),
+        this.evidence.diff(id),
+        store.listTestReports(id, train.manifestRevision),
+      ]);
     const line = this.runtime.hasLine(train.line) ? this.runtime.line(train.line) : null;
     const tally = line
       ? tallyApprovals(line, this.runtime.config.teams, approvals, train.manifestRevision)
@@ -485,8 +530,66 @@ export class Railyard {
       },
       waves: line ? waveStatuses(train, line.rollout.waves, steps, this.options.clock.now().getTime()) : [],
       steps,
+      diff,
+      testReports: testReports.map(({ cases: _cases, ...summary }) => summary),
       events,
     };
+  }
+
+  /** The manifest against production. See {@link Evidence.diff}. */
+  diff(trainId: string): Promise<ManifestDiff> {
+    return this.evidence.diff(trainId);
+  }
+
+  /** Records CI statuses a verified webhook delivered. See {@link Evidence.recordCi}. */
+  recordCi(statuses: readonly CiStatus[], deliveryId: string | null, actor: string): Promise<CiRecordResult> {
+    return this.evidence.recordCi(statuses, deliveryId, actor);
+  }
+
+  /** CI statuses recorded for an artifact's commit. */
+  async artifactCi(artifactId: string): Promise<CiStatus[]> {
+    return this.evidence.ciOf(await this.artifact(artifactId));
+  }
+
+  /** Records a report for an artifact. See {@link Evidence.pushArtifactReport}. */
+  pushArtifactReport(
+    artifactId: string,
+    content: string,
+    name: string | null,
+    who: Principal,
+  ): Promise<{ report: ArtifactReport; replay: boolean }> {
+    this.authorize(who, "report.push");
+    return this.evidence.pushArtifactReport(artifactId, content, name, who);
+  }
+
+  /** Reports recorded for an artifact. */
+  async artifactReports(artifactId: string): Promise<ArtifactReport[]> {
+    await this.artifact(artifactId);
+    return this.options.store.listArtifactReports([artifactId]);
+  }
+
+  /** A report's bytes. @throws {NotFoundError} */
+  async reportContent(
+    artifactId: string,
+    reportId: string,
+  ): Promise<{ report: ArtifactReport; content: string }> {
+    const report = (await this.artifactReports(artifactId)).find((r) => r.id === reportId);
+    const content = report && (await this.options.store.getReportContent(reportId));
+    if (!report || content === undefined)
+      throw new NotFoundError(`no report "${reportId}" for artifact ${artifactId}`);
+    return { report, content };
+  }
+
+  /** Records JUnit results for a train's integration stage. See {@link Evidence.pushTestReport}. */
+  pushTestReport(trainId: string, xml: string, suite: string | null, who: Principal): Promise<TestReport> {
+    this.authorize(who, "report.push");
+    return this.evidence.pushTestReport(trainId, xml, suite, who);
+  }
+
+  /** A train's test reports (every revision, oldest first). @throws {NotFoundError} */
+  async testReports(trainId: string): Promise<TestReport[]> {
+    if (!(await this.options.store.getTrain(trainId))) throw new NotFoundError(`no train "${trainId}"`);
+    return this.options.store.listTestReports(trainId);
   }
 
   artifacts(filter?: { trainId?: string; component?: string; limit?: number }): Promise<Artifact[]> {

@@ -214,6 +214,7 @@ export class Reconciler {
       line,
       teams: config.config.teams,
       dependsOn: config.dependsOn,
+      kindOf: config.kindOf,
       integrationEnvironment: config.integrationEnvironment,
       manifest,
       steps,

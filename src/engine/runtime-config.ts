@@ -81,6 +81,10 @@ export class RuntimeConfig {
   }
 
   /** Names of the components a component depends on. */
+  /** A component's kind (unknown components are services). */
+  kindOf = (component: string): "service" | "migration" =>
+    this.config.components[component]?.kind ?? "service";
+
   dependsOn = (component: string): string[] =>
     (this.config.components[component]?.depends_on ?? []).map((d) => d.component);
 

@@ -27,6 +27,13 @@ export function createGateRunner(options: GateRunnerOptions): GateRunner {
           });
         case "http":
           return runHttpGate(gate, context, { env: options.env });
+        case "tests":
+          // The engine judges tests gates from the reports it recorded (withTestsGates).
+          return Promise.resolve({
+            status: "failed",
+            output: "tests gates are judged by the engine from recorded JUnit reports, not by this runner",
+            durationMs: 0,
+          });
         default: {
           const unknown: never = gate;
           throw new Error(`unknown gate type ${JSON.stringify((unknown as { type: unknown }).type)}`);

@@ -74,6 +74,8 @@ export interface ArtifactsTable {
   train_id: string | null;
   /** 0/1 */
   dropped: number;
+  /** JSON of the CI status the push carried, or null. Since 0003. */
+  ci: string | null;
   pushed_by: string;
   pushed_at: string;
   event_id: number;
@@ -89,6 +91,8 @@ export interface ManifestItemsTable {
   status: string;
   reason: string | null;
   revision: number;
+  /** JSON array of the version's constraints. Since 0003. */
+  depends_on: string;
 }
 
 /** Projection: durable steps, one row per (train, key, attempt). */
@@ -165,6 +169,65 @@ export interface CalendarEventsTable {
   updated_at: string;
 }
 
+/** Projection: the latest CI status per repository, commit and source. Since 0003. */
+export interface CiStatusesTable {
+  repository: string;
+  commit_sha: string;
+  provider: string;
+  name: string;
+  state: string;
+  conclusion: string | null;
+  url: string | null;
+  ref: string | null;
+  reported_at: string;
+  event_id: number;
+}
+
+/** Projection: pinned components. Since 0003. */
+export interface PinsTable {
+  component: string;
+  line: string;
+  version: string | null;
+  reason: string;
+  actor: string;
+  pinned_at: string;
+}
+
+/** Projection: reports pushed for artifacts. Since 0003. */
+export interface ArtifactReportsTable {
+  id: string;
+  artifact_id: string;
+  kind: string;
+  format: string;
+  name: string | null;
+  sha256: string;
+  size: number;
+  received_at: string;
+  actor: string;
+  event_id: number;
+}
+
+/** The bytes of reports (the event names them by SHA-256). Written beside the event. Since 0003. */
+export interface ReportContentsTable {
+  report_id: string;
+  content: string;
+}
+
+/** Projection: JUnit results per train and manifest revision. Since 0003. */
+export interface TestReportsTable {
+  id: string;
+  train_id: string;
+  revision: number;
+  suite: string;
+  /** JSON TestSummary. */
+  summary: string;
+  /** JSON TestCase[]. */
+  cases: string;
+  received_at: string;
+  actor: string;
+  event_id: number;
+}
+
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
 export interface TokensTable {
   id: string;
@@ -201,6 +264,11 @@ export interface Database {
   settings: SettingsTable;
   train_exceptions: TrainExceptionsTable;
   calendar_events: CalendarEventsTable;
+  ci_statuses: CiStatusesTable;
+  pins: PinsTable;
+  artifact_reports: ArtifactReportsTable;
+  report_contents: ReportContentsTable;
+  test_reports: TestReportsTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -30,6 +30,7 @@ export class Projector {
         build_url: slot("build_url"),
         digest: slot("digest"),
         depends_on: slot("depends_on"),
+        ci: slot("ci"),
         train_id: slot("train_id"),
         dropped: slot("dropped"),
         pushed_by: slot("pushed_by"),
@@ -119,6 +120,7 @@ export class Projector {
           build_url: payload.buildUrl,
           digest: payload.digest,
           depends_on: JSON.stringify(payload.dependsOn),
+          ci: payload.ci ? JSON.stringify(payload.ci) : null,
           train_id: payload.boardedTrain,
           dropped: toDbBoolean(false),
           pushed_by: event.actor,
@@ -129,9 +131,10 @@ export class Projector {
       }
       case "artifact.carried": {
         const { payload } = event;
+        // A dropped artifact rides the next train as any other: not dropped there.
         const carried = await db
           .updateTable("artifacts")
-          .set({ train_id: payload.toTrain })
+          .set({ train_id: payload.toTrain, dropped: toDbBoolean(false) })
           .where("id", "=", payload.artifactId)
           .executeTakeFirst();
         if (carried.numUpdatedRows === 0n) {
@@ -156,6 +159,7 @@ export class Projector {
                 status: item.status,
                 reason: item.reason,
                 revision: payload.revision,
+                depends_on: JSON.stringify(item.dependsOn ?? []),
               })),
             )
             .execute();
@@ -180,6 +184,87 @@ export class Projector {
           .set({ dropped: toDbBoolean(true) })
           .where("train_id", "=", trainId)
           .where("component", "=", payload.component)
+          .execute();
+        return;
+      }
+      case "ci.reported": {
+        const { payload } = event;
+        const row = {
+          state: payload.state,
+          conclusion: payload.conclusion,
+          url: payload.url,
+          ref: payload.ref,
+          reported_at: payload.reportedAt,
+          event_id: event.id,
+        };
+        await db
+          .insertInto("ci_statuses")
+          .values({
+            repository: payload.repository,
+            commit_sha: payload.commit,
+            provider: payload.provider,
+            name: payload.name,
+            ...row,
+          })
+          .onConflict((conflict) =>
+            conflict.columns(["repository", "commit_sha", "provider", "name"]).doUpdateSet(row),
+          )
+          .execute();
+        return;
+      }
+      case "component.pinned": {
+        const { payload } = event;
+        const row = {
+          line: payload.line,
+          version: payload.version,
+          reason: payload.reason,
+          actor: event.actor,
+          pinned_at: event.time,
+        };
+        await db
+          .insertInto("pins")
+          .values({ component: payload.component, ...row })
+          .onConflict((conflict) => conflict.column("component").doUpdateSet(row))
+          .execute();
+        return;
+      }
+      case "component.unpinned":
+        await db.deleteFrom("pins").where("component", "=", event.payload.component).execute();
+        return;
+      case "report.received": {
+        const { payload } = event;
+        await db
+          .insertInto("artifact_reports")
+          .values({
+            id: payload.reportId,
+            artifact_id: payload.artifactId,
+            kind: payload.kind,
+            format: payload.format,
+            name: payload.name,
+            sha256: payload.sha256,
+            size: payload.size,
+            received_at: event.time,
+            actor: event.actor,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "tests.reported": {
+        const { payload } = event;
+        await db
+          .insertInto("test_reports")
+          .values({
+            id: payload.reportId,
+            train_id: requireTrainId(event),
+            revision: payload.revision,
+            suite: payload.suite,
+            summary: JSON.stringify(payload.summary),
+            cases: JSON.stringify(payload.cases),
+            received_at: event.time,
+            actor: event.actor,
+            event_id: event.id,
+          })
           .execute();
         return;
       }

@@ -7,22 +7,30 @@ import type { StoredEvent } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
+  ArtifactReport,
+  CiStatus,
   Deployment,
   GateResult,
   ManifestItem,
+  Pin,
   Step,
+  TestReport,
   TokenRecord,
   Train,
   TrainException,
 } from "../domain/model.js";
 import type {
   ApprovalsTable,
+  ArtifactReportsTable,
   ArtifactsTable,
+  CiStatusesTable,
   DeploymentsTable,
   EventsTable,
   GateResultsTable,
   ManifestItemsTable,
+  PinsTable,
   StepsTable,
+  TestReportsTable,
   TokensTable,
   TrainExceptionsTable,
   TrainsTable,
@@ -73,6 +81,7 @@ export function toArtifact(row: Selectable<ArtifactsTable>): Artifact {
     buildUrl: row.build_url,
     digest: row.digest,
     dependsOn: JSON.parse(row.depends_on) as Artifact["dependsOn"],
+    ci: row.ci ? (JSON.parse(row.ci) as Artifact["ci"]) : null,
     trainId: row.train_id,
     dropped: fromDbBoolean(row.dropped),
     pushedBy: row.pushed_by,
@@ -88,6 +97,7 @@ export function toManifestItem(row: Selectable<ManifestItemsTable>): ManifestIte
     version: row.version,
     artifactId: row.artifact_id,
     previousVersion: row.previous_version,
+    dependsOn: JSON.parse(row.depends_on) as ManifestItem["dependsOn"],
     status: row.status as ManifestItem["status"],
     reason: row.reason,
     revision: row.revision,
@@ -204,4 +214,60 @@ export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   } as StoredEvent;
+}
+
+/** A ci_statuses row as a {@link CiStatus}. */
+export function toCiStatus(row: Selectable<CiStatusesTable>): CiStatus {
+  return {
+    provider: row.provider as CiStatus["provider"],
+    repository: row.repository,
+    commit: row.commit_sha,
+    name: row.name,
+    state: row.state as CiStatus["state"],
+    conclusion: row.conclusion,
+    url: row.url,
+    reportedAt: row.reported_at,
+    ref: row.ref,
+  };
+}
+
+/** A pins row as a {@link Pin}. */
+export function toPin(row: Selectable<PinsTable>): Pin {
+  return {
+    component: row.component,
+    line: row.line,
+    version: row.version,
+    reason: row.reason,
+    actor: row.actor,
+    pinnedAt: row.pinned_at,
+  };
+}
+
+/** An artifact_reports row as an {@link ArtifactReport}. */
+export function toArtifactReport(row: Selectable<ArtifactReportsTable>): ArtifactReport {
+  return {
+    id: row.id,
+    artifactId: row.artifact_id,
+    kind: row.kind as ArtifactReport["kind"],
+    format: row.format,
+    name: row.name,
+    sha256: row.sha256,
+    size: row.size,
+    receivedAt: row.received_at,
+    actor: row.actor,
+  };
+}
+
+/** A test_reports row as a {@link TestReport}. */
+export function toTestReport(row: Selectable<TestReportsTable>): TestReport {
+  return {
+    id: row.id,
+    trainId: row.train_id,
+    revision: row.revision,
+    suite: row.suite,
+    summary: JSON.parse(row.summary) as TestReport["summary"],
+    cases: JSON.parse(row.cases) as TestReport["cases"],
+    receivedAt: row.received_at,
+    actor: row.actor,
+  };
 }

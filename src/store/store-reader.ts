@@ -7,11 +7,15 @@ import type { StoredEvent } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
+  ArtifactReport,
+  CiStatus,
   Deployment,
   GateResult,
   Instant,
   ManifestItem,
+  Pin,
   Step,
+  TestReport,
   TokenRecord,
   Train,
   TrainException,
@@ -22,11 +26,15 @@ import type { Database } from "./database.js";
 import {
   toApproval,
   toArtifact,
+  toArtifactReport,
+  toCiStatus,
   toDeployment,
   toGateResult,
   toManifestItem,
+  toPin,
   toStep,
   toStoredEvent,
+  toTestReport,
   toToken,
   toTrain,
   toTrainException,
@@ -145,6 +153,66 @@ export class KyselyStoreReader implements StoreReader {
       .limit(1)
       .executeTakeFirst();
     return row && toTrain(row);
+  }
+
+  /**
+   * CI statuses of a repository's commit, oldest report first. `commit` may be abbreviated (at
+   * least 7 hex digits): statuses of every commit it abbreviates, or that abbreviates it, match.
+   */
+  async listCiStatuses(repository: string, commit: string): Promise<CiStatus[]> {
+    const sha = commit.toLowerCase();
+    const rows = await this.db
+      .selectFrom("ci_statuses")
+      .selectAll()
+      .where("repository", "=", repository.toLowerCase())
+      .where((eb) =>
+        eb.or([
+          eb("commit_sha", "like", `${sha}%`),
+          eb("commit_sha", "=", sha.slice(0, 7)),
+          eb("commit_sha", "=", sha.slice(0, 8)),
+          eb("commit_sha", "=", sha.slice(0, 10)),
+          eb("commit_sha", "=", sha.slice(0, 12)),
+        ]),
+      )
+      .orderBy("reported_at")
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toCiStatus);
+  }
+
+  /** By component name. */
+  async listPins(): Promise<Pin[]> {
+    const rows = await this.db.selectFrom("pins").selectAll().orderBy("component").execute();
+    return rows.map(toPin);
+  }
+
+  /** Reports of the given artifacts, in the order they arrived. */
+  async listArtifactReports(artifactIds: readonly string[]): Promise<ArtifactReport[]> {
+    if (artifactIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("artifact_reports")
+      .selectAll()
+      .where("artifact_id", "in", [...artifactIds])
+      .orderBy("event_id")
+      .execute();
+    return rows.map(toArtifactReport);
+  }
+
+  async getReportContent(reportId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("report_contents")
+      .select("content")
+      .where("report_id", "=", reportId)
+      .executeTakeFirst();
+    return row?.content;
+  }
+
+  /** A train's test reports (of one manifest revision when given), in the order they arrived. */
+  async listTestReports(trainId: string, revision?: number): Promise<TestReport[]> {
+    let query = this.db.selectFrom("test_reports").selectAll().where("train_id", "=", trainId);
+    if (revision !== undefined) query = query.where("revision", "=", revision);
+    const rows = await query.orderBy("event_id").execute();
+    return rows.map(toTestReport);
   }
 
   /** By component name. */

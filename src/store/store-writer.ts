@@ -52,6 +52,14 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
       .execute();
   }
+
+  async putReportContent(reportId: string, content: string): Promise<void> {
+    await this.db
+      .insertInto("report_contents")
+      .values({ report_id: reportId, content })
+      .onConflict((conflict) => conflict.column("report_id").doNothing())
+      .execute();
+  }
 }
 
 /**

@@ -213,10 +213,15 @@ for (const dialect of DIALECTS) {
 
     it("drops a component from a train", async () => {
       expect(ok(await cli(["drop", "shop-1", "web", "--reason", "not ready"], tokens.ann))).toBe(
-        "web dropped from shop-1: now boarding\n",
+        "web dropped from shop-1: now boarding\nits artifact rides shop-2\nnobody else is held\n",
       );
-      await refused(["drop", "shop-1", "web"], tokens.ann, "shop-1", "web has not boarded shop-1");
-      const aboard = (await detail("shop-1")).artifacts.filter((a) => !a.dropped).map((a) => a.component);
+      await refused(
+        ["drop", "shop-1", "web", "--reason", "again"],
+        tokens.ann,
+        "shop-1",
+        "web has not boarded shop-1",
+      );
+      const aboard = (await detail("shop-1")).artifacts.map((a) => a.component);
       expect(aboard.sort()).toEqual(["api", "db"]);
     });
 

@@ -57,17 +57,36 @@ for (const dialect of DIALECTS) {
           "GET /api/v1/audit/verify",
           "GET /api/v1/audit/export",
           "POST /api/v1/tokens",
+          "POST /api/v1/webhooks/github",
+          "POST /api/v1/webhooks/gitlab",
+          "POST /api/v1/artifacts/{id}/reports",
+          "GET /api/v1/artifacts/{id}/reports",
+          "GET /api/v1/artifacts/{id}/reports/{reportId}",
+          "GET /api/v1/artifacts/{id}/ci",
+          "POST /api/v1/trains/{id}/test-reports",
+          "GET /api/v1/trains/{id}/test-reports",
+          "GET /api/v1/trains/{id}/diff",
+          "GET /api/v1/pins",
+          "POST /api/v1/components/{component}/pin",
+          "DELETE /api/v1/components/{component}/pin",
         ]),
       );
-      // every mutation declares the bearer scheme and documents its problem answers
+      // every mutation declares how it is authenticated (webhooks by their sender's signature or
+      // token, everything else by bearer token) and documents its problem answers
+      const webhookSecurity: Record<string, unknown> = {
+        "/api/v1/webhooks/github": [{ githubSignature: [] }],
+        "/api/v1/webhooks/gitlab": [{ gitlabToken: [] }],
+      };
       for (const [path, methods] of Object.entries(doc.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
           if (method === "get" || path.startsWith("/api/docs")) continue;
-          expect(operation.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+          expect(operation.security, `${method} ${path}`).toEqual(webhookSecurity[path] ?? [{ bearer: [] }]);
           expect(Object.keys(operation.responses), `${method} ${path}`).toContain("401");
         }
       }
-      expect(doc.components.securitySchemes).toHaveProperty("bearer");
+      expect(Object.keys(doc.components.securitySchemes)).toEqual(
+        expect.arrayContaining(["bearer", "githubSignature", "gitlabToken"]),
+      );
       expect(Object.keys(doc.components.schemas)).toEqual(
         expect.arrayContaining([
           "Train",
@@ -78,6 +97,14 @@ for (const dialect of DIALECTS) {
           "Event",
           "TrainException",
           "HotfixRequest",
+          "ManifestDiff",
+          "TestReport",
+          "ArtifactReport",
+          "CiStatus",
+          "WebhookResult",
+          "DropResult",
+          "Pin",
+          "PinResult",
         ]),
       );
     });

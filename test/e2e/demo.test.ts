@@ -32,7 +32,7 @@ describe("the demo", () => {
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code, out).toBe(0);
     for (const line of [
-      /web-1 +held api 3\.0\.0 → rides web-2 +api 3\.0\.0 held: needs db >=42\.0\.0; db has never been released/,
+      /web-1 +held api 3\.0\.0 → rides web-2 +api 3\.0\.0 held: needs db >=42\.0\.0, db has never been released and did not board/,
       /web-1 +released/,
       /alice approved platform-1 again \(counts once\): 1 of 2/,
       /platform-1 +deploying +approved by alice, bob/,

@@ -129,9 +129,14 @@ for (const dialect of DIALECTS) {
       let d = await detail(s, "shop-2");
       expect(d.train.state).toBe("blocked");
       expect(d.train.manifestRevision).toBe(1);
-      const dropped = await act(s, "shop-2", "drop", { component: "web", reason: "not ready" });
+      const dropped = await s.request<{ train: Train; carriedTo: string; nowHeld: unknown[] }>(
+        "POST",
+        "/api/v1/trains/shop-2/drop",
+        { component: "web", reason: "not ready" },
+      );
       expect(dropped.status).toBe(200);
-      expect(dropped.body).toMatchObject({ state: "integrating", manifestRevision: 2 });
+      expect(dropped.body.train).toMatchObject({ state: "integrating", manifestRevision: 2 });
+      expect(dropped.body).toMatchObject({ carriedTo: "shop-3", nowHeld: [] });
       await w.pass("gating");
       await s.advance("0s");
       d = await detail(s, "shop-2");
@@ -148,7 +153,7 @@ for (const dialect of DIALECTS) {
       expect(d.steps.map((st) => st.key)).toEqual(
         expect.arrayContaining(["r2/unintegrate/web", "r2/gate/gating/tests"]),
       );
-      const dropAgain = await act(s, "shop-2", "drop", { component: "web" });
+      const dropAgain = await act(s, "shop-2", "drop", { component: "web", reason: "again" });
       expect(dropAgain.status).toBe(404);
 
       await s.advance("2h");
@@ -164,25 +169,39 @@ for (const dialect of DIALECTS) {
       const { server: s } = await setup();
       await board(s, { db: "1.0.0", api: "1.0.0", web: "1.0.0" });
       await s.advance("2h");
-      const dropped = await act(s, "shop-1", "drop", { component: "api" });
-      expect(dropped.body.manifestRevision).toBe(2);
+      const dropped = await s.request<{
+        train: Train;
+        nowHeld: Array<{ component: string; reason: string }>;
+      }>("POST", "/api/v1/trains/shop-1/drop", { component: "api", reason: "flaky build" });
+      expect(dropped.body.train.manifestRevision).toBe(2);
+      const reason = "web 1.0.0 held: needs api >=1.0.0; api 1.0.0 held: dropped by admin: flaky build";
+      expect(dropped.body.nowHeld).toEqual([expect.objectContaining({ component: "web", reason })]);
       const d = await detail(s, "shop-1");
       const web = d.manifest.find((i) => i.component === "web");
       expect(web?.status).toBe("held");
-      expect(web?.reason).toBe(
-        "web 1.0.0 held: needs api >=1.0.0; api has never been released and did not board (api was dropped)",
-      );
+      expect(web?.reason).toBe(reason);
     });
 
-    it("drops a component while boarding: its artifacts leave the train", async () => {
+    it("drops a component while boarding: its artifacts leave the train and ride the next", async () => {
       const { server: s } = await setup();
       await board(s, { db: "1.0.0", api: "1.0.0" });
-      const dropped = await act(s, "shop-1", "drop", { component: "api" });
-      expect(dropped.body.state).toBe("boarding");
+      const dropped = await s.request<{ train: Train; carriedTo: string }>(
+        "POST",
+        "/api/v1/trains/shop-1/drop",
+        {
+          component: "api",
+          reason: "waiting for review",
+        },
+      );
+      expect(dropped.body.train.state).toBe("boarding");
+      expect(dropped.body.carriedTo).toBe("shop-2");
       await s.advance("2h");
       const d = await detail(s, "shop-1");
       expect(d.manifest.map((i) => i.component)).toEqual(["db"]);
-      expect(d.artifacts.find((a) => a.component === "api")?.dropped).toBe(true);
+      expect(d.artifacts.map((a) => a.component)).toEqual(["db"]);
+      expect((await detail(s, "shop-2")).artifacts.map((a) => [a.component, a.dropped])).toEqual([
+        ["api", false],
+      ]);
     });
 
     it("rejects with a comment; earlier approvals no longer count after the rejection", async () => {

@@ -44,7 +44,7 @@ for (const dialect of DIALECTS) {
       const db = (test.store as KyselyStore).kysely;
       const provider = new InCodeMigrationProvider({
         ...railyardMigrations(dialect),
-        "0003-broken": {
+        "0009-broken": {
           async up(db: Kysely<unknown>) {
             await sql`alter table no_such_table add column x integer`.execute(db);
           },
@@ -52,12 +52,16 @@ for (const dialect of DIALECTS) {
       });
       const error = await migrateToLatest(db, { dialect, provider }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(MigrationError);
-      expect((error as MigrationError).migration).toBe("0003-broken");
-      expect((error as Error).message).toMatch(/^migration 0003-broken failed: .*no_such_table/);
+      expect((error as MigrationError).migration).toBe("0009-broken");
+      expect((error as Error).message).toMatch(/^migration 0009-broken failed: .*no_such_table/);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         db,
       );
-      expect(applied.rows).toEqual([{ name: "0001-initial" }, { name: "0002-timetable" }]);
+      expect(applied.rows).toEqual([
+        { name: "0001-initial" },
+        { name: "0002-timetable" },
+        { name: "0003-boarding" },
+      ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
 
@@ -157,17 +161,22 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
     );
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       "approvals",
+      "artifact_reports",
       "artifacts",
       "calendar_events",
       "chain_head",
+      "ci_statuses",
       "deployments",
       "events",
       "gate_results",
       "kysely_migration",
       "kysely_migration_lock",
       "manifest_items",
+      "pins",
+      "report_contents",
       "settings",
       "steps",
+      "test_reports",
       "tokens",
       "train_exceptions",
       "trains",

@@ -125,7 +125,9 @@ for (const dialect of DIALECTS) {
         url: database.url,
         logger: { info: (obj) => void logged.push(obj as Record<string, unknown>) },
       });
-      expect(logged).toEqual([expect.objectContaining({ migrations_applied: ["0002-timetable"] })]);
+      expect(logged).toEqual([
+        expect.objectContaining({ migrations_applied: ["0002-timetable", "0003-boarding"] }),
+      ]);
 
       expect(await store.getTrain("web-1")).toMatchObject({
         state: "boarding",

@@ -52,7 +52,7 @@ export async function startTestServer(
     port: 0,
     clock: { kind: "simulated", start: WORLD_START, rate: 0 },
     workDir: path.join(world.dir, "work"),
-    logger: pino({ level: "silent" }) as unknown as Logger,
+    logger: pino({ level: process.env.TEST_LOG ?? "silent" }) as unknown as Logger,
     adminToken: ADMIN_TOKEN,
     manualTicks: true,
   });
@@ -62,13 +62,20 @@ export async function startTestServer(
     body?: unknown,
     token = ADMIN_TOKEN,
   ): Promise<ApiAnswer<T>> => {
+    // A string body is sent as it is (XML reports, raw documents); anything else as JSON.
+    const raw = typeof body === "string";
+    const contentType = raw
+      ? body.trimStart().startsWith("<")
+        ? "application/xml"
+        : "text/plain"
+      : "application/json";
     const response = await fetch(`${server.url}${p}`, {
       method,
       headers: {
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(body === undefined ? {} : { "content-type": contentType }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
     let parsed: unknown = text;

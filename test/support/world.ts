@@ -43,6 +43,14 @@ export interface WorldOptions {
   line?: string;
   /** More top-level keys, as YAML (global `blackouts`, `calendars`). */
   top?: string;
+  /** Replaces the `components:` entries (YAML indented two spaces). @default db → api → web */
+  components?: string;
+  /** The line's components. @default [db, api, web] */
+  lineComponents?: string[];
+  /** Replaces the line's `gates:` entries (YAML list items indented six spaces). */
+  gates?: string;
+  /** `rollout.concurrency` (not written when absent, so line numbers stay). @default 1 */
+  concurrency?: number;
 }
 
 export interface World {
@@ -103,9 +111,12 @@ deployers:
     file: "env/{environment}.yaml"
     path: "{component}.version"
 components:
-  db: { team: core, deployer: git }
+${
+  options.components ??
+  `  db: { team: core, deployer: git }
   api: { team: core, deployer: git, depends_on: [{ component: db, version: ">=1.0.0" }] }
-  web: { team: core, deployer: git, depends_on: [{ component: api, version: ">=1.0.0" }] }
+  web: { team: core, deployer: git, depends_on: [{ component: api, version: ">=1.0.0" }] }`
+}
 environments:
   staging: { kind: integration }
   eu: { kind: production }
@@ -113,12 +124,12 @@ environments:
 lines:
   shop:
     schedule: { rrule: "FREQ=DAILY", start: "2026-03-02T10:00", timezone: Europe/Berlin, cutoff: 2h }
-    components: [db, api, web]
+    components: [${(options.lineComponents ?? ["db", "api", "web"]).join(", ")}]
     gates:
-      - { name: tests, type: command, command: "test ! -e fail-gating", timeout: 30s }
+${options.gates ?? `      - { name: tests, type: command, command: "test ! -e fail-gating", timeout: 30s }`}
     approval: ${approval}
     rollout:
-      waves:
+${options.concurrency ? `      concurrency: ${options.concurrency}\n` : ""}      waves:
         - name: eu
           environments: [eu]
           bake: ${options.bake ?? "30m"}

@@ -4,7 +4,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Railyard } from "../../engine/railyard.js";
 import { principalOf, requireAuth } from "../auth.js";
-import { ArtifactPushSchema, ArtifactSchema, ProblemSchema, PushResultSchema } from "../schemas.js";
+import {
+  ArtifactPushSchema,
+  ArtifactSchema,
+  CiStatusSchema,
+  ProblemSchema,
+  PushResultSchema,
+} from "../schemas.js";
 
 export function artifactRoutes(app: FastifyInstance, railyard: Railyard): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -75,5 +81,20 @@ export function artifactRoutes(app: FastifyInstance, railyard: Railyard): void {
       },
     },
     async (request) => railyard.artifact(request.params.id),
+  );
+
+  r.get(
+    "/api/v1/artifacts/:id/ci",
+    {
+      schema: {
+        tags: ["artifacts"],
+        summary: "CI statuses recorded for an artifact's commit",
+        description:
+          "The latest status of each CI source (GitHub workflow or check suite, GitLab pipeline) for the commit the artifact was built from, in its component's `repository`; empty when the component names no repository or nothing reported. The status the push itself carried is the artifact's `ci`.",
+        params: z.object({ id: z.string() }),
+        response: { 200: z.array(CiStatusSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => railyard.artifactCi(request.params.id),
   );
 }

@@ -8,9 +8,11 @@ import {
   ApprovalRequestSchema,
   ApprovalResultSchema,
   ApprovalSchema,
+  DropResultSchema,
   DropSchema,
   EventSchema,
   ExceptionRequestSchema,
+  ManifestDiffSchema,
   ProblemSchema,
   ReasonSchema,
   TrainDetailSchema,
@@ -203,24 +205,39 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
       preHandler: auth,
       schema: {
         tags: ["actions"],
-        summary: "Drop a component from a train so it can leave on time",
+        summary: "Drop a component from a train so it can leave on time (reason required)",
         description:
-          "While boarding, the component's artifacts leave the train. After the cut-off, the manifest gets a new revision without it (components needing its new version are held too) and the train integrates and gates again; approvals given before no longer count.",
+          "While boarding, the component's artifacts leave the train and ride the next one (`carriedTo`). After the cut-off, the manifest gets a new revision without it, boarding is resolved again and `nowHeld` lists the riders that are now held because of it, each with its reason chain; the train integrates and gates again and approvals given before no longer count. The reason is recorded in the audit trail (400 without one).",
         security: [{ bearer: [] }],
         params: TrainParams,
         body: DropSchema,
-        response: { 200: TrainSchema, ...errors },
+        response: { 200: DropResultSchema, ...errors },
       },
     },
-    async (request) =>
-      railyard.present(
-        await railyard.dropComponent(
-          request.params.id,
-          request.body.component,
-          principalOf(request),
-          request.body.reason ?? null,
-        ),
-      ),
+    async (request) => {
+      const result = await railyard.dropComponent(
+        request.params.id,
+        request.body.component,
+        principalOf(request),
+        request.body.reason,
+      );
+      return { ...result, train: railyard.present(result.train) };
+    },
+  );
+
+  r.get(
+    "/api/v1/trains/:id/diff",
+    {
+      schema: {
+        tags: ["trains"],
+        summary: "The train's manifest against production: from → to, commits and compare links",
+        description:
+          "Per component: the version production runs (`from`), the train's (`to`), the change, its status on the manifest with the reason for held and dropped ones, the commits of both versions and a compare link when the component's `repository` is a GitHub or GitLab URL. Before the cut-off it is `provisional`: the latest artifact per component so far.",
+        params: TrainParams,
+        response: { 200: ManifestDiffSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => railyard.diff(request.params.id),
   );
 
   r.get(

@@ -2,18 +2,48 @@
  * `railyard artifact push`, `approve`, `reject`, `pause`, `resume`, `abort`, `rollback`, `retry`,
  * `drop`, `exception`.
  */
-import type { Command } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Train, TrainException } from "../../domain/model.js";
+import type { DropResult } from "../../engine/actions.js";
 import type { PushResult } from "../../engine/boarding-desk.js";
 import { contextOf } from "../context.js";
-import { paint, state } from "../output.js";
+import { type Output, paint, state } from "../output.js";
 
-function parseDependency(text: string, previous: Array<{ component: string; version: string }> = []) {
-  const at = text.indexOf("@");
-  if (at <= 0 || at === text.length - 1) {
-    throw new Error(`--depends-on "${text}": write COMPONENT@RANGE, e.g. db@">=42.0.0 <50.0.0"`);
+/** A `--depends-on` constraint as the API takes it. */
+interface Dependency {
+  component: string;
+  version: string;
+  sameTrain?: boolean;
+}
+
+const SAME_TRAIN = "!same-train";
+
+/** Parses `COMPONENT@RANGE[!same-train]` (repeatable option). */
+export function parseDependency(text: string, previous: Dependency[] = []): Dependency[] {
+  const sameTrain = text.endsWith(SAME_TRAIN);
+  const spec = sameTrain ? text.slice(0, -SAME_TRAIN.length) : text;
+  const at = spec.indexOf("@");
+  if (at <= 0 || at === spec.length - 1) {
+    throw new InvalidArgumentError(
+      `--depends-on "${text}": write COMPONENT@RANGE, optionally followed by ${SAME_TRAIN}, e.g. db@">=42.0.0 <50.0.0" or db@^42.0.0${SAME_TRAIN}`,
+    );
   }
-  return [...previous, { component: text.slice(0, at), version: text.slice(at + 1) }];
+  return [
+    ...previous,
+    { component: spec.slice(0, at), version: spec.slice(at + 1), ...(sameTrain ? { sameTrain: true } : {}) },
+  ];
+}
+
+/**
+ * Reports a usage mistake the way `railyard timetable` does (`railyard: …` on stderr, or
+ * `{"error": "usage", "detail"}` with --json) and ends the command with exit code 2.
+ * @throws {CommanderError} always, which the CLI's main turns into the exit code
+ */
+export function usageError(command: Command, message: string): never {
+  const ctx = contextOf(command);
+  if (ctx.json) ctx.out.json({ error: "usage", detail: message });
+  else ctx.out.error(`railyard: ${message}`);
+  throw new CommanderError(2, "railyard.usage", message);
 }
 
 const trainPath = (id: string, action: string) => `/api/v1/trains/${encodeURIComponent(id)}/${action}`;
@@ -31,8 +61,24 @@ export function registerActionCommands(program: Command): void {
     .option("--digest <digest>", "image or package digest")
     .option(
       "--depends-on <component@range>",
-      "this version's constraint (repeatable); default: the configured depends_on",
+      `this version's constraint, COMPONENT@RANGE, with ${SAME_TRAIN} when both must ship on one train (repeatable); default: the configured depends_on`,
       parseDependency,
+    )
+    .addOption(
+      new Option(
+        "--ci-status <state>",
+        "CI status of the build; failure or pending holds it at the cut-off",
+      ).choices(["success", "failure", "pending"]),
+    )
+    .option("--ci-url <url>", "link to the CI run (with --ci-status)")
+    .option("--ci-name <name>", "what ran, e.g. the workflow's name (with --ci-status; default: ci)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  railyard artifact push --component api --version 1.4.2 --commit 3f2a9c1 \\
+    --depends-on 'db@>=42.0.0 <50.0.0' --ci-status success --ci-url https://ci.example.com/run/7
+  railyard artifact push --component api --version 2.0.0 --commit 9b8e7d6 --depends-on 'db@^3.0.0${SAME_TRAIN}'`,
     )
     .action(
       async (
@@ -43,10 +89,16 @@ export function registerActionCommands(program: Command): void {
           train?: string;
           buildUrl?: string;
           digest?: string;
-          dependsOn?: Array<{ component: string; version: string }>;
+          dependsOn?: Dependency[];
+          ciStatus?: "success" | "failure" | "pending";
+          ciUrl?: string;
+          ciName?: string;
         },
         command: Command,
       ) => {
+        if (!options.ciStatus && (options.ciUrl || options.ciName)) {
+          usageError(command, "--ci-url and --ci-name describe a CI status: give --ci-status too");
+        }
         const ctx = contextOf(command);
         const result = await ctx.client().request<PushResult>("POST", "/api/v1/artifacts", {
           component: options.component,
@@ -56,6 +108,15 @@ export function registerActionCommands(program: Command): void {
           ...(options.buildUrl ? { buildUrl: options.buildUrl } : {}),
           ...(options.digest ? { digest: options.digest } : {}),
           ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+          ...(options.ciStatus
+            ? {
+                ci: {
+                  state: options.ciStatus,
+                  ...(options.ciUrl ? { url: options.ciUrl } : {}),
+                  ...(options.ciName ? { name: options.ciName } : {}),
+                },
+              }
+            : {}),
         });
         if (ctx.json) return ctx.out.json(result);
         const mark = result.late
@@ -165,19 +226,62 @@ Example:
 
   program
     .command("drop")
-    .description("drop a component from a train so it can leave on time")
+    .description("drop a component from a train so it can leave on time (reason required)")
     .argument("<train>", "train ID")
     .argument("<component>", "component to drop")
-    .option("--reason <text>", "why")
-    .action(async (id: string, component: string, options: { reason?: string }, command: Command) => {
+    .requiredOption("--reason <text>", "why (required; the component's team reads it in the audit trail)")
+    .addHelpText(
+      "after",
+      `
+Before the cut-off its artifacts ride the next train. After the cut-off the train gets a new
+manifest without it and boards again: riders that need it are held too, each with its reasons.
+
+Example:
+  railyard drop shop-12 web --reason "checkout regression found in staging"`,
+    )
+    .action(async (id: string, component: string, options: { reason: string }, command: Command) => {
       const ctx = contextOf(command);
-      const train = await ctx.client().request<Train>("POST", trainPath(id, "drop"), {
-        component,
-        ...(options.reason ? { reason: options.reason } : {}),
-      });
-      if (ctx.json) return ctx.out.json(train);
-      ctx.out.line(
-        `${component} dropped from ${id}: now ${state(ctx.out, train.state)}${train.reason ? ` — ${train.reason}` : ""}`,
-      );
+      const result = await ctx
+        .client()
+        .request<DropResult & { train: { statusText?: string } }>("POST", trainPath(id, "drop"), {
+          component,
+          reason: options.reason,
+        });
+      if (ctx.json) return ctx.out.json(result);
+      renderDrop(ctx.out, id, result);
     });
+}
+
+/** What a drop did, for people: the train's state, where the artifact rides, who else is held. */
+export function renderDrop(out: Output, id: string, result: DropResult): void {
+  const t = result.train;
+  out.line(
+    // The train's own reason repeats what the lines below say in full.
+    `${result.component} dropped from ${id}: now ${state(out, t.state)}`,
+  );
+  out.line(
+    result.carriedTo
+      ? `its artifact rides ${result.carriedTo}`
+      : "no next train in the timetable: push it again when one boards",
+  );
+  if (result.nowHeld.length === 0) {
+    out.line("nobody else is held");
+    return;
+  }
+  out.line(
+    `now held${result.carriedTo ? ` (they ride ${result.carriedTo} too)` : ""}: ${result.nowHeld.map((h) => `${h.component} ${h.version}`).join(", ")}`,
+  );
+  for (const held of result.nowHeld)
+    renderReasons(out, held.reasons.length > 0 ? held.reasons : [held.reason]);
+}
+
+/** A reason chain: the component's own sentence, then those it waits for, each on its own line. */
+export function renderReasons(out: Output, reasons: readonly string[], indent = "  "): void {
+  reasons.forEach((reason, index) => {
+    out.line(
+      index === 0
+        ? `${indent}${paint(out, "red", reason)}`
+        : `${indent}  ${paint(out, "dim", "←")} ${reason}`,
+    );
+  });
 }

@@ -5,6 +5,7 @@ import type { StoredEvent } from "../../domain/events.js";
 import type { Train } from "../../domain/model.js";
 import { describeSchedule } from "../../domain/timetable.js";
 import { isTerminal } from "../../domain/train-state.js";
+import type { DiffItem, ManifestDiff } from "../../engine/evidence.js";
 import type { LineSummary, TrainDetail } from "../../engine/railyard.js";
 import { type CliContext, contextOf } from "../context.js";
 import { type Output, paint, relative, state, table, when } from "../output.js";
@@ -107,6 +108,27 @@ export function registerTrainCommands(program: Command): void {
         .request<TrainDetail>("GET", `/api/v1/trains/${encodeURIComponent(id)}`);
       if (ctx.json) return ctx.out.json(detail);
       renderTrain(ctx.out, detail, await serverNow(ctx));
+    });
+
+  train
+    .command("diff")
+    .description("compare a train's manifest with production: versions, commits, compare links")
+    .argument("<id>", "train ID, e.g. web-42")
+    .addHelpText(
+      "after",
+      `
+Before the cut-off the diff is provisional: the latest artifact per component so far.
+
+Example:
+  railyard train diff shop-12`,
+    )
+    .action(async (id: string, _options, command: Command) => {
+      const ctx = contextOf(command);
+      const diff = await ctx
+        .client()
+        .request<ManifestDiff>("GET", `/api/v1/trains/${encodeURIComponent(id)}/diff`);
+      if (ctx.json) return ctx.out.json(diff);
+      renderDiff(ctx.out, diff);
     });
 
   train
@@ -284,4 +306,67 @@ function waveStatus(out: Output, status: string): string {
           ? "red"
           : "magenta";
   return paint(out, style, status);
+}
+
+/** A commit for people: its first 7 characters. */
+const short = (commit: string | null) => (commit ? commit.slice(0, 7) : "?");
+
+function changeCell(out: Output, change: DiffItem["change"]): string {
+  switch (change) {
+    case "new":
+      return paint(out, "cyan", change);
+    case "upgrade":
+      return paint(out, "green", change);
+    case "downgrade":
+      return paint(out, "yellow", change);
+    case "same":
+      return paint(out, "dim", change);
+    default: {
+      const unreachable: never = change;
+      return String(unreachable);
+    }
+  }
+}
+
+function statusCell(out: Output, status: DiffItem["status"]): string {
+  if (status === null) return paint(out, "dim", "boarding");
+  return status === "boarded" ? paint(out, "green", status) : paint(out, "red", status);
+}
+
+/** Renders a manifest diff: one row per component, then compare links and why some do not ride. */
+export function renderDiff(out: Output, diff: ManifestDiff): void {
+  out.line(
+    `${paint(out, "bold", diff.train)} against production${diff.provisional ? paint(out, "yellow", " (provisional: before the cut-off, the latest artifact per component)") : ` (manifest revision ${diff.revision})`}`,
+  );
+  if (diff.items.length === 0) {
+    out.line(diff.provisional ? "nothing has boarded yet" : "the manifest is empty");
+    return;
+  }
+  out.line(
+    table(
+      out,
+      ["COMPONENT", "FROM → TO", "CHANGE", "STATUS", "COMMITS"],
+      diff.items.map((i) => [
+        i.component,
+        `${i.from ?? "-"} → ${i.to}`,
+        changeCell(out, i.change),
+        statusCell(out, i.status),
+        i.fromCommit ? `${short(i.fromCommit)}..${short(i.toCommit)}` : short(i.toCommit),
+      ]),
+    ),
+  );
+  const links = diff.items.filter((i) => i.compareUrl);
+  if (links.length > 0) {
+    out.line();
+    for (const i of links) out.line(`${i.component}: ${i.compareUrl}`);
+  }
+  const notRiding = diff.items.filter((i) => i.status === "held" || i.status === "dropped");
+  if (notRiding.length > 0) {
+    out.line();
+    for (const i of notRiding) {
+      // Held reasons are sentences that name the component already ("web 1.1.0 held: needs …").
+      const reason = i.reason ?? "no reason recorded";
+      out.line(reason.startsWith(`${i.component} `) ? reason : `${i.component} ${i.status}: ${reason}`);
+    }
+  }
 }

@@ -54,6 +54,7 @@ describe("configJsonSchema", () => {
       "notifications",
       "calendars",
       "blackouts",
+      "webhooks",
     ]);
   });
 

@@ -363,12 +363,58 @@ A line's \`schedule\` says when its trains depart:
 - \`overlap: queue\` (the default) makes a train that is ready for production wait while another
   train of the line is still rolling out; \`overlap: allow\` lets them roll out together.
 
+## Who boards a train
+
+At a train's cut-off Railyard takes the latest artifact each component pushed to it and decides,
+by one deterministic rule, who rides and who is **held** (a held artifact rides the next train).
+
+- **Ready**: the artifact's CI status allows it (\`lines.<line>.boarding.ci\`: \`if-reported\`
+  holds a failed or still-running status; \`required\` also holds a commit without any
+  status), the reports in \`boarding.reports\` are present, and the component is neither
+  dropped from the train nor pinned. CI status comes with the push (\`ci\`) or from GitHub
+  \`workflow_run\` / \`check_suite\` and GitLab pipeline webhooks (\`webhooks\`), matched by the
+  component's \`repository\` and the artifact's commit; each workflow, check suite or pipeline
+  keeps its latest status, and any failure fails the commit.
+- **Constraints belong to versions.** A new artifact's constraints are its push's \`dependsOn\`,
+  else the component's \`depends_on\`. Every manifest records the constraints of the versions it
+  ships, so what runs in production keeps its own.
+- **After the train every running version's constraints hold**: a boarding component's
+  constraints, and the recorded ones of components that stay, each checked against the version
+  that will run (the candidate if it boards, else production). A constraint between two
+  components that both stay is production's own state and holds nobody.
+- **\`same-train: true\`** on a dependency ties the two components: both board or neither does;
+  a tie to a component without a new version on the train holds the candidate. Both must ride
+  the same line.
+- **The rule.** (1) Start from every ready candidate and remove violators until none is left,
+  smallest name first: a candidate whose own constraint fails, a candidate a staying
+  component's recorded constraint refuses, a same-train group with a member out. When
+  constraints only ever ask for newer versions this is the unique largest consistent set.
+  (2) With upper bounds a removal can make room again: repeatedly board the held, ready
+  component (or same-train group) with the smallest name that can board alone keeping every
+  constraint, until none can. No held, ready component could then be added alone. (3) A cycle
+  among pushed \`dependsOn\` holds its members, naming the cycle (a cycle in the configuration
+  is a configuration error).
+- **Reasons.** Every held component gets a chain a person can act on, its own sentence first
+  and then those of the held components it points at, ending at the root cause:
+  \`api 2.0.0 held: needs db >=42.0.0; db 42.0.0 held: CI failed on commit abc1234 (build: …)\`.
+  The first cause reported is the one nobody else's boarding could fix: not ready, then a
+  constraint nothing can meet, then a constraint only a held component would meet.
+- **Order.** Riders deploy in dependency order (their recorded constraints), \`kind: migration\`
+  components before every service that is not one of their dependencies; independent ones run
+  side by side, \`rollout.concurrency\` at a time, in integration and in each wave.
+- **People.** A coordinator may drop a component from a train (\`railyard drop\`, with a reason:
+  it rides the next train, the manifest is resolved again and the answer names who else is now
+  held) or pin it at its production version until unpinned (\`railyard pin\`). Both are in the
+  audit trail. \`railyard board --config … --line … --artifacts … --production …\` runs the same
+  rule offline; \`railyard train diff\` shows a manifest against production.
+
 ## Secrets
 
 Secrets never go in this file. Where a value is secret, the key names an **environment
 variable** that holds it, and Railyard takes the value from its own environment:
 \`headersFromEnv\` of an \`http\` gate (\`Authorization: SMOKE_TOKEN\`), \`urlFromEnv\` of a webhook
-channel, \`webhookUrlFromEnv\` of a Slack channel. Plain \`headers\` and \`env\` values are
+channel, \`webhookUrlFromEnv\` of a Slack channel, \`webhooks.github.secretFromEnv\` and
+\`webhooks.gitlab.tokenFromEnv\` of the CI webhook receivers. Plain \`headers\` and \`env\` values are
 ordinary text in the file, reviewed and committed like the rest of it: do not put secrets there.
 `;
 

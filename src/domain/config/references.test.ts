@@ -102,3 +102,24 @@ describe("checkReferences", () => {
     ]);
   });
 });
+
+describe("same-train ties", () => {
+  test("are accepted between components of one line", () => {
+    const config = configWith({ db: [], api: [["db", "^1.0.0"]] });
+    config.components.api!.depends_on[0]!["same-train"] = true;
+    expect(checkReferences(config)).toEqual([]);
+  });
+
+  test("across lines are an error naming both lines", () => {
+    const config = configWith({ db: [], api: [["db", "^1.0.0"]] });
+    config.components.api!.depends_on[0]!["same-train"] = true;
+    config.lines.main!.components = ["api"];
+    config.lines.data = { ...config.lines.main!, components: ["db"] };
+    expect(checkReferences(config)).toEqual([
+      {
+        path: ["components", "api", "depends_on", 0, "same-train"],
+        message: "same-train needs api and db on one line, but api rides line main and db line data",
+      },
+    ]);
+  });
+});

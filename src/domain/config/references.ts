@@ -406,5 +406,32 @@ export function checkReferences(config: RailyardConfig): ReferenceProblem[] {
     ...checkBlackouts(config, config.blackouts, ["blackouts"]),
     ...Object.entries(config.lines).flatMap(([name, line]) => checkLine(config, name, line)),
     ...checkLineMembership(config),
+    ...checkSameTrain(config),
   ];
+}
+
+/**
+ * A `same-train` tie binds two components to one train, so both must ride the same line (trains
+ * of two lines never carry each other's components).
+ */
+function checkSameTrain(config: RailyardConfig): ReferenceProblem[] {
+  const lineOf = new Map<string, string>();
+  for (const [line, def] of Object.entries(config.lines)) {
+    for (const component of def.components) if (!lineOf.has(component)) lineOf.set(component, line);
+  }
+  const problems: ReferenceProblem[] = [];
+  for (const [name, component] of Object.entries(config.components)) {
+    component.depends_on.forEach((dependency, index) => {
+      if (!dependency["same-train"] || !Object.hasOwn(config.components, dependency.component)) return;
+      const mine = lineOf.get(name);
+      const theirs = lineOf.get(dependency.component);
+      if (mine !== theirs) {
+        problems.push({
+          path: ["components", name, "depends_on", index, "same-train"],
+          message: `same-train needs ${name} and ${dependency.component} on one line, but ${name} rides ${mine ? `line ${mine}` : "no line"} and ${dependency.component} ${theirs ? `line ${theirs}` : "no line"}`,
+        });
+      }
+    });
+  }
+  return problems;
 }

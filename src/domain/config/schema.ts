@@ -86,6 +86,12 @@ export const Dependency = z
   .strictObject({
     component: Name.describe("The component needed."),
     version: z.string().min(1).describe('A semver range, e.g. ">=42.0.0 <50.0.0".'),
+    "same-train": z
+      .boolean()
+      .default(false)
+      .describe(
+        "When this component boards a train, that component must board the same train (and if either is held, both are). @default false",
+      ),
   })
   .describe("This component needs that component at a version in the range.");
 
@@ -94,7 +100,23 @@ export const Component = z
     team: Name.describe("Owning team."),
     description: z.string().optional(),
     deployer: Name.describe("Name of an entry under `deployers`."),
-    depends_on: z.array(Dependency).default([]),
+    kind: z
+      .enum(["service", "migration"])
+      .default("service")
+      .describe(
+        "migration: deployed before every service of the train that does not itself come before it (database schema changes, data backfills). @default service",
+      ),
+    repository: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Source repository: a URL such as https://github.com/acme/api or https://gitlab.example.com/group/api, or a path such as acme/api. CI webhooks are matched to artifacts by this path and the commit; with a URL, manifest diffs link the commit range.",
+      ),
+    depends_on: z
+      .array(Dependency)
+      .default([])
+      .describe("What each new version needs, unless its artifact push names its own `depends_on`."),
   })
   .describe("A deployable unit owned by one team.");
 
@@ -313,7 +335,36 @@ export const HttpGate = z
   })
   .describe("Passes when the endpoint answers 2xx within the timeout.");
 
-export const Gate = z.discriminatedUnion("type", [CommandGate, HttpGate]);
+export const TestsGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("tests"),
+    minPassRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe(
+        "Least share of passed tests among those run (skipped and quarantined tests do not count), e.g. 0.98. @default 1",
+      ),
+    suites: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Suites that must have reported for the train's current manifest (the name given when pushing, else the report's own). The gate waits for them until its timeout. @default any report",
+      ),
+    quarantine: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Flaky tests kept out of the pass rate but still shown: "classname.name", "classname.*", or a test name; * matches any characters.',
+      ),
+  })
+  .describe(
+    "Judges the JUnit XML reports CI posted for the train's integration stage (POST /api/v1/trains/{id}/test-reports).",
+  );
+
+export const Gate = z.discriminatedUnion("type", [CommandGate, HttpGate, TestsGate]);
 
 export const Approval = z
   .discriminatedUnion("mode", [
@@ -341,6 +392,15 @@ export const Wave = z
 export const Rollout = z
   .strictObject({
     waves: z.array(Wave).min(1),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "How many components of a train deploy at once, in the integration environment and in each wave; a component starts only after the components it depends on (and migrations before services). @default 1",
+      ),
   })
   .describe("How a train reaches production.");
 
@@ -370,11 +430,31 @@ export const HotfixPolicy = z
   })
   .describe("Hotfix trains: unscheduled trains with a fast-track subset of gates and an audited reason.");
 
+export const REPORT_KINDS = ["junit", "sbom", "vulnerabilities", "vex"] as const;
+
+export const BoardingPolicy = z
+  .strictObject({
+    ci: z
+      .enum(["required", "if-reported"])
+      .default("if-reported")
+      .describe(
+        "required: an artifact boards only with a successful CI status for its commit; if-reported: a failed or still-running CI status holds it, no status at all does not. @default if-reported",
+      ),
+    reports: z
+      .array(z.enum(REPORT_KINDS))
+      .default([])
+      .describe(
+        "Reports each artifact needs before the cut-off (POST /api/v1/artifacts/{id}/reports): junit, sbom (CycloneDX or SPDX), vulnerabilities (Grype, Trivy, SARIF or CycloneDX with vulnerabilities), vex (OpenVEX). @default []",
+      ),
+  })
+  .describe("What makes an artifact ready to board, besides arriving before the cut-off.");
+
 export const Line = z
   .strictObject({
     description: z.string().optional(),
     schedule: Schedule,
     components: z.array(Name).min(1).describe("Components that ride this line's trains."),
+    boarding: BoardingPolicy.default({ ci: "if-reported", reports: [] }),
     gates: z.array(Gate).default([]).describe("Gates run after the integration stage, before approval."),
     approval: Approval,
     rollout: Rollout,
@@ -431,6 +511,31 @@ export const NotificationChannel = z
   ])
   .describe("Where train events are announced.");
 
+export const Webhooks = z
+  .strictObject({
+    github: z
+      .strictObject({
+        secretFromEnv: z
+          .string()
+          .min(1)
+          .describe(
+            "Environment variable holding the webhook secret (X-Hub-Signature-256 is checked with it).",
+          ),
+      })
+      .optional()
+      .describe("POST /api/v1/webhooks/github: workflow_run and check_suite events set CI status."),
+    gitlab: z
+      .strictObject({
+        tokenFromEnv: z
+          .string()
+          .min(1)
+          .describe("Environment variable holding the secret token GitLab sends as X-Gitlab-Token."),
+      })
+      .optional()
+      .describe("POST /api/v1/webhooks/gitlab: pipeline events set CI status."),
+  })
+  .describe("Inbound CI webhooks; a receiver without its secret configured answers 404.");
+
 export const RailyardConfig = z
   .strictObject({
     $schema: z.string().optional().describe("URL or path of this JSON Schema, for editors."),
@@ -451,6 +556,7 @@ export const RailyardConfig = z
       .array(Blackout)
       .default([])
       .describe("Global blackouts: they stop deployments of every line (or of the environments they name)."),
+    webhooks: Webhooks.default({}),
   })
   .describe("Railyard configuration: teams, components, environments, lines and notification channels.");
 
@@ -468,4 +574,7 @@ export type RoleName = z.infer<typeof Role>;
 export type BlackoutConfig = z.infer<typeof Blackout>;
 export type WindowRangeConfig = z.infer<typeof WindowRange>;
 export type HolidayCalendarConfig = z.infer<typeof HolidayCalendar>;
+export type TestsGateConfig = z.infer<typeof TestsGate>;
+export type BoardingPolicyConfig = z.infer<typeof BoardingPolicy>;
+export type ReportKind = (typeof REPORT_KINDS)[number];
 export type CutoffConfig = z.infer<typeof Schedule>["cutoff"];

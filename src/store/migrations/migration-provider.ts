@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StoreDialect } from "../database.js";
 import { initialMigration } from "./0001-initial.js";
 import { timetableMigration } from "./0002-timetable.js";
+import { boardingMigration } from "./0003-boarding.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     "0001-initial": initialMigration(dialect),
     "0002-timetable": timetableMigration(dialect),
+    "0003-boarding": boardingMigration(dialect),
   };
 }
 

@@ -1,0 +1,172 @@
+/**
+ * Boarding benchmark (issue 4): one train of 10,000 components with 50,000 dependency edges (a
+ * DAG: each edge from a higher-numbered component to a lower one), generated from a fixed seed.
+ * Constraints are mostly lower bounds (`>=` the target's production version, some `>=` its new
+ * version), about 5 % with an upper bound (`^major`, failing when the target's new version is a
+ * new major); 90 % of the components run in production with recorded constraints (about 5 % of
+ * them upper bounds too); 5 % of the candidates are not ready; 1 % of the components are
+ * migrations. Measures `resolveBoarding` (resolution, add-back, cycle check, every held
+ * component's reason chain) plus `deployGroups` of the boarded ones, as the offline command and
+ * the engine run them. Target: under 100 ms.
+ *
+ * Run: `npm run bench -- --only boarding` or `node bench/boarding.js` after `npm run build`.
+ * Writes the section between `<!-- bench:boarding:start -->` and `…:end -->` of BENCHMARKS.md
+ * unless `--no-write`.
+ */
+import { execFileSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveBoarding } from "../dist/domain/boarding.js";
+import { deployGroups } from "../dist/domain/deploy-order.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const COMPONENTS = 10_000;
+const EDGES = 50_000;
+const RUNS = 20;
+const TARGET_MS = 100;
+const SEED = 20261127;
+
+/** mulberry32: a small seeded generator, so every run measures the same train. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function train() {
+  const rand = random(SEED);
+  const int = (n) => Math.floor(rand() * n);
+  const name = (i) => `c${String(i).padStart(5, "0")}`;
+  const components = Array.from({ length: COMPONENTS }, (_, i) => {
+    const major = 1 + int(30);
+    const minor = int(20);
+    const released = rand() < 0.9;
+    const newMajor = rand() < 0.1;
+    return {
+      name: name(i),
+      production: released ? `${major}.${minor}.${int(10)}` : null,
+      version: newMajor ? `${major + 1}.0.0` : `${major}.${minor + 1}.0`,
+      major,
+      ready: rand() >= 0.05,
+      kind: rand() < 0.01 ? "migration" : "service",
+    };
+  });
+  // Distinct edges from a higher-numbered component to a lower one.
+  const targets = Array.from({ length: COMPONENTS }, () => new Set());
+  for (let edges = 0; edges < EDGES; ) {
+    const from = 1 + int(COMPONENTS - 1);
+    const to = int(from);
+    if (targets[from].has(to)) continue;
+    targets[from].add(to);
+    edges++;
+  }
+  let upper = 0;
+  const range = (target) => {
+    const t = components[target];
+    const p = rand();
+    if (p < 0.05) {
+      upper++;
+      return `^${t.major}.0.0`;
+    }
+    if (p < 0.2 || t.production === null) return `>=${t.version}`;
+    return `>=${t.production}`;
+  };
+  const candidates = components.map((c, i) => ({
+    component: c.name,
+    version: c.version,
+    artifactId: `art_${i}`,
+    dependsOn: [...targets[i]].map((t) => ({ component: components[t].name, version: range(t) })),
+    notReady: c.ready ? null : "CI failed on commit abc1234",
+  }));
+  const production = new Map();
+  let recorded = 0;
+  components.forEach((c, i) => {
+    if (c.production === null) return;
+    const dependsOn = [...targets[i]]
+      .filter((t) => components[t].production !== null)
+      .map((t) => {
+        recorded++;
+        const target = components[t];
+        return rand() < 0.05
+          ? { component: target.name, version: `>=${target.production} <${target.major + 1}.0.0` }
+          : { component: target.name, version: `>=${target.production}` };
+      });
+    production.set(c.name, { component: c.name, version: c.production, dependsOn });
+  });
+  const kinds = new Map(components.map((c) => [c.name, c.kind]));
+  return { candidates, production, kinds, upper, recorded };
+}
+
+function measure(world) {
+  const started = performance.now();
+  const plan = resolveBoarding(world.candidates, world.production);
+  const order = deployGroups(
+    plan.boarded.map((c) => ({
+      component: c.component,
+      dependsOn: c.dependsOn.map((d) => d.component),
+      kind: world.kinds.get(c.component),
+    })),
+  );
+  return { ms: performance.now() - started, plan, order };
+}
+
+const world = train();
+const runs = [];
+let last;
+for (let run = 0; run < RUNS; run++) {
+  last = measure(world);
+  runs.push(last.ms);
+}
+const sorted = [...runs.slice(1)].sort((a, b) => a - b);
+const first = runs[0];
+const median = sorted[Math.floor(sorted.length / 2)];
+const max = sorted[sorted.length - 1];
+const best = sorted[0];
+const held = last.plan.held;
+const notReady = held.filter((h) => h.notReady !== null).length;
+const chain = Math.max(...held.map((h) => h.reasons.length));
+const commit = (() => {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT }).toString().trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return "unknown";
+  }
+})();
+const date = new Date().toISOString().replace("T", " ").slice(0, 19);
+const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown";
+const int = (n) => Math.round(n).toLocaleString("en-US");
+const met = (ms) => (ms < TARGET_MS ? "met" : "**missed**");
+const section = [
+  `### Boarding resolution: ${date} UTC`,
+  "",
+  `- Machine: ${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, commit ${commit}, load average ${loadavg()[0].toFixed(2)}`,
+  `- Command: \`node bench/boarding.js\` (${RUNS} runs in one process on the same train; the first includes JIT warm-up and is reported alone, median and max are over the other ${RUNS - 1})`,
+  `- Work: ${int(COMPONENTS)} candidates, ${int(EDGES)} dependency edges (a DAG; ${int(world.upper)} with an upper bound), ${int(world.production.size)} production versions with ${int(world.recorded)} recorded constraints, ${int(world.candidates.filter((c) => c.notReady !== null).length)} candidates not ready. Result: ${int(last.plan.boarded.length)} boarded, ${int(held.length)} held (${int(notReady)} not ready, ${int(held.length - notReady)} because of constraints; longest reason chain ${chain}), ${last.order.length} deploy groups`,
+  "",
+  `| measure | first run ms (cold) | median ms | max ms | best ms | target < ${TARGET_MS} ms |`,
+  "| --- | ---: | ---: | ---: | ---: | --- |",
+  `| \`resolveBoarding\` (with reason chains) + \`deployGroups\` | ${first.toFixed(1)} | ${median.toFixed(1)} | ${max.toFixed(1)} | ${best.toFixed(1)} | median ${met(median)}; max ${met(max)}; cold ${met(first)} |`,
+  "",
+].join("\n");
+process.stdout.write(`${section}\n`);
+
+if (!process.argv.includes("--no-write")) {
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const start = "<!-- bench:boarding:start -->";
+  const end = "<!-- bench:boarding:end -->";
+  const text = await readFile(file, "utf8");
+  const block = `${start}\n${section}${end}`;
+  const next = text.includes(start)
+    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+    : `${text.trimEnd()}\n\n## Boarding\n\n${block}\n`;
+  await writeFile(file, next);
+}
