@@ -1,25 +1,8 @@
-/**
- * Boarding benchmark (issue 4): one train of 10,000 components with 50,000 dependency edges (a
- * DAG: each edge from a higher-numbered component to a lower one), generated from a fixed seed.
- * Constraints are mostly lower bounds (`>=` the target's production version, some `>=` its new
- * version), about 5 % with an upper bound (`^major`, failing when the target's new version is a
- * new major); 90 % of the components run in production with recorded constraints (about 5 % of
- * them upper bounds too); 5 % of the candidates are not ready; 1 % of the components are
- * migrations. Measures `resolveBoarding` (resolution, add-back, cycle check, every held
- * component's reason chain) plus `deployGroups` of the boarded ones, as the offline command and
- * the engine run them. Target: under 100 ms.
- *
- * Run: `npm run bench -- --only boarding` or `node bench/boarding.js` after `npm run build`.
- * Writes the section between `<!-- bench:boarding:start -->` and `…:end -->` of BENCHMARKS.md
- * unless `--no-write`.
- */
-import { execFileSync } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
-import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveBoarding } from "../dist/domain/boarding.js";
 import { deployGroups } from "../dist/domain/deploy-order.js";
+import { machineLine, utcNow, writeSection } from "./report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const COMPONENTS = 10_000;
@@ -132,23 +115,13 @@ const best = sorted[0];
 const held = last.plan.held;
 const notReady = held.filter((h) => h.notReady !== null).length;
 const chain = Math.max(...held.map((h) => h.reasons.length));
-const commit = (() => {
-  try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT }).toString().trim();
-    return dirty ? `${head}+changes` : head;
-  } catch {
-    return "unknown";
-  }
-})();
-const date = new Date().toISOString().replace("T", " ").slice(0, 19);
-const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown";
+const date = utcNow();
 const int = (n) => Math.round(n).toLocaleString("en-US");
 const met = (ms) => (ms < TARGET_MS ? "met" : "**missed**");
 const section = [
   `### Boarding resolution: ${date} UTC`,
   "",
-  `- Machine: ${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, commit ${commit}, load average ${loadavg()[0].toFixed(2)}`,
+  machineLine(ROOT),
   `- Command: \`node bench/boarding.js\` (${RUNS} runs in one process on the same train; the first includes JIT warm-up and is reported alone, median and max are over the other ${RUNS - 1})`,
   `- Work: ${int(COMPONENTS)} candidates, ${int(EDGES)} dependency edges (a DAG; ${int(world.upper)} with an upper bound), ${int(world.production.size)} production versions with ${int(world.recorded)} recorded constraints, ${int(world.candidates.filter((c) => c.notReady !== null).length)} candidates not ready. Result: ${int(last.plan.boarded.length)} boarded, ${int(held.length)} held (${int(notReady)} not ready, ${int(held.length - notReady)} because of constraints; longest reason chain ${chain}), ${last.order.length} deploy groups`,
   "",
@@ -160,13 +133,5 @@ const section = [
 process.stdout.write(`${section}\n`);
 
 if (!process.argv.includes("--no-write")) {
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const start = "<!-- bench:boarding:start -->";
-  const end = "<!-- bench:boarding:end -->";
-  const text = await readFile(file, "utf8");
-  const block = `${start}\n${section}${end}`;
-  const next = text.includes(start)
-    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${text.trimEnd()}\n\n## Boarding\n\n${block}\n`;
-  await writeFile(file, next);
+  await writeSection(path.join(ROOT, "BENCHMARKS.md"), "boarding", "Boarding", section);
 }

@@ -1,6 +1,8 @@
 /** Renders benchmark results as Markdown and keeps `BENCHMARKS.md` up to date. */
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 
 const LATEST_START = "<!-- bench:latest:start -->";
 const LATEST_END = "<!-- bench:latest:end -->";
@@ -205,4 +207,39 @@ export async function writeReport(results, { file, write, latest, command }) {
   text = `${text.slice(0, history)}${historyRow(results)}\n${text.slice(history)}`;
   await writeFile(file, text);
   return markdown;
+}
+
+/** The short commit of the repository at `root`, `+changes` when the tree is dirty. */
+export function commitOf(root) {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: root }).toString().trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, now. */
+export const utcNow = () => new Date().toISOString().replace("T", " ").slice(0, 19);
+
+/** The `- Machine: …` line of a benchmark section. */
+export function machineLine(root) {
+  const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown";
+  return `- Machine: ${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, commit ${commitOf(root)}, load average ${loadavg()[0].toFixed(2)}`;
+}
+
+/**
+ * Replaces the section between `<!-- bench:<name>:start -->` and `…:end -->` of `file` with
+ * `section`, or appends it under `## <title>` when the file has none yet.
+ */
+export async function writeSection(file, name, title, section) {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const text = await readFile(file, "utf8");
+  const block = `${start}\n${section}${end}`;
+  const next = text.includes(start)
+    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+    : `${text.trimEnd()}\n\n## ${title}\n\n${block}\n`;
+  await writeFile(file, next);
 }

@@ -11,12 +11,11 @@
  * unless `--no-write`.
  */
 import { execFileSync } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
-import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RailyardConfig } from "../dist/domain/config/schema.js";
 import { compileTimetable } from "../dist/domain/timetable.js";
+import { machineLine, utcNow, writeSection } from "./report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LINES = 1000;
@@ -124,22 +123,12 @@ const texts = variant(true).runs;
 const first = numbers[0];
 const best = Math.min(...numbers);
 const med = median(numbers);
-const commit = (() => {
-  try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT }).toString().trim();
-    return dirty ? `${head}+changes` : head;
-  } catch {
-    return "unknown";
-  }
-})();
-const date = new Date().toISOString().replace("T", " ").slice(0, 19);
-const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown";
+const date = utcNow();
 const int = (n) => Math.round(n).toLocaleString("en-US");
 const section = [
   `### Timetable expansion: ${date} UTC`,
   "",
-  `- Machine: ${cpus().length} CPUs (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, commit ${commit}, load average ${loadavg()[0].toFixed(2)}`,
+  machineLine(ROOT),
   `- Command: \`node bench/timetable.js\` (each measure: ${RUNS} runs in a fresh process; the first run includes JIT warm-up and building the zones' offset tables)`,
   `- Work: ${int(LINES)} lines (daily, weekdays, weekly, biweekly, 2nd Tuesday, last Friday; 8 zones; a third with business-day cut-offs over a holiday calendar; a quarter with a window and a year-end blackout), departures from 2027-01-01 to 2037-01-01: ${int(result.departures)} departures (daily ${int(result.mix.daily)}, weekly ${int(result.mix.weekly)}, monthly ${int(result.mix.monthly)}), each with its number, cut-off, window and blackout status`,
   "",
@@ -152,13 +141,5 @@ const section = [
 process.stdout.write(`${section}\n`);
 
 if (!process.argv.includes("--no-write")) {
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const start = "<!-- bench:timetable:start -->";
-  const end = "<!-- bench:timetable:end -->";
-  const text = await readFile(file, "utf8");
-  const block = `${start}\n${section}${end}`;
-  const next = text.includes(start)
-    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${text.trimEnd()}\n\n## Timetable\n\n${block}\n`;
-  await writeFile(file, next);
+  await writeSection(path.join(ROOT, "BENCHMARKS.md"), "timetable", "Timetable", section);
 }

@@ -31,6 +31,15 @@ export const ProblemSchema = ref(
   "RFC 9457 problem details (application/problem+json).",
 );
 
+/** The problem answers every authenticated mutation may give. */
+export const MUTATION_ERRORS = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+} as const;
+
 export const TrainSchema = ref(
   z.object({
     id: z.string().describe("`<line>-<number>`, e.g. web-42; a hotfix train is `<line>-<n>-hotfix-<k>`"),

@@ -240,28 +240,44 @@ export interface ArtifactReport {
   actor: string;
 }
 
+/**
+ * How a test case ended. `flaky`: it failed, then passed when rerun (Surefire `flakyFailure` /
+ * `flakyError`); it counts as passed in the `tests` gate.
+ */
 export type TestCaseStatus = "passed" | "failed" | "errored" | "skipped" | "flaky";
 
-/** One test case of a JUnit report. */
+/** One test case of a JUnit report (`<testcase>`). */
 export interface TestCase {
+  /** Name of the innermost `<testsuite>` around it (the report's suite when that has none). */
   suite: string;
+  /** Its `classname`; the suite name when the runner wrote none or an empty one (jest-junit). */
   classname: string;
   name: string;
   status: TestCaseStatus;
+  /** From `time` (seconds); 0 when missing, negative or unreadable. */
   durationMs: number;
+  /**
+   * Why it failed, errored, was skipped or needed a rerun: the element's `message` attribute,
+   * else the first non-empty line of its text; trimmed, at most 500 characters. `null` for a
+   * passed case or when the runner gave no reason.
+   */
   message: string | null;
+  /** Reruns recorded by Surefire (`flakyFailure`, `flakyError`, `rerunFailure`, `rerunError`). */
   reruns: number;
 }
 
+/** The counts of a JUnit report. */
 export interface TestSummary {
+  /** Every test case, whatever its status (`passed + failed + errored + skipped + flaky`). */
   tests: number;
   passed: number;
   failed: number;
   errored: number;
   skipped: number;
   flaky: number;
+  /** The root element's `time`, else the sum of its suites' (or cases') times. */
   durationMs: number;
-  /** True when more cases ran than were kept. */
+  /** True when more cases ran than were kept (the counts still include them). */
   truncated: boolean;
 }
 

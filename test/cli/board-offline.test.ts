@@ -337,4 +337,28 @@ describe("railyard board (offline)", () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stdout + invalid.stderr).toMatch(/broken\.yaml:\d+:\d+: components\.schema\.kind/);
   });
+
+  it("runs the README's example on the demo configuration", async () => {
+    const result = await runCli([
+      "board",
+      "-c",
+      "examples/railyard.yaml",
+      "--line",
+      "web",
+      "--artifacts",
+      "examples/boarding/artifacts.json",
+      "--production",
+      "examples/boarding/production.json",
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as BoardReport;
+    expect(report.boarded.map((b) => b.component)).toEqual(["storefront", "notifications"]);
+    expect(report.held.map((h) => [h.component, h.reasons.length])).toEqual([
+      ["api", 1],
+      ["checkout", 2],
+      ["search", 1],
+    ]);
+    expect(report.order).toEqual([["notifications", "storefront"]]);
+  });
 });

@@ -16,7 +16,7 @@ import type { CiRecordResult, ManifestDiff } from "../../src/engine/evidence.js"
 import type { TrainDetail } from "../../src/engine/railyard.js";
 import { DIALECTS } from "../support/dialects.js";
 import { commitOf } from "../support/scenario.js";
-import { type ApiAnswer, startTestServer, type TestServer } from "../support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 import { createWorld, type World, type WorldOptions } from "../support/world.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
@@ -54,28 +54,14 @@ const WEBHOOKS = `webhooks:
 const sign = (body: Buffer, secret = GITHUB_SECRET) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
-/** A request with a raw body (the test server's helper sends JSON only). */
-async function send<T = Record<string, unknown>>(
+/** A request with a raw body and exactly these headers. */
+const send = <T = Record<string, unknown>>(
   server: TestServer,
   method: string,
   p: string,
   body: Buffer | string | undefined,
   headers: Record<string, string>,
-): Promise<ApiAnswer<T>> {
-  const response = await fetch(`${server.url}${p}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // a report's bytes: keep the text
-  }
-  return { status: response.status, body: parsed as T, contentType: response.headers.get("content-type") };
-}
+) => server.send<T>(method, p, body, headers);
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: boarding through the API`, () => {

@@ -27,7 +27,7 @@ ${Array.from({ length: total }, (_, i) =>
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: boarding`, () => {
-    const { setup, board, detail } = useWorldScenario(dialect);
+    const { setup, board, detail, releaseFirst } = useWorldScenario(dialect);
 
     const push = (s: TestServer, body: Record<string, unknown>) =>
       s.request<{ artifact: Artifact; train: { id: string } }>("POST", "/api/v1/artifacts", {
@@ -44,15 +44,6 @@ for (const dialect of DIALECTS) {
         20_000,
         `${id} ${state}`,
       );
-    }
-
-    /** Drives shop-1 to released with db, api and web 1.0.0. */
-    async function releaseFirst(s: TestServer) {
-      await board(s, { db: "1.0.0", api: "1.0.0", web: "1.0.0" });
-      await s.advance("2h");
-      await s.advance("2h");
-      await s.advance("30m");
-      expect((await detail(s, "shop-1")).train.state).toBe("released");
     }
 
     it("holds a component whose CI failed and everyone needing it, with the chain, and carries them on", async () => {

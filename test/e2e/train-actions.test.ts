@@ -11,19 +11,10 @@ import type { TestServer } from "../support/server.js";
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: people's actions on trains`, () => {
-    const { setup, board, detail } = useWorldScenario(dialect);
+    const { setup, board, detail, releaseFirst } = useWorldScenario(dialect);
 
     const act = (s: TestServer, id: string, action: string, body: unknown = {}) =>
       s.request<Train & { detail?: string }>("POST", `/api/v1/trains/${id}/${action}`, body);
-
-    /** Drives shop-1 to released: cut-off, departure, bake. */
-    async function releaseFirst(s: TestServer) {
-      await board(s, { db: "1.0.0", api: "1.0.0", web: "1.0.0" });
-      await s.advance("2h");
-      await s.advance("2h");
-      await s.advance("30m");
-      expect((await detail(s, "shop-1")).train.state).toBe("released");
-    }
 
     it("pauses a boarding train past its cut-off and resumes it where it stopped", async () => {
       const { server: s } = await setup();

@@ -20,6 +20,11 @@ export interface WorldScenario {
   board(server: TestServer, versions: Record<string, string>, train?: string): Promise<void>;
   /** `GET /api/v1/trains/{id}`, which must answer 200. */
   detail(server: TestServer, id: string): Promise<TrainDetail>;
+  /**
+   * Drives shop-1 to released with db, api and web 1.0.0 (cut-off, departure, bake); the clock
+   * is then 09:30 UTC on 2 March, 21h30m before shop-2's cut-off.
+   */
+  releaseFirst(server: TestServer): Promise<void>;
 }
 
 export function useWorldScenario(dialect: TestDialect): WorldScenario {
@@ -55,6 +60,21 @@ export function useWorldScenario(dialect: TestDialect): WorldScenario {
       const answer = await s.request<TrainDetail>("GET", `/api/v1/trains/${id}`);
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       return answer.body;
+    },
+    async releaseFirst(s) {
+      for (const component of ["db", "api", "web"]) {
+        const answer = await s.request("POST", "/api/v1/artifacts", {
+          component,
+          version: "1.0.0",
+          commit: commitOf(component, "1.0.0"),
+        });
+        expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      }
+      await s.advance("2h");
+      await s.advance("2h");
+      await s.advance("30m");
+      const shop1 = await s.request<TrainDetail>("GET", "/api/v1/trains/shop-1");
+      expect(shop1.body.train.state).toBe("released");
     },
   };
 }

@@ -30,6 +30,13 @@ export interface TestServer {
     body?: unknown,
     token?: string,
   ): Promise<ApiAnswer<T>>;
+  /** A request with a raw body and exactly these headers (webhooks, reports). */
+  send<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body: Buffer | string | undefined,
+    headers: Record<string, string>,
+  ): Promise<ApiAnswer<T>>;
   /** Creates a token for a subject (through the API, as an admin would). */
   token(subject: string, roles?: string[]): Promise<string>;
   /** Moves the simulated clock and waits for the trains to settle. */
@@ -56,6 +63,26 @@ export async function startTestServer(
     adminToken: ADMIN_TOKEN,
     manualTicks: true,
   });
+  const send = async <T>(
+    method: string,
+    p: string,
+    body: Buffer | string | undefined,
+    headers: Record<string, string>,
+  ): Promise<ApiAnswer<T>> => {
+    const response = await fetch(`${server.url}${p}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (e.g. ndjson export, a report's bytes): keep the text
+    }
+    return { status: response.status, body: parsed as T, contentType: response.headers.get("content-type") };
+  };
   const request = async <T>(
     method: string,
     p: string,
@@ -69,22 +96,10 @@ export async function startTestServer(
         ? "application/xml"
         : "text/plain"
       : "application/json";
-    const response = await fetch(`${server.url}${p}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { "content-type": contentType }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
+    return send<T>(method, p, body === undefined ? undefined : raw ? body : JSON.stringify(body), {
+      ...(body === undefined ? {} : { "content-type": contentType }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
     });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (e.g. ndjson export): keep the text
-    }
-    return { status: response.status, body: parsed as T, contentType: response.headers.get("content-type") };
   };
   let stopped = false;
   const stop = async () => {
@@ -98,6 +113,7 @@ export async function startTestServer(
     clock: server.clock as SimulatedClock,
     database,
     request,
+    send,
     async token(subject, roles = ["member"]) {
       const answer = await request<{ token: string }>("POST", "/api/v1/tokens", {
         name: `test ${subject}`,

@@ -4,16 +4,10 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Railyard } from "../../engine/railyard.js";
 import { principalOf, requireAuth } from "../auth.js";
-import { PinRequestSchema, PinResultSchema, PinSchema, ProblemSchema } from "../schemas.js";
+import { MUTATION_ERRORS, PinRequestSchema, PinResultSchema, PinSchema } from "../schemas.js";
 
 const ComponentParams = z.object({ component: z.string().min(1).describe("Component name, e.g. api") });
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
+const errors = MUTATION_ERRORS;
 
 /** Registers `GET /api/v1/pins` and `POST|DELETE /api/v1/components/:component/pin`. */
 export function pinRoutes(app: FastifyInstance, railyard: Railyard): void {

@@ -14,6 +14,7 @@ import { principalOf, requireAuth } from "../auth.js";
 import {
   ArtifactReportResultSchema,
   ArtifactReportSchema,
+  MUTATION_ERRORS,
   ProblemSchema,
   TestReportSchema,
 } from "../schemas.js";
@@ -30,11 +31,7 @@ export const REPORT_CONTENT_TYPES = [
 const STRUCTURED_SUFFIX = /^application\/[\w.+-]+\+(?:json|xml)$/;
 
 const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
+  ...MUTATION_ERRORS,
   413: ProblemSchema,
   415: ProblemSchema,
 };

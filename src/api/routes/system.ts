@@ -16,6 +16,7 @@ import {
   EventSchema,
   Instant,
   LineSummarySchema,
+  MUTATION_ERRORS,
   ProblemSchema,
   TimetableDeparture,
   TokenCreateSchema,
@@ -35,13 +36,7 @@ function duration(field: string, text: string): number {
 export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: Logger): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const auth = requireAuth(railyard);
-  const errors = {
-    400: ProblemSchema,
-    401: ProblemSchema,
-    403: ProblemSchema,
-    404: ProblemSchema,
-    409: ProblemSchema,
-  };
+  const errors = MUTATION_ERRORS;
 
   r.get(
     "/api/v1/health",

@@ -13,6 +13,7 @@ import {
   EventSchema,
   ExceptionRequestSchema,
   ManifestDiffSchema,
+  MUTATION_ERRORS,
   ProblemSchema,
   ReasonSchema,
   TrainDetailSchema,
@@ -22,13 +23,7 @@ import {
 } from "../schemas.js";
 
 const TrainParams = z.object({ id: z.string().min(1).describe("Train ID, e.g. web-42") });
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
+const errors = MUTATION_ERRORS;
 
 export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

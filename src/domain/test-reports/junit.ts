@@ -13,6 +13,7 @@
  * expanded, so a report cannot read files (XXE) or blow up memory (billion laughs).
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { TestCase, TestCaseStatus, TestSummary } from "../model.js";
 
 /** Largest report accepted, in UTF-8 bytes (20 MiB). */
 export const MAX_JUNIT_BYTES = 20 * 1024 * 1024;
@@ -21,52 +22,21 @@ export const MAX_JUNIT_CASES = 50_000;
 /** Longest `message` kept on a case, in characters. */
 export const MAX_MESSAGE_LENGTH = 500;
 
-/**
- * How a test case ended. `flaky`: it failed, then passed when rerun (Surefire `flakyFailure` /
- * `flakyError`); it counts as passed in the `tests` gate.
- */
-export type JunitStatus = "passed" | "failed" | "errored" | "skipped" | "flaky";
+/** How a test case ended (see {@link TestCaseStatus}). */
+export type JunitStatus = TestCaseStatus;
 
-/** One `<testcase>`. */
-export interface JunitCase {
-  /** Name of the innermost `<testsuite>` around it (the report's suite when that has none). */
-  suite: string;
-  /** Its `classname`; the suite name when the runner wrote none or an empty one (jest-junit). */
-  classname: string;
-  name: string;
-  status: JunitStatus;
-  /** From `time` (seconds); 0 when missing, negative or unreadable. */
-  durationMs: number;
-  /**
-   * Why it failed, errored, was skipped or needed a rerun: the element's `message` attribute,
-   * else the first non-empty line of its text; trimmed, at most {@link MAX_MESSAGE_LENGTH}
-   * characters. `null` for a passed case or when the runner gave no reason.
-   */
-  message: string | null;
-  /** Reruns recorded by Surefire (`flakyFailure`, `flakyError`, `rerunFailure`, `rerunError`). */
-  reruns: number;
-}
+/** One `<testcase>` (see {@link TestCase}). */
+export type JunitCase = TestCase;
 
 /** A parsed JUnit report: exact counts and the cases. */
-export interface JunitReport {
+export interface JunitReport extends TestSummary {
   /** `options.suite`, else `<testsuites name>`, else the first `<testsuite name>`, else `tests`. */
   suite: string;
-  /** Every test case, whatever its status (`passed + failed + errored + skipped + flaky`). */
-  tests: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  flaky: number;
-  /** The root element's `time`, else the sum of its suites' (or cases') times. */
-  durationMs: number;
   /**
    * The cases in document order, at most {@link MAX_JUNIT_CASES}. Beyond the cap passed cases
    * are dropped first, so failures, errors, skips and flaky cases survive as long as possible.
    */
-  cases: JunitCase[];
-  /** Whether some cases were left out of `cases` (the counts still include them). */
-  truncated: boolean;
+  cases: TestCase[];
 }
 
 /** Options of {@link parseJunit}. */
