@@ -33,4 +33,18 @@ describe("gateFailureSummary", () => {
   it("keeps reasons short", () => {
     expect(gateFailureSummary("command", `ERROR ${"x".repeat(500)}`)).toHaveLength(240);
   });
+
+  it("gives a tests gate's pass rate and its first failure", () => {
+    const output = [
+      "pass rate 88.89% (8 of 9), minimum 95%: failed",
+      "suites:",
+      "  unit: 8 passed, 2 failed, 0 errored, 0 skipped, 0 flaky (10 tests)",
+      "failures (1):",
+      "  checkout.Cart.case 0: expected 2, got 3",
+    ].join("\n");
+    expect(gateFailureSummary("tests", output)).toBe(
+      "pass rate 88.89% (8 of 9), minimum 95%: failed; checkout.Cart.case 0: expected 2, got 3",
+    );
+    expect(gateFailureSummary("tests", "waiting for suites: e2e")).toBe("waiting for suites: e2e");
+  });
 });

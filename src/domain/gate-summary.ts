@@ -21,6 +21,12 @@ export function gateFailureSummary(type: string, output: string): string {
     .filter((l) => l.length > 0);
   if (lines.length === 0) return "no output";
   if (type === "http") return clip(lines[0]!);
+  if (type === "tests") {
+    // "pass rate 99.2% (234 of 236), minimum 100%: failed", then the first failure.
+    const failures = lines.findIndex((l) => l.startsWith("failures ("));
+    const first = failures >= 0 ? lines[failures + 1] : undefined;
+    return clip(first ? `${lines[0]}; ${first}` : lines[0]!);
+  }
   const exit = lines.length > 0 && EXIT_LINE.test(lines[lines.length - 1]!) ? lines.pop()! : null;
   const marked = lines.find((l) => FAILURE.test(l));
   const telling = marked ?? lines[lines.length - 1];

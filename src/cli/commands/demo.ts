@@ -49,7 +49,6 @@ export function registerDemoCommand(program: Command): void {
       const { createLogger, startServer } = serverModule;
       const paths = demoPaths(ROOT);
       await prepareDemo(paths);
-      process.env.RAILYARD_DEMO_CI_DIR = paths.ci;
       const service = await startDemoService(
         paths.gitops,
         Number(options.servicePort),
@@ -86,7 +85,6 @@ export function registerDemoCommand(program: Command): void {
       const simulator = new DemoSimulator({
         ci: await token("ci-bot", ["ci", "coordinator"]),
         approvers: { alice: await token("alice", ["approver"]), bob: await token("bob", ["approver"]) },
-        resultsDir: paths.ci,
         now: () => server.clock.now(),
         log: (message) => out.line(paint(out, "dim", `             ${message}`)),
       });

@@ -14,7 +14,6 @@ const run = promisify(execFile);
 export interface DemoPaths {
   root: string;
   gitops: string;
-  ci: string;
   database: string;
   work: string;
   log: string;
@@ -26,7 +25,6 @@ export function demoPaths(base: string): DemoPaths {
   return {
     root,
     gitops: path.join(root, "gitops.git"),
-    ci: path.join(root, "ci"),
     database: path.join(root, "railyard.db"),
     work: path.join(root, "work"),
     log: path.join(root, "railyard.log"),
@@ -51,7 +49,6 @@ async function git(args: string[], cwd: string): Promise<void> {
 /** Removes any previous demo and creates the GitOps repository and CI folder. */
 export async function prepareDemo(paths: DemoPaths): Promise<void> {
   await rm(paths.root, { recursive: true, force: true });
-  await mkdir(paths.ci, { recursive: true });
   await git(["init", "--quiet", "--bare", "--initial-branch=main", paths.gitops], process.cwd());
   const seed = await mkdtemp(path.join(os.tmpdir(), "railyard-demo-seed-"));
   try {

@@ -1,6 +1,7 @@
 /**
- * The demo's simulated outside world: a CI system that pushes artifacts and reports test
- * results, and release-board members who approve. It talks to Railyard over the HTTP API with
+ * The demo's simulated outside world: a CI system that pushes artifacts and posts JUnit test
+ * results for each train's integration stage (judged by the line's `tests` gate), and
+ * release-board members who approve. It talks to Railyard over the HTTP API with
  * its own tokens, exactly as real CI and people would, following a script on the simulated clock:
  *
  *  - web-1: storefront/checkout/api wait for the platform (held, carried on), the rest ships.
@@ -11,16 +12,12 @@
  *  - afterwards every train gets a few patch releases, so the yard keeps moving.
  */
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Train } from "../../domain/model.js";
 import type { RailyardClient } from "../client.js";
 
 export interface SimulatorOptions {
   ci: RailyardClient;
   approvers: Record<string, RailyardClient>;
-  /** Folder the integration-test gate reads results from. */
-  resultsDir: string;
   now(): Date;
   log(message: string): void;
 }
@@ -49,7 +46,11 @@ const HOUR = 3_600_000;
 
 export class DemoSimulator {
   private readonly done = new Set<string>();
-  private readonly reported = new Set<string>();
+  /** The results CI has for each train (the latest run). */
+  private readonly results = new Map<string, Suite[]>();
+  /** `<train>#<revision>#<run>` of the results posted already. */
+  private readonly posted = new Set<string>();
+  private readonly runs = new Map<string, number>();
   private readonly blockedSince = new Map<string, number>();
   private readonly awaitingSince = new Map<string, number>();
   private readonly patched = new Set<string>();
@@ -84,13 +85,37 @@ export class DemoSimulator {
     this.versions.set(component, parsed);
   }
 
-  private async report(train: string, suites: Suite[]): Promise<void> {
-    await mkdir(this.options.resultsDir, { recursive: true });
-    await writeFile(
-      path.join(this.options.resultsDir, `${train}.json`),
-      JSON.stringify({ train, suites }, null, 2),
+  /** CI ran the integration suites for `train`; the results are posted once its manifest is frozen. */
+  private report(train: string, suites: Suite[]): Promise<void> {
+    this.results.set(train, suites);
+    this.runs.set(train, (this.runs.get(train) ?? 0) + 1);
+    return Promise.resolve();
+  }
+
+  /** Whether CI has results for `train` (posted or not). */
+  private reported(train: string): boolean {
+    return this.results.has(train);
+  }
+
+  /**
+   * Posts the latest results of a train past its cut-off as JUnit XML, once per manifest revision
+   * and CI run: what `railyard report push --junit` does from a CI job.
+   */
+  private async post(train: Train): Promise<void> {
+    const suites = this.results.get(train.id);
+    if (!suites || train.manifestRevision < 1) return;
+    const key = `${train.id}#${train.manifestRevision}#${this.runs.get(train.id)}`;
+    if (this.posted.has(key)) return;
+    this.posted.add(key);
+    const report = await this.options.ci.upload<{ summary: { tests: number; failed: number } }>(
+      "POST",
+      `/api/v1/trains/${train.id}/test-reports?suite=integration`,
+      junitOf(suites),
+      "application/xml",
     );
-    this.reported.add(train);
+    this.options.log(
+      `CI posted integration results for ${train.id}: ${report.summary.tests - report.summary.failed}/${report.summary.tests} passed`,
+    );
   }
 
   private passing(train: string): Promise<void> {
@@ -186,9 +211,11 @@ export class DemoSimulator {
           this.blockedSince.set("web-3", since);
           return w.now - since >= HOUR;
         },
-        run: async () => {
+        run: async (w) => {
           await this.passing("web-3");
           this.options.log("CI re-ran the checkout suite on web-3: 36/36 passed");
+          const web3 = w.trains.get("web-3");
+          if (web3) await this.post(web3);
           await this.options.ci.request("POST", "/api/v1/trains/web-3/retry", {});
           this.options.log("web-3 retried");
         },
@@ -234,12 +261,24 @@ export class DemoSimulator {
               await this.push(pick, this.bump(pick));
               if (train.number % 2 === 0) await this.push(second, this.bump(second));
             }
-            if (!this.reported.has(train.id) && !scripted) await this.passing(train.id);
+            if (!this.reported(train.id) && !scripted) await this.passing(train.id);
           }
           for (const train of w.trains.values()) {
             // Trains that only carry held artifacts still get a CI run.
-            if (["frozen", "integrating"].includes(train.state) && !this.reported.has(train.id))
+            if (["frozen", "integrating"].includes(train.state) && !this.reported(train.id))
               await this.passing(train.id);
+          }
+        },
+      },
+      {
+        name: "post test results",
+        repeat: true,
+        when: () => true,
+        run: async (w) => {
+          for (const train of w.trains.values()) {
+            const state =
+              train.state === "blocked" || train.state === "paused" ? train.resumeTo : train.state;
+            if (state && ["frozen", "integrating", "gating"].includes(state)) await this.post(train);
           }
         },
       },
@@ -274,4 +313,28 @@ export class DemoSimulator {
       }
     }
   }
+}
+
+const xmlText = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll('"', "&quot;");
+
+/** The suites as a JUnit XML report, one test case per test (the failures first). */
+function junitOf(suites: readonly Suite[]): string {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="integration">'];
+  for (const suite of suites) {
+    lines.push(
+      `  <testsuite name="${xmlText(suite.name)}" tests="${suite.tests}" failures="${suite.failures}">`,
+    );
+    for (let i = 0; i < suite.tests; i++) {
+      const name = `${suite.name} case ${i + 1}`;
+      lines.push(
+        i < suite.failures
+          ? `    <testcase classname="${xmlText(suite.name)}" name="${xmlText(name)}" time="0.2"><failure message="${xmlText(suite.message ?? "failed")}"/></testcase>`
+          : `    <testcase classname="${xmlText(suite.name)}" name="${xmlText(name)}" time="0.2"/>`,
+      );
+    }
+    lines.push("  </testsuite>");
+  }
+  lines.push("</testsuites>");
+  return lines.join("\n");
 }
