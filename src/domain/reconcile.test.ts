@@ -324,6 +324,26 @@ describe("decide", () => {
     );
     expect(decide(v, T0).start.map((s) => [s.key, s.version])).toEqual([["r2/unintegrate/web", "1.0.0"]]);
   });
+
+  it("undoes the integration of a dropped component production never ran", () => {
+    const v = view(
+      { state: "integrating", manifestRevision: 3 },
+      {
+        manifest: [
+          { ...item("web", "3.0.0", "held"), previousVersion: null, revision: 3 },
+          { ...item("db", "5.0.0"), revision: 3 },
+        ],
+        steps: [
+          step("r1/integrate/web", "succeeded"),
+          step("r2/integrate/web", "succeeded"),
+          step("r1/integrate/db", "succeeded"),
+        ],
+      },
+    );
+    expect(decide(v, T0).start.map((s) => [s.key, s.version, s.undoStepKey])).toEqual([
+      ["r3/unintegrate/web", null, "r2/integrate/web"],
+    ]);
+  });
 });
 
 describe("failureTransition", () => {

@@ -321,6 +321,18 @@ export function integrationPlans(view: TrainView): OrderedPlan[] {
   const unintegrate: OrderedPlan[] = [];
   for (const item of ordered(view, undo).reverse()) {
     const previous = unintegrate[unintegrate.length - 1];
+    // A component production never ran has no version to return to: its integration is undone
+    // (the deployer's rollback of the step that integrated it) instead.
+    const integratedBy =
+      item.previousVersion === null
+        ? view.steps
+            .filter((s) => s.kind === "integrate" && s.key.endsWith(`/integrate/${item.component}`))
+            .sort(
+              (a, b) =>
+                Number(a.key.slice(1, a.key.indexOf("/"))) - Number(b.key.slice(1, b.key.indexOf("/"))),
+            )
+            .at(-1)?.key
+        : undefined;
     unintegrate.push({
       key: `r${rev}/unintegrate/${item.component}`,
       kind: "integrate" as const,
@@ -329,6 +341,7 @@ export function integrationPlans(view: TrainView): OrderedPlan[] {
       component: item.component,
       version: item.previousVersion,
       previousVersion: item.version,
+      ...(integratedBy ? { undoStepKey: integratedBy } : {}),
       after: previous ? [previous.key] : [],
     });
   }

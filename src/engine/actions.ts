@@ -364,44 +364,11 @@ export class TrainActions {
     const remanifested: PinResult["remanifested"] = [];
     const trains = await this.ctx.store.listTrains({ line, active: true, limit: 1000 });
     for (const candidate of trains) {
-      const state =
-        candidate.state === "paused" || candidate.state === "blocked" ? candidate.resumeTo : candidate.state;
-      if (!state || !["frozen", "integrating", "gating", "awaiting_approval"].includes(state)) continue;
-      if (hasTouchedProduction(candidate)) continue;
-      const manifest = await this.ctx.store.getManifest(candidate.id);
-      if (!manifest.some((i) => i.component === component && i.status === "boarded")) continue;
-      let nowHeld: HeldComponent[] = [];
-      const train = await this.act(candidate.id, async (train, tx) => {
-        const current = await tx.getManifest(train.id);
-        const notReady = new Map([[component, pinnedReason(pin)]]);
-        const result = await this.remanifest(tx, train, current, notReady, "held");
-        nowHeld = result.nowHeld;
-        const revision = train.manifestRevision + 1;
-        const next = await this.nextTrain(tx, train);
-        const leaving = current.filter((i) => result.nowHeld.some((h) => h.component === i.component));
-        const stillBoarded = result.items.some((i) => i.status === "boarded");
-        return [
-          {
-            type: "manifest.frozen",
-            trainId: train.id,
-            actor: who.subject,
-            payload: { revision, items: result.items },
-          },
-          ...carry(train.id, next, await artifactsOf(tx, leaving), `${component} pinned: ${why}`),
-          stillBoarded
-            ? transitionEvent(train, {
-                event: "remanifest",
-                actor: who.subject,
-                reason: `${component} pinned: ${why}`,
-              })
-            : transitionEvent(train, {
-                event: "skip",
-                actor: who.subject,
-                reason: `every component was pinned or held (${component}: ${why})`,
-              }),
-        ];
+      const held = await this.holdAfterCutoff(candidate.id, component, pinnedReason(pin), who.subject, {
+        event: `${component} pinned: ${why}`,
+        everyone: `every component was pinned or held (${component}: ${why})`,
       });
-      remanifested.push({ train: train.id, nowHeld });
+      if (held) remanifested.push({ train: held.train.id, nowHeld: held.nowHeld });
     }
     this.ctx.logger.info({ component, line, version: affected, actor: who.subject }, "component pinned");
     this.ctx.wake();
@@ -433,6 +400,62 @@ export class TrainActions {
     });
     this.ctx.logger.info({ component, actor: who.subject }, "component unpinned");
     this.ctx.wake();
+  }
+
+  /**
+   * Holds a component back on a train past its cut-off and before production, when it rides it:
+   * a new manifest revision without it, the other riders resolved again (who needed its new
+   * version is held too), their artifacts carried to the next train, and integration and gates
+   * run again. Used by pins and by a CI failure that arrives after the cut-off. Returns null when
+   * the component does not ride the train (or the train is not between cut-off and production).
+   */
+  async holdAfterCutoff(
+    trainId: string,
+    component: string,
+    reason: string,
+    actor: string,
+    words: { event: string; everyone: string },
+  ): Promise<{ train: Train; nowHeld: HeldComponent[] } | null> {
+    const rides = (train: Train, manifest: readonly ManifestItem[]) => {
+      const state = train.state === "paused" || train.state === "blocked" ? train.resumeTo : train.state;
+      return (
+        state !== null &&
+        ["frozen", "integrating", "gating", "awaiting_approval"].includes(state) &&
+        !hasTouchedProduction(train) &&
+        manifest.some((i) => i.component === component && i.status === "boarded")
+      );
+    };
+    const before = await this.ctx.store.getTrain(trainId);
+    if (!before || !rides(before, await this.ctx.store.getManifest(trainId))) return null;
+    let nowHeld: HeldComponent[] = [];
+    let changed = false;
+    const train = await this.act(trainId, async (train, tx) => {
+      const current = await tx.getManifest(train.id);
+      // Looked at again under the train's lock: it may have moved on meanwhile.
+      if (!rides(train, current)) return [];
+      changed = true;
+      const result = await this.remanifest(tx, train, current, new Map([[component, reason]]), "held");
+      nowHeld = result.nowHeld;
+      const revision = train.manifestRevision + 1;
+      const next = await this.nextTrain(tx, train);
+      const leaving = current.filter(
+        (i) => i.component === component || result.nowHeld.some((h) => h.component === i.component),
+      );
+      const stillBoarded = result.items.some((i) => i.status === "boarded");
+      return [
+        { type: "manifest.frozen", trainId: train.id, actor, payload: { revision, items: result.items } },
+        ...carry(train.id, next, await artifactsOf(tx, leaving), words.event),
+        stillBoarded
+          ? transitionEvent(train, { event: "remanifest", actor, reason: words.event })
+          : transitionEvent(train, { event: "skip", actor, reason: words.everyone }),
+      ];
+    });
+    if (!changed) return null;
+    this.ctx.logger.info(
+      { train_id: trainId, component, actor, now_held: nowHeld.map((h) => h.component) },
+      "component held after the cut-off",
+    );
+    return { train, nowHeld };
   }
 
   private lineOfComponent(component: string): string {
@@ -580,7 +603,11 @@ export class TrainActions {
       const held = heldNow.get(i.component);
       if (!held) return strip(i);
       if (notReady.has(i.component)) {
-        return { ...strip(i), status: leaveAs, reason: notReady.get(i.component)! };
+        return {
+          ...strip(i),
+          status: leaveAs,
+          reason: leaveAs === "held" ? held.reason : notReady.get(i.component)!,
+        };
       }
       const reason = held.reason;
       nowHeld.push({ component: i.component, version: i.version, reason, reasons: held.reasons });

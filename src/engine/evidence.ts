@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import semver from "semver";
-import { commitMatches, repositoryPath } from "../domain/ci-status.js";
+import { ciNotReadyReason, commitMatches, foldCiStatus, repositoryPath } from "../domain/ci-status.js";
 import type { Artifact, ArtifactReport, CiStatus, TestReport, Train } from "../domain/model.js";
 import { detectReport, ReportFormatError } from "../domain/test-reports/detect.js";
 import { JunitError, parseJunit } from "../domain/test-reports/junit.js";
@@ -74,8 +74,18 @@ function change(from: string | null, to: string): DiffItem["change"] {
   return order > 0 ? "upgrade" : order < 0 ? "downgrade" : "same";
 }
 
+/** Holds a component back on a train past its cut-off (see `TrainActions.holdAfterCutoff`). */
+export type HoldAfterCutoff = (
+  trainId: string,
+  component: string,
+  reason: string,
+) => Promise<{ train: Train; nowHeld: Array<{ component: string }> } | null>;
+
 export class Evidence {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly hold: HoldAfterCutoff,
+  ) {}
 
   /**
    * Records CI statuses from a webhook. Only repositories some component names are kept; a
@@ -160,8 +170,52 @@ export class Evidence {
         { delivery: deliveryId, recorded: result.recorded, matched: result.matched.length },
         "CI status recorded",
       );
+      await this.holdFailed(result.matched);
     }
     return result;
+  }
+
+  /**
+   * A CI failure that arrives after the cut-off still counts: a matched artifact riding a train
+   * that has not reached production is held back (a new manifest revision, as for a drop), so
+   * a build CI failed never reaches production. A status that is only pending again (a re-run)
+   * holds nothing.
+   */
+  private async holdFailed(matched: CiRecordResult["matched"]): Promise<void> {
+    for (const m of matched) {
+      if (m.train === null) continue;
+      const artifact = await this.ctx.store.getArtifact(m.artifact);
+      if (!artifact) continue;
+      const statuses = await this.ciOf(artifact);
+      if (artifact.ci) {
+        statuses.push({
+          provider: "push",
+          repository: statuses[0]?.repository ?? artifact.component,
+          commit: artifact.commit,
+          name: artifact.ci.name,
+          state: artifact.ci.state,
+          conclusion: artifact.ci.state,
+          url: artifact.ci.url,
+          reportedAt: artifact.pushedAt,
+          ref: null,
+        });
+      }
+      const folded = foldCiStatus(statuses);
+      if (folded.state !== "failure") continue;
+      const why = ciNotReadyReason(artifact.commit, folded, "if-reported");
+      const reason = `${why} (reported after the cut-off)`;
+      const held = await this.hold(m.train, artifact.component, reason);
+      if (held) {
+        this.ctx.logger.warn(
+          {
+            train_id: m.train,
+            component: artifact.component,
+            now_held: held.nowHeld.map((h) => h.component),
+          },
+          "CI failed after the cut-off: component held",
+        );
+      }
+    }
   }
 
   /** CI statuses recorded for an artifact's commit. */

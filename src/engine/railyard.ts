@@ -175,7 +175,12 @@ export class Railyard {
     this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
     this.hotfixes = new HotfixTrains(this.ctx, this.desk);
-    this.evidence = new Evidence(this.ctx);
+    this.evidence = new Evidence(this.ctx, (trainId, component, reason) =>
+      this.actions.holdAfterCutoff(trainId, component, reason, SYSTEM_ACTOR, {
+        event: `${component} held: ${reason}`,
+        everyone: `every component was held (${component}: ${reason})`,
+      }),
+    );
     this.tokens = new Tokens(this.ctx, options.adminToken);
   }
 

@@ -4,12 +4,16 @@
  * re-resolving the manifest, deploy order with migrations first and bounded concurrency, and the
  * `tests` gate over JUnit reports posted for the integration stage.
  */
-import { describe, expect, it } from "vitest";
+import { createHmac } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/domain/events.js";
 import type { Artifact } from "../../src/domain/model.js";
 import { withDeadline } from "../support/deadline.js";
 import { DIALECTS } from "../support/dialects.js";
 import { commitOf, useWorldScenario } from "../support/scenario.js";
+import { REPO_ROOT } from "../support/serve-process.js";
 import type { TestServer } from "../support/server.js";
 
 const short = (component: string, version: string) => commitOf(component, version).slice(0, 7);
@@ -223,6 +227,64 @@ for (const dialect of DIALECTS) {
         expect(startedBefore.get("api")?.has("db")).toBe(true);
         expect(startedBefore.get("web")?.has("api")).toBe(true);
       }
+    });
+
+    describe("a CI failure reported after the cut-off", () => {
+      const SECRET_ENV = "RAILYARD_TEST_GITHUB_SECRET";
+      afterEach(() => {
+        delete process.env[SECRET_ENV];
+      });
+
+      it("holds the component back before production, with who needed it", async () => {
+        process.env[SECRET_ENV] = "s3cret";
+        const { server: s } = await setup({
+          components: `  db: { team: core, deployer: git }
+  api: { team: core, deployer: git, repository: "https://github.com/octo-org/octo-repo", depends_on: [{ component: db, version: ">=1.0.0" }] }
+  web: { team: core, deployer: git, depends_on: [{ component: api, version: ">=1.0.0" }] }`,
+          top: `webhooks:\n  github: { secretFromEnv: ${SECRET_ENV} }\n`,
+        });
+        const payload = JSON.parse(
+          await readFile(
+            path.join(REPO_ROOT, "test/fixtures/github-webhooks/workflow_run_completed.payload.json"),
+            "utf8",
+          ),
+        ) as { workflow_run: { head_sha: string; conclusion: string } };
+        const sha = payload.workflow_run.head_sha;
+        await board(s, { db: "1.0.0", web: "1.0.0" });
+        await push(s, { component: "api", version: "1.0.0", commit: sha });
+        await s.advance("2h");
+        expect((await detail(s, "shop-1")).train.state).toBe("awaiting_approval");
+
+        payload.workflow_run.conclusion = "failure";
+        const body = Buffer.from(JSON.stringify(payload));
+        const delivered = await s.send<{ recorded: number }>("POST", "/api/v1/webhooks/github", body, {
+          "content-type": "application/json",
+          "x-github-event": "workflow_run",
+          "x-github-delivery": "d-1",
+          "x-hub-signature-256": `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`,
+        });
+        expect(delivered.status).toBe(202);
+        expect(delivered.body.recorded).toBe(1);
+        await s.advance("0s");
+        const d = await detail(s, "shop-1");
+        expect(d.train, JSON.stringify(d.steps.slice(-3))).toMatchObject({
+          state: "awaiting_approval",
+          manifestRevision: 2,
+        });
+        const reason = (c: string) => d.manifest.find((i) => i.component === c);
+        expect(reason("api")).toMatchObject({ status: "held" });
+        expect(reason("api")?.reason).toMatch(
+          new RegExp(
+            `^api 1\\.0\\.0 held: CI failed on commit ${sha.slice(0, 7)} .*\\(reported after the cut-off\\)$`,
+          ),
+        );
+        expect(reason("web")?.reason).toMatch(
+          /^web 1\.0\.0 held: needs api >=1\.0\.0; api 1\.0\.0 held: CI failed/,
+        );
+        expect(reason("db")?.status).toBe("boarded");
+        const next = await s.request<Artifact[]>("GET", "/api/v1/artifacts?train=shop-2");
+        expect(next.body.map((a) => a.component).sort()).toEqual(["api", "web"]);
+      });
     });
 
     it("judges JUnit reports with the tests gate: waits for its suite, then counts the pass rate", async () => {
