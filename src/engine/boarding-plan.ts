@@ -82,22 +82,7 @@ export async function readinessOf(
       continue;
     }
     const repository = config.config.components[artifact.component]?.repository;
-    const statuses: CiStatus[] = repository
-      ? await reader.listCiStatuses(repositoryPath(repository), artifact.commit)
-      : [];
-    if (artifact.ci) {
-      statuses.push({
-        provider: "push",
-        repository: repository ? repositoryPath(repository) : artifact.component,
-        commit: artifact.commit,
-        name: artifact.ci.name,
-        state: artifact.ci.state,
-        conclusion: artifact.ci.state,
-        url: artifact.ci.url,
-        reportedAt: artifact.pushedAt,
-        ref: null,
-      });
-    }
+    const statuses = await ciStatusesOf(artifact, repository, reader);
     const ci = ciNotReadyReason(artifact.commit, foldCiStatus(statuses), policy.ci);
     if (ci) {
       notReady.set(artifact.id, ci);
@@ -116,6 +101,33 @@ export async function readinessOf(
     }
   }
   return notReady;
+}
+
+/**
+ * Every CI status known for an artifact's build: the webhooks' for its repository and commit,
+ * and the one its push carried.
+ */
+export async function ciStatusesOf(
+  artifact: Artifact,
+  repository: string | undefined,
+  reader: Pick<StoreReader, "listCiStatuses">,
+): Promise<CiStatus[]> {
+  const path = repository ? repositoryPath(repository) : null;
+  const statuses = path ? await reader.listCiStatuses(path, artifact.commit) : [];
+  if (artifact.ci) {
+    statuses.push({
+      provider: "push",
+      repository: path ?? artifact.component,
+      commit: artifact.commit,
+      name: artifact.ci.name,
+      state: artifact.ci.state,
+      conclusion: artifact.ci.state,
+      url: artifact.ci.url,
+      reportedAt: artifact.pushedAt,
+      ref: null,
+    });
+  }
+  return statuses;
 }
 
 /** The latest (by push) not-dropped artifact per component. */

@@ -12,7 +12,7 @@ import { detectReport, ReportFormatError } from "../domain/test-reports/detect.j
 import { JunitError, parseJunit } from "../domain/test-reports/junit.js";
 import { isTerminal } from "../domain/train-state.js";
 import type { Principal } from "./actions.js";
-import { productionState } from "./boarding-plan.js";
+import { ciStatusesOf, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
 
@@ -186,20 +186,8 @@ export class Evidence {
       if (m.train === null) continue;
       const artifact = await this.ctx.store.getArtifact(m.artifact);
       if (!artifact) continue;
-      const statuses = await this.ciOf(artifact);
-      if (artifact.ci) {
-        statuses.push({
-          provider: "push",
-          repository: statuses[0]?.repository ?? artifact.component,
-          commit: artifact.commit,
-          name: artifact.ci.name,
-          state: artifact.ci.state,
-          conclusion: artifact.ci.state,
-          url: artifact.ci.url,
-          reportedAt: artifact.pushedAt,
-          ref: null,
-        });
-      }
+      const repository = this.ctx.config().config.components[artifact.component]?.repository;
+      const statuses = await ciStatusesOf(artifact, repository, this.ctx.store);
       const folded = foldCiStatus(statuses);
       if (folded.state !== "failure") continue;
       const why = ciNotReadyReason(artifact.commit, folded, "if-reported");
