@@ -157,7 +157,10 @@ export const GateResultSchema = ref(
     type: z.string(),
     attempt: z.number().int(),
     status: z.enum(["passed", "failed"]),
-    output: z.string(),
+    verdict: z
+      .enum(["pass", "fail", "inconclusive", "error"])
+      .describe("fail: the evidence says no; inconclusive: not enough evidence; error: could not evaluate"),
+    output: z.string().describe("The evidence: the first line says what decided the verdict"),
     durationMs: z.number(),
     evaluatedAt: Instant,
   }),
@@ -546,6 +549,37 @@ export const DropResultSchema = ref(
   }),
   "DropResult",
 );
+
+export const WaiverSchema = ref(
+  z.object({
+    id: z.string(),
+    component: z.string(),
+    finding: z.string().describe("The finding's id, e.g. CVE-2024-1234"),
+    justification: z.string(),
+    approver: z.string().describe("Who granted it"),
+    expiresAt: Instant,
+    createdAt: Instant,
+    revokedAt: Instant.nullable(),
+    revokedBy: z.string().nullable(),
+    revokeReason: z.string().nullable(),
+  }),
+  "Waiver",
+  "A finding accepted on the record for one component until an expiry; the security gate does not count it meanwhile.",
+);
+
+export const WaiverRequestSchema = z.strictObject({
+  component: z.string().min(1),
+  finding: z.string().trim().min(1).max(200).describe("The finding's id, e.g. CVE-2024-1234"),
+  justification: z
+    .string()
+    .trim()
+    .min(1, "say why the risk is accepted; it is recorded in the audit trail")
+    .max(4000),
+  expires: z
+    .string()
+    .min(1)
+    .describe("A duration from now (30d), a date (2027-01-31: its end, UTC) or an instant; a year at most"),
+});
 
 export const PinRequestSchema = z.strictObject({
   reason: z

@@ -21,6 +21,7 @@ import { pinRoutes } from "./routes/pins.js";
 import { reportRoutes } from "./routes/reports.js";
 import { systemRoutes } from "./routes/system.js";
 import { trainRoutes } from "./routes/trains.js";
+import { waiverRoutes } from "./routes/waivers.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 
 export interface ServerOptions {
@@ -58,6 +59,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: "actions", description: "What people do to trains" },
         { name: "approvals" },
         { name: "artifacts", description: "Built versions pushed by CI, their reports and CI statuses" },
+        { name: "security", description: "Waivers of findings the security gate would count" },
         {
           name: "webhooks",
           description: "CI status from GitHub and GitLab, verified by their signature or token",
@@ -98,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await reportRoutes(app, options.railyard);
   await webhookRoutes(app, options.railyard, options.logger);
   pinRoutes(app, options.railyard);
+  waiverRoutes(app, options.railyard);
   hotfixRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);

@@ -28,7 +28,19 @@ export const DEFAULT_SERVER = "http://127.0.0.1:7300";
 export const DEFAULT_CONFIG = "railyard.yaml";
 
 /** Top-level commands that work without a server: they take `--json` but not `--server`/`--token`. */
-const LOCAL_COMMANDS = new Set(["serve", "demo", "validate", "schema", "audit", "timetable", "board"]);
+const LOCAL_COMMANDS = new Set([
+  "serve",
+  "demo",
+  "validate",
+  "schema",
+  "audit",
+  "timetable",
+  "board",
+  "gate",
+]);
+
+/** Subcommands of remote commands that work without a server (`parent child`). */
+const LOCAL_SUBCOMMANDS = new Set(["report summarize"]);
 
 function addOptions(command: Command, remote: boolean): void {
   if (remote && !command.options.some((o) => o.long === "--server")) {
@@ -47,7 +59,9 @@ function addOptions(command: Command, remote: boolean): void {
 export function addGlobalOptions(root: Command): void {
   const visit = (command: Command, remote: boolean) => {
     addOptions(command, remote);
-    for (const sub of command.commands) visit(sub, remote);
+    for (const sub of command.commands) {
+      visit(sub, remote && !LOCAL_SUBCOMMANDS.has(`${command.name()} ${sub.name()}`));
+    }
   };
   for (const command of root.commands) visit(command, !LOCAL_COMMANDS.has(command.name()));
 }

@@ -10,12 +10,14 @@ import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerBoardCommand } from "./commands/board.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerGateCommands } from "./commands/gate.js";
 import { registerHotfixCommand } from "./commands/hotfix.js";
 import { registerPinCommands } from "./commands/pins.js";
 import { registerReportCommands } from "./commands/reports.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTimetableCommand } from "./commands/timetable.js";
 import { registerTrainCommands } from "./commands/trains.js";
+import { registerWaiverCommands } from "./commands/waivers.js";
 import { addGlobalOptions, DEFAULT_SERVER } from "./context.js";
 import { processOutput } from "./output.js";
 
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerPinCommands(program);
   registerReportCommands(program);
   registerHotfixCommand(program);
+  registerWaiverCommands(program);
+  registerGateCommands(program);
   registerAuditCommands(program);
   addGlobalOptions(program);
   program.addHelpText(

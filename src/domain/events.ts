@@ -9,6 +9,7 @@ import type {
   CiStatus,
   DependencyConstraint,
   GateStatus,
+  GateVerdict,
   Instant,
   ManifestItem,
   PauseCause,
@@ -129,6 +130,18 @@ export interface EventPayloads {
     summary: TestSummary;
     cases: TestCase[];
   };
+  /** A person accepted a finding for a component until `expiresAt` (trainId: null). */
+  "waiver.granted": {
+    waiverId: string;
+    component: string;
+    finding: string;
+    justification: string;
+    expiresAt: Instant;
+  };
+  "waiver.revoked": {
+    waiverId: string;
+    reason: string;
+  };
   "step.started": {
     stepId: string;
     key: string;
@@ -151,6 +164,8 @@ export interface EventPayloads {
     type: string;
     attempt: number;
     status: GateStatus;
+    /** Absent in events written before verdicts: `pass` when passed, else `fail`. */
+    verdict?: GateVerdict;
     output: string;
     durationMs: number;
   };

@@ -20,7 +20,8 @@ export function gateFailureSummary(type: string, output: string): string {
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
   if (lines.length === 0) return "no output";
-  if (type === "http") return clip(lines[0]!);
+  // These gates put their verdict sentence first.
+  if (type === "http" || type === "prometheus" || type === "security") return clip(lines[0]!);
   if (type === "tests") {
     // "pass rate 99.2% (234 of 236), minimum 100%: failed", then the first failure.
     const failures = lines.findIndex((l) => l.startsWith("failures ("));

@@ -155,6 +155,13 @@ export interface Step {
 
 export type GateStatus = "passed" | "failed";
 
+/**
+ * How a gate ended, in finer words than its status: only `pass` lets a train go on; `fail` (the
+ * evidence says no), `inconclusive` (not enough evidence, e.g. no data) and `error` (the gate
+ * could not be evaluated) block it.
+ */
+export type GateVerdict = "pass" | "fail" | "inconclusive" | "error";
+
 export interface GateResult {
   id: string;
   trainId: string;
@@ -164,6 +171,7 @@ export interface GateResult {
   type: string;
   attempt: number;
   status: GateStatus;
+  verdict: GateVerdict;
   output: string;
   durationMs: number;
   evaluatedAt: Instant;
@@ -291,4 +299,23 @@ export interface TestReport {
   cases: TestCase[];
   receivedAt: Instant;
   actor: string;
+}
+
+/**
+ * A finding a person accepted on the record for one component until `expiresAt`: the security
+ * gate does not count it meanwhile.
+ */
+export interface Waiver {
+  id: string;
+  component: string;
+  /** The finding's id, e.g. CVE-2024-1234 or GHSA-…. */
+  finding: string;
+  justification: string;
+  /** Who granted it. */
+  approver: string;
+  expiresAt: Instant;
+  createdAt: Instant;
+  revokedAt: Instant | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
 }

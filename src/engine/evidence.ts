@@ -8,6 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import semver from "semver";
 import { ciNotReadyReason, commitMatches, foldCiStatus, repositoryPath } from "../domain/ci-status.js";
 import type { Artifact, ArtifactReport, CiStatus, TestReport, Train } from "../domain/model.js";
+import { SecurityReportError, summarizeReport } from "../domain/security/summarize.js";
 import { detectReport, ReportFormatError } from "../domain/test-reports/detect.js";
 import { JunitError, parseJunit } from "../domain/test-reports/junit.js";
 import { isTerminal } from "../domain/train-state.js";
@@ -238,6 +239,16 @@ export class Evidence {
     } catch (error) {
       if (error instanceof ReportFormatError) throw new InvalidInputError(error.message, { field: "body" });
       throw error;
+    }
+    if (detected.kind !== "junit") {
+      // Read it whole now: a truncated or malformed scan is refused here, not at the gate.
+      try {
+        summarizeReport(content);
+      } catch (error) {
+        if (error instanceof SecurityReportError)
+          throw new InvalidInputError(error.message, { field: "body" });
+        throw error;
+      }
     }
     const digest = sha256(content);
     const existing = (await this.ctx.store.listArtifactReports([artifactId])).find(

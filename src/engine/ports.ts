@@ -20,6 +20,7 @@ import type {
   TokenRecord,
   Train,
   TrainException,
+  Waiver,
 } from "../domain/model.js";
 import type { TrainState } from "../domain/train-state.js";
 
@@ -112,6 +113,9 @@ export interface StoreReader {
   getReportContent(reportId: string): Promise<string | undefined>;
   /** A train's test reports (of one manifest revision when given), in the order they arrived. */
   listTestReports(trainId: string, revision?: number): Promise<TestReport[]>;
+
+  /** Waivers, oldest first: of one component when given; revoked ones too when asked. */
+  listWaivers(filter?: { component?: string; includeRevoked?: boolean }): Promise<Waiver[]>;
 
   getManifest(trainId: string): Promise<ManifestItem[]>;
   getArtifact(id: string): Promise<Artifact | undefined>;
@@ -253,6 +257,8 @@ export interface GateContext {
 
 export interface GateOutcome {
   status: "passed" | "failed";
+  /** Refines `failed` into fail, inconclusive or error (absent: pass when passed, else fail). */
+  verdict?: "pass" | "fail" | "inconclusive" | "error";
   /** Evidence for people: program output, HTTP status and body excerpt, or the error. */
   output: string;
   durationMs: number;

@@ -20,6 +20,7 @@ import type {
   TestReport,
   Train,
   TrainException,
+  Waiver,
 } from "../domain/model.js";
 import type { Departure } from "../domain/timetable.js";
 import { availableActions, type TrainAction } from "../domain/train-actions.js";
@@ -60,9 +61,11 @@ import type {
 } from "./ports.js";
 import { Reconciler, type TickSummary } from "./reconciler.js";
 import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
+import { withSecurityGates } from "./security-gate-runner.js";
 import { withTestsGates } from "./tests-gate-runner.js";
 import { Tokens } from "./tokens.js";
 import { transitionEvent } from "./transitions.js";
+import { type WaiverRequest, Waivers } from "./waivers.js";
 
 export interface LoadedConfig {
   config: RailyardConfig;
@@ -97,6 +100,7 @@ export type Action =
   | "train.retry"
   | "train.drop"
   | "component.pin"
+  | "waiver.manage"
   | "report.push"
   | "train.exception"
   | "train.hotfix"
@@ -156,6 +160,7 @@ export class Railyard {
   private readonly actions: TrainActions;
   private readonly hotfixes: HotfixTrains;
   private readonly evidence: Evidence;
+  private readonly waiverBook: Waivers;
   private readonly reconciler: Reconciler;
 
   private constructor(private readonly options: RailyardOptions) {
@@ -165,7 +170,9 @@ export class Railyard {
       store: options.store,
       clock: options.clock,
       logger: options.logger,
-      gates: withTestsGates(options.gates, options.store),
+      gates: withSecurityGates(withTestsGates(options.gates, options.store), options.store, () =>
+        options.clock.now(),
+      ),
       failpoint: options.failpoint ?? (() => {}),
       locks,
       config: () => this.runtime,
@@ -175,6 +182,7 @@ export class Railyard {
     this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
     this.hotfixes = new HotfixTrains(this.ctx, this.desk);
+    this.waiverBook = new Waivers(this.ctx);
     this.evidence = new Evidence(this.ctx, (trainId, component, reason) =>
       this.actions.holdAfterCutoff(trainId, component, reason, SYSTEM_ACTOR, {
         event: `${component} held: ${reason}`,
@@ -350,6 +358,23 @@ export class Railyard {
     this.authorize(who, "component.pin");
     requireOneOf(who, ["coordinator", "admin"], `unpin ${component}`);
     return this.actions.unpin(component, who, reason);
+  }
+
+  /** Waives a finding for a component until an expiry. See {@link Waivers.grant}. */
+  grantWaiver(who: Principal, input: WaiverRequest): Promise<Waiver> {
+    this.authorize(who, "waiver.manage");
+    return this.waiverBook.grant(who, input);
+  }
+
+  /** Revokes a waiver. See {@link Waivers.revoke}. */
+  revokeWaiver(id: string, who: Principal, reason: string): Promise<Waiver> {
+    this.authorize(who, "waiver.manage");
+    return this.waiverBook.revoke(id, who, reason);
+  }
+
+  /** Waivers in force, or every one with `all`. */
+  waivers(filter: { component?: string; all?: boolean } = {}): Promise<Waiver[]> {
+    return this.waiverBook.list(filter);
   }
 
   /** Pinned components, by name. */

@@ -12,7 +12,7 @@
 
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import { gateFailureSummary } from "../domain/gate-summary.js";
-import type { Instant, Train } from "../domain/model.js";
+import type { GateVerdict, Instant, Train } from "../domain/model.js";
 import {
   type Decision,
   decide,
@@ -43,6 +43,7 @@ interface StepOutcome {
   durationMs: number;
   reference: string | null;
   gateStatus?: "passed" | "failed";
+  gateVerdict?: GateVerdict;
 }
 
 const MAX_DECISIONS_PER_TRAIN = 25;
@@ -398,6 +399,7 @@ export class Reconciler {
           durationMs: outcome.durationMs,
           reference: null,
           gateStatus: outcome.status,
+          gateVerdict: outcome.verdict ?? (outcome.status === "passed" ? "pass" : "fail"),
         };
       }
       case "integrate":
@@ -510,6 +512,7 @@ export class Reconciler {
             type: plan.gate!.type,
             attempt: plan.attempt,
             status: outcome.gateStatus,
+            verdict: outcome.gateVerdict ?? (outcome.gateStatus === "passed" ? "pass" : "fail"),
             output: clip(outcome.output) ?? "",
             durationMs: outcome.durationMs,
           },

@@ -1,21 +1,27 @@
 /**
  * The gate runner the engine uses: evaluates each configured gate with its integration.
  */
-import type { GateConfig } from "../domain/config/schema.js";
+import type { GateConfig, PrometheusSourceConfig } from "../domain/config/schema.js";
 import type { GateContext, GateOutcome, GateRunner } from "../engine/ports.js";
 import { runCommandGate } from "./command/command-gate.js";
 import { runHttpGate } from "./http/http-gate.js";
+import { runPrometheusGate } from "./prometheus/prometheus-gate.js";
 
 export interface GateRunnerOptions {
   /** The configuration file's directory: a command gate's relative `cwd` is resolved against it. */
   baseDir: string;
-  /** Where http gates read `headersFromEnv`. @default process.env */
+  /** Where http gates and Prometheus sources read `headersFromEnv`. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Output a command gate keeps. @default 65536 */
   maxOutputBytes?: number;
+  /**
+   * The configuration's `prometheus` map (sources by name), or a getter for it that each gate
+   * run calls, so that a configuration reload applies to the next gate. @default {}
+   */
+  prometheus?: Record<string, PrometheusSourceConfig> | (() => Record<string, PrometheusSourceConfig>);
 }
 
-/** Creates the {@link GateRunner} for `command` and `http` gates. */
+/** Creates the {@link GateRunner} for `command`, `http` and `prometheus` gates. */
 export function createGateRunner(options: GateRunnerOptions): GateRunner {
   return {
     run: function runGate(gate: GateConfig, context: GateContext): Promise<GateOutcome> {
@@ -27,11 +33,23 @@ export function createGateRunner(options: GateRunnerOptions): GateRunner {
           });
         case "http":
           return runHttpGate(gate, context, { env: options.env });
+        case "prometheus": {
+          const sources =
+            typeof options.prometheus === "function" ? options.prometheus() : options.prometheus;
+          return runPrometheusGate(gate, context, { sources: sources ?? {}, env: options.env });
+        }
         case "tests":
           // The engine judges tests gates from the reports it recorded (withTestsGates).
           return Promise.resolve({
             status: "failed",
             output: "tests gates are judged by the engine from recorded JUnit reports, not by this runner",
+            durationMs: 0,
+          });
+        case "security":
+          // The engine judges security gates from the reports it recorded.
+          return Promise.resolve({
+            status: "failed",
+            output: "security gates are judged by the engine from recorded reports",
             durationMs: 0,
           });
         default: {

@@ -121,6 +121,8 @@ export interface GateResultsTable {
   type: string;
   attempt: number;
   status: string;
+  /** pass, fail, inconclusive or error; null in rows from before 0004 (derive it from status). */
+  verdict: string | null;
   output: string;
   duration_ms: number;
   evaluated_at: string;
@@ -228,6 +230,21 @@ export interface TestReportsTable {
   event_id: number;
 }
 
+/** Projection: waivers of findings. Since 0004. */
+export interface WaiversTable {
+  id: string;
+  component: string;
+  finding: string;
+  justification: string;
+  approver: string;
+  expires_at: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  event_id: number;
+}
+
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
 export interface TokensTable {
   id: string;
@@ -269,6 +286,7 @@ export interface Database {
   artifact_reports: ArtifactReportsTable;
   report_contents: ReportContentsTable;
   test_reports: TestReportsTable;
+  waivers: WaiversTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -268,6 +268,38 @@ export class Projector {
           .execute();
         return;
       }
+      case "waiver.granted": {
+        const { payload } = event;
+        await db
+          .insertInto("waivers")
+          .values({
+            id: payload.waiverId,
+            component: payload.component,
+            finding: payload.finding,
+            justification: payload.justification,
+            approver: event.actor,
+            expires_at: payload.expiresAt,
+            created_at: event.time,
+            revoked_at: null,
+            revoked_by: null,
+            revoke_reason: null,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "waiver.revoked": {
+        const { payload } = event;
+        const revoked = await db
+          .updateTable("waivers")
+          .set({ revoked_at: event.time, revoked_by: event.actor, revoke_reason: payload.reason })
+          .where("id", "=", payload.waiverId)
+          .executeTakeFirst();
+        if (revoked.numUpdatedRows === 0n) {
+          throw new ProjectionError(event.type, event.id, `no waiver ${payload.waiverId}`);
+        }
+        return;
+      }
       case "step.started": {
         const { payload } = event;
         await db
@@ -322,6 +354,7 @@ export class Projector {
             type: payload.type,
             attempt: payload.attempt,
             status: payload.status,
+            verdict: payload.verdict ?? (payload.status === "passed" ? "pass" : "fail"),
             output: payload.output,
             duration_ms: payload.durationMs,
             evaluated_at: event.time,

@@ -18,6 +18,7 @@ import type {
   TokenRecord,
   Train,
   TrainException,
+  Waiver,
 } from "../domain/model.js";
 import type {
   ApprovalsTable,
@@ -34,6 +35,7 @@ import type {
   TokensTable,
   TrainExceptionsTable,
   TrainsTable,
+  WaiversTable,
 } from "./database.js";
 
 /** `true`/`false` as stored (0/1, the same on SQLite and PostgreSQL). */
@@ -132,6 +134,7 @@ export function toGateResult(row: Selectable<GateResultsTable>): GateResult {
     type: row.type,
     attempt: row.attempt,
     status: row.status as GateResult["status"],
+    verdict: (row.verdict ?? (row.status === "passed" ? "pass" : "fail")) as GateResult["verdict"],
     output: row.output,
     durationMs: row.duration_ms,
     evaluatedAt: row.evaluated_at,
@@ -269,5 +272,21 @@ export function toTestReport(row: Selectable<TestReportsTable>): TestReport {
     cases: JSON.parse(row.cases) as TestReport["cases"],
     receivedAt: row.received_at,
     actor: row.actor,
+  };
+}
+
+/** A waivers row as a {@link Waiver}. */
+export function toWaiver(row: Selectable<WaiversTable>): Waiver {
+  return {
+    id: row.id,
+    component: row.component,
+    finding: row.finding,
+    justification: row.justification,
+    approver: row.approver,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    revokedBy: row.revoked_by,
+    revokeReason: row.revoke_reason,
   };
 }

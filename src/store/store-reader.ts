@@ -19,6 +19,7 @@ import type {
   TokenRecord,
   Train,
   TrainException,
+  Waiver,
 } from "../domain/model.js";
 import { TERMINAL_STATES } from "../domain/train-state.js";
 import type { ArtifactFilter, EventFilter, StoreReader, TrainFilter } from "../engine/ports.js";
@@ -38,6 +39,7 @@ import {
   toToken,
   toTrain,
   toTrainException,
+  toWaiver,
 } from "./row-mapping.js";
 
 const TERMINAL = [...TERMINAL_STATES];
@@ -213,6 +215,14 @@ export class KyselyStoreReader implements StoreReader {
     if (revision !== undefined) query = query.where("revision", "=", revision);
     const rows = await query.orderBy("event_id").execute();
     return rows.map(toTestReport);
+  }
+
+  async listWaivers(filter: { component?: string; includeRevoked?: boolean } = {}): Promise<Waiver[]> {
+    let query = this.db.selectFrom("waivers").selectAll();
+    if (filter.component !== undefined) query = query.where("component", "=", filter.component);
+    if (!filter.includeRevoked) query = query.where("revoked_at", "is", null);
+    const rows = await query.orderBy("event_id").execute();
+    return rows.map(toWaiver);
   }
 
   /** By component name. */

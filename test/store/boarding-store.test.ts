@@ -228,5 +228,95 @@ for (const dialect of DIALECTS) {
         },
       ]);
     });
+
+    it("grants and revokes waivers, and keeps each gate's verdict", async () => {
+      const { store } = test;
+      await store.append(
+        [
+          {
+            type: "waiver.granted",
+            trainId: null,
+            actor: "alice",
+            payload: {
+              waiverId: "wvr_1",
+              component: "api",
+              finding: "CVE-2019-1551",
+              justification: "not reachable",
+              expiresAt: at(60 * 24 * 30),
+            },
+          },
+        ],
+        at(1),
+      );
+      expect(await store.listWaivers({ component: "api" })).toEqual([
+        {
+          id: "wvr_1",
+          component: "api",
+          finding: "CVE-2019-1551",
+          justification: "not reachable",
+          approver: "alice",
+          expiresAt: at(60 * 24 * 30),
+          createdAt: at(1),
+          revokedAt: null,
+          revokedBy: null,
+          revokeReason: null,
+        },
+      ]);
+      await store.append(
+        [
+          {
+            type: "waiver.revoked",
+            trainId: null,
+            actor: "bob",
+            payload: { waiverId: "wvr_1", reason: "reachable now" },
+          },
+        ],
+        at(2),
+      );
+      expect(await store.listWaivers()).toEqual([]);
+      expect((await store.listWaivers({ includeRevoked: true }))[0]).toMatchObject({
+        revokedAt: at(2),
+        revokedBy: "bob",
+        revokeReason: "reachable now",
+      });
+      await expect(
+        store.append(
+          [
+            {
+              type: "waiver.revoked",
+              trainId: null,
+              actor: "bob",
+              payload: { waiverId: "nope", reason: "x" },
+            },
+          ],
+          at(3),
+        ),
+      ).rejects.toThrow(/no waiver nope/);
+
+      await store.append(
+        [
+          {
+            type: "gate.evaluated",
+            trainId: "web-1",
+            actor: "system",
+            payload: {
+              resultId: "web-1/r1/gate/gating/errors#1",
+              stage: "gating",
+              gate: "errors",
+              type: "prometheus",
+              attempt: 1,
+              status: "failed",
+              verdict: "inconclusive",
+              output: "no data",
+              durationMs: 12,
+            },
+          },
+        ],
+        at(4),
+      );
+      expect((await store.listGateResults("web-1")).map((g) => [g.gate, g.status, g.verdict])).toEqual([
+        ["errors", "failed", "inconclusive"],
+      ]);
+    });
   });
 }

@@ -61,6 +61,7 @@ for (const dialect of DIALECTS) {
         { name: "0001-initial" },
         { name: "0002-timetable" },
         { name: "0003-boarding" },
+        { name: "0004-gates" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
@@ -180,6 +181,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "tokens",
       "train_exceptions",
       "trains",
+      "waivers",
     ]);
   });
 

@@ -309,6 +309,7 @@ for (const dialect of DIALECTS) {
             type: "junit",
             attempt: 1,
             status: "passed",
+            verdict: "pass",
             output: "120 tests, 0 failures",
             durationMs: 800,
             evaluatedAt: at(1386),

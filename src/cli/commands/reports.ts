@@ -9,6 +9,7 @@ import type { ArtifactReport, TestReport } from "../../domain/model.js";
 import { contextOf } from "../context.js";
 import { type Output, paint } from "../output.js";
 import { usageError } from "./actions.js";
+import { registerReportSummarize } from "./report-summarize.js";
 
 interface PushOptions {
   artifact?: string;
@@ -149,4 +150,5 @@ Examples:
       if (ctx.json) return ctx.out.json(result);
       renderTestReport(ctx.out, result);
     });
+  registerReportSummarize(report);
 }

@@ -55,6 +55,7 @@ describe("configJsonSchema", () => {
       "calendars",
       "blackouts",
       "webhooks",
+      "prometheus",
     ]);
   });
 

@@ -408,13 +408,38 @@ by one deterministic rule, who rides and who is **held** (a held artifact rides 
   audit trail. \`railyard board --config … --line … --artifacts … --production …\` runs the same
   rule offline; \`railyard train diff\` shows a manifest against production.
 
+## Gates and their verdicts
+
+Gates run side by side after the integration stage (\`gates\`), and after each wave's bake time
+(\`verify\`). Each ends \`pass\`, \`fail\` (the evidence says no), \`inconclusive\` (not enough
+evidence, e.g. no data or no scan) or \`error\` (it could not be evaluated), with a first line
+that says why and the evidence below it; only \`pass\` lets the train go on, and \`railyard
+retry\` evaluates the failed gates again.
+
+- \`command\` and \`http\`: a program's exit code, an endpoint's 2xx.
+- \`tests\`: JUnit results CI posted for the train (pass rate, required suites, quarantine).
+- \`prometheus\`: an instant PromQL query and a condition (\`< 0.01\`), every returned value must
+  satisfy it; \`count\` measurements \`interval\` apart with \`failureLimit\` and
+  \`inconclusiveLimit\` as in Argo Rollouts' AnalysisTemplate; an empty result counts as
+  \`noData\` says. The whole analysis must fit in the gate's \`timeout\`.
+- \`security\`: the vulnerability reports pushed for the manifest's artifacts (Grype, Trivy,
+  CycloneDX, SARIF; SPDX and CycloneDX as SBOMs; OpenVEX), \`maxSeverity\` or per-severity \`max\`.
+  VEX statements marking a finding \`not_affected\` or \`fixed\`, and waivers in force
+  (\`railyard waiver add COMPONENT CVE-… --expires 30d --justification …\`, by an approver,
+  coordinator or admin, audited, a year at most), keep a finding from counting; the output lists
+  every blocking finding with its fix version and every suppressed one with why.
+
+\`railyard gate eval --line … --gate …\` evaluates a \`command\`, \`http\` or \`prometheus\` gate
+now, without a server; \`railyard report summarize FILE\` shows what a report holds.
+
 ## Secrets
 
 Secrets never go in this file. Where a value is secret, the key names an **environment
 variable** that holds it, and Railyard takes the value from its own environment:
 \`headersFromEnv\` of an \`http\` gate (\`Authorization: SMOKE_TOKEN\`), \`urlFromEnv\` of a webhook
 channel, \`webhookUrlFromEnv\` of a Slack channel, \`webhooks.github.secretFromEnv\` and
-\`webhooks.gitlab.tokenFromEnv\` of the CI webhook receivers. Plain \`headers\` and \`env\` values are
+\`webhooks.gitlab.tokenFromEnv\` of the CI webhook receivers, \`headersFromEnv\` of a Prometheus
+source. Plain \`headers\` and \`env\` values are
 ordinary text in the file, reviewed and committed like the rest of it: do not put secrets there.
 `;
 

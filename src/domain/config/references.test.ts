@@ -123,3 +123,52 @@ describe("same-train ties", () => {
     ]);
   });
 });
+
+describe("gate references", () => {
+  const withGates = (gates: unknown[], extra: Record<string, unknown> = {}) => {
+    const base = configWith({ db: [] });
+    return RailyardConfig.parse({
+      ...base,
+      ...extra,
+      lines: { main: { ...base.lines.main!, gates } },
+    });
+  };
+
+  test("a security gate takes exactly one of maxSeverity and max", () => {
+    expect(checkReferences(withGates([{ name: "scan", type: "security" }]))).toEqual([
+      {
+        path: ["lines", "main", "gates", 0],
+        message: "a security gate needs maxSeverity (e.g. high) or max (e.g. {critical: 0, high: 3})",
+      },
+    ]);
+    expect(
+      checkReferences(
+        withGates([{ name: "scan", type: "security", maxSeverity: "high", max: { critical: 0 } }]),
+      ),
+    ).toEqual([
+      { path: ["lines", "main", "gates", 0], message: "a security gate takes maxSeverity or max, not both" },
+    ]);
+    expect(checkReferences(withGates([{ name: "scan", type: "security", max: { critical: 0 } }]))).toEqual(
+      [],
+    );
+  });
+
+  test("a prometheus gate names a configured source and can fail", () => {
+    const gate = { name: "errors", type: "prometheus", query: "up", condition: "== 1" };
+    expect(checkReferences(withGates([gate]))[0]?.message).toMatch(
+      /^no Prometheus "default": add it under `prometheus:`/,
+    );
+    const sources = { prometheus: { main: { url: "http://prometheus:9090" } } };
+    expect(checkReferences(withGates([{ ...gate, source: "mian" }], sources))[0]?.message).toBe(
+      'unknown Prometheus "mian" (did you mean "main"?)',
+    );
+    expect(
+      checkReferences(withGates([{ ...gate, source: "main", count: 3, failureLimit: 3 }], sources)),
+    ).toEqual([
+      {
+        path: ["lines", "main", "gates", 0, "failureLimit"],
+        message: "failureLimit 3 tolerates every one of the 3 measurements: the gate could never fail",
+      },
+    ]);
+  });
+});

@@ -3,6 +3,7 @@
  * somewhere is defined, dependencies form no cycle, approvals can be met, schedules compile.
  */
 import semver from "semver";
+import { formatDuration, parseDuration } from "../duration.js";
 import { compileTimetable, InvalidScheduleError } from "../timetable.js";
 import type { PathSegment } from "./config-problem.js";
 import type { BlackoutConfig, GateConfig, LineConfig, RailyardConfig } from "./schema.js";
@@ -202,7 +203,12 @@ function checkDeployers(config: RailyardConfig): ReferenceProblem[] {
   return problems;
 }
 
-function checkGateNames(gates: readonly GateConfig[], at: PathSegment[]): ReferenceProblem[] {
+/** Gate names are unique within a stage, and each gate's own references hold. */
+function checkGates(
+  config: RailyardConfig,
+  gates: readonly GateConfig[],
+  at: PathSegment[],
+): ReferenceProblem[] {
   const seen = new Set<string>();
   const problems: ReferenceProblem[] = [];
   gates.forEach((gate, index) => {
@@ -213,8 +219,56 @@ function checkGateNames(gates: readonly GateConfig[], at: PathSegment[]): Refere
       });
     }
     seen.add(gate.name);
+    problems.push(...checkGate(config, gate, [...at, index]));
   });
   return problems;
+}
+
+function checkGate(config: RailyardConfig, gate: GateConfig, at: PathSegment[]): ReferenceProblem[] {
+  switch (gate.type) {
+    case "security":
+      if ((gate.maxSeverity === undefined) === (gate.max === undefined)) {
+        return [
+          {
+            path: at,
+            message:
+              gate.max === undefined
+                ? "a security gate needs maxSeverity (e.g. high) or max (e.g. {critical: 0, high: 3})"
+                : "a security gate takes maxSeverity or max, not both",
+          },
+        ];
+      }
+      return [];
+    case "prometheus": {
+      const problems: ReferenceProblem[] = [];
+      if (!Object.hasOwn(config.prometheus, gate.source)) {
+        const known = Object.keys(config.prometheus);
+        problems.push({
+          path: [...at, "source"],
+          message:
+            known.length === 0
+              ? `no Prometheus "${gate.source}": add it under \`prometheus:\` (e.g. prometheus: {${gate.source}: {url: http://prometheus:9090}})`
+              : unknownName("Prometheus", "prometheus", gate.source, known),
+        });
+      }
+      const span = (gate.count - 1) * parseDuration(gate.interval);
+      if (span >= parseDuration(gate.timeout)) {
+        problems.push({
+          path: [...at, "timeout"],
+          message: `timeout ${gate.timeout} ends the analysis before its ${gate.count} measurements ${gate.interval} apart: raise it above ${formatDuration(span)}`,
+        });
+      }
+      if (gate.failureLimit >= gate.count && gate.count > 1) {
+        problems.push({
+          path: [...at, "failureLimit"],
+          message: `failureLimit ${gate.failureLimit} tolerates every one of the ${gate.count} measurements: the gate could never fail`,
+        });
+      }
+      return problems;
+    }
+    default:
+      return [];
+  }
 }
 
 function checkSchedule(config: RailyardConfig, name: string): ReferenceProblem[] {
@@ -317,7 +371,7 @@ function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[])
         });
       }
     });
-    problems.push(...checkGateNames(wave.verify, [...waveAt, "verify"]));
+    problems.push(...checkGates(config, wave.verify, [...waveAt, "verify"]));
   });
   return problems;
 }
@@ -351,8 +405,8 @@ function checkLine(config: RailyardConfig, name: string, line: LineConfig): Refe
     }
     listed.add(component);
   });
-  problems.push(...checkGateNames(line.gates, [...at, "gates"]));
-  problems.push(...checkGateNames(line.hotfix.gates, [...at, "hotfix", "gates"]));
+  problems.push(...checkGates(config, line.gates, [...at, "gates"]));
+  problems.push(...checkGates(config, line.hotfix.gates, [...at, "hotfix", "gates"]));
   problems.push(...checkApproval(config, line, at));
   problems.push(...checkWaves(config, line, at));
   const channels = Object.keys(config.notifications);

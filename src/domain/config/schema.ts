@@ -364,7 +364,83 @@ export const TestsGate = z
     "Judges the JUnit XML reports CI posted for the train's integration stage (POST /api/v1/trains/{id}/test-reports).",
   );
 
-export const Gate = z.discriminatedUnion("type", [CommandGate, HttpGate, TestsGate]);
+export const SEVERITIES = ["critical", "high", "medium", "low", "negligible", "unknown"] as const;
+export const Severity = z.enum(SEVERITIES);
+
+export const SecurityGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("security"),
+    maxSeverity: Severity.optional().describe(
+      "The most severe finding allowed: `high` passes high and below and blocks critical. Exactly one of maxSeverity and max.",
+    ),
+    max: z
+      .partialRecord(Severity, z.number().int().min(0))
+      .optional()
+      .describe(
+        "Most findings allowed per severity, e.g. {critical: 0, high: 3}; a severity not named is not limited. Exactly one of maxSeverity and max.",
+      ),
+    onlyFixable: z
+      .boolean()
+      .default(false)
+      .describe("Count only findings with a fixed version available. @default false"),
+    requireSbom: z
+      .boolean()
+      .default(false)
+      .describe("Every component of the manifest needs an SBOM report (CycloneDX or SPDX). @default false"),
+  })
+  .describe(
+    "Judges the vulnerability reports pushed for the manifest's artifacts (POST /api/v1/artifacts/{id}/reports): VEX statements and unexpired waivers suppress findings; the result lists each blocking finding with its fix version.",
+  );
+
+export const PrometheusGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("prometheus"),
+    query: z
+      .string()
+      .min(1)
+      .describe(
+        "PromQL, evaluated as an instant query. Placeholders: {train}, {line}, {stage}, {wave}, {environment}.",
+      ),
+    condition: z
+      .string()
+      .regex(
+        /^\s*(<=|>=|==|!=|<|>)\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/,
+        "write a comparison such as < 0.01 or >= 0.95",
+      )
+      .describe("What every value of the result must satisfy for a measurement to succeed, e.g. `< 0.01`."),
+    count: z.number().int().min(1).default(1).describe("How many measurements to take. @default 1"),
+    interval: Duration.default("1m").describe("Time between measurements. @default 1m"),
+    failureLimit: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Failed measurements tolerated; one more fails the gate. @default 0"),
+    inconclusiveLimit: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Inconclusive measurements tolerated; one more makes the gate inconclusive. @default 0"),
+    noData: z
+      .enum(["fail", "pass", "inconclusive"])
+      .default("inconclusive")
+      .describe("What an empty result (no series) counts as. @default inconclusive"),
+    source: Name.default("default").describe("Name of an entry under `prometheus`. @default default"),
+  })
+  .describe(
+    "Queries Prometheus and compares the result with a condition, once or `count` times `interval` apart, with the semantics of Argo Rollouts' AnalysisTemplate metrics.",
+  );
+
+export const Gate = z.discriminatedUnion("type", [
+  CommandGate,
+  HttpGate,
+  TestsGate,
+  SecurityGate,
+  PrometheusGate,
+]);
 
 export const Approval = z
   .discriminatedUnion("mode", [
@@ -511,6 +587,24 @@ export const NotificationChannel = z
   ])
   .describe("Where train events are announced.");
 
+export const PrometheusSource = z
+  .strictObject({
+    url: z.string().url().describe("Base URL of the Prometheus HTTP API, e.g. http://prometheus:9090."),
+    timeout: Duration.default("10s").describe("Limit for one query. @default 10s"),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe("Retries of a query that failed to reach Prometheus or got a 5xx, with backoff. @default 2"),
+    headersFromEnv: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Headers whose values come from environment variables: {Authorization: PROM_TOKEN}."),
+  })
+  .describe("A Prometheus server gates query.");
+
 export const Webhooks = z
   .strictObject({
     github: z
@@ -557,6 +651,10 @@ export const RailyardConfig = z
       .default([])
       .describe("Global blackouts: they stop deployments of every line (or of the environments they name)."),
     webhooks: Webhooks.default({}),
+    prometheus: z
+      .record(Name, PrometheusSource)
+      .default({})
+      .describe("Prometheus servers by name; `prometheus` gates use `default` unless they name another."),
   })
   .describe("Railyard configuration: teams, components, environments, lines and notification channels.");
 
@@ -575,6 +673,10 @@ export type BlackoutConfig = z.infer<typeof Blackout>;
 export type WindowRangeConfig = z.infer<typeof WindowRange>;
 export type HolidayCalendarConfig = z.infer<typeof HolidayCalendar>;
 export type TestsGateConfig = z.infer<typeof TestsGate>;
+export type SecurityGateConfig = z.infer<typeof SecurityGate>;
+export type PrometheusGateConfig = z.infer<typeof PrometheusGate>;
+export type PrometheusSourceConfig = z.infer<typeof PrometheusSource>;
+export type SeverityName = (typeof SEVERITIES)[number];
 export type BoardingPolicyConfig = z.infer<typeof BoardingPolicy>;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type CutoffConfig = z.infer<typeof Schedule>["cutoff"];

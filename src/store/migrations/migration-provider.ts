@@ -7,6 +7,7 @@ import type { StoreDialect } from "../database.js";
 import { initialMigration } from "./0001-initial.js";
 import { timetableMigration } from "./0002-timetable.js";
 import { boardingMigration } from "./0003-boarding.js";
+import { gatesMigration } from "./0004-gates.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0001-initial": initialMigration(dialect),
     "0002-timetable": timetableMigration(dialect),
     "0003-boarding": boardingMigration(dialect),
+    "0004-gates": gatesMigration(dialect),
   };
 }
 
