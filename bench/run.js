@@ -10,7 +10,8 @@
  * - **timetable**: ten years of departures for 1,000 lines (`bench/timetable.js`);
  * - **boarding**: resolving one train of 10,000 components and 50,000 dependency edges, with
  *   reasons and deploy order (`bench/boarding.js`);
- * - **security**: reading and summarising a ~50 MB Trivy JSON report (`bench/security.js`).
+ * - **security**: reading and summarising a ~50 MB Trivy JSON report (`bench/security.js`);
+ * - **gates**: 200 `prometheus` gates at once against a real Prometheus (`bench/gates.js`).
  *
  * Servers run in child processes and autocannon (50 connections) in this one, so the load
  * generator and the server each get one of the machine's cores. Results are printed as Markdown
@@ -24,7 +25,7 @@
  *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
- * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security`, `--no-write` (print only).
+ * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates`, `--no-write` (print only).
  * `RAILYARD_SQLITE_SYNCHRONOUS` is passed to the ingest server; runs not in the default `FULL`
  * mode only add a history row.
  */
@@ -49,7 +50,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "50" },
     label: { type: "string", default: "run" },
     profile: { type: "boolean", default: false },
-    only: { type: "string", default: "bare,ingest,tick,timetable,boarding,security" },
+    only: { type: "string", default: "bare,ingest,tick,timetable,boarding,security,gates" },
     "no-write": { type: "boolean", default: false },
     layout: { type: "string", default: "both" },
   },
@@ -259,21 +260,12 @@ if (only.has("timetable")) {
     },
   );
 }
-if (only.has("boarding")) {
-  // Pure CPU work too, alone in its own process (it writes its own section).
+// Each alone in its own process; each writes its own section.
+for (const name of ["boarding", "security", "gates"]) {
+  if (!only.has(name)) continue;
   execFileSync(
     process.execPath,
-    [path.join(HERE, "boarding.js"), ...(args["no-write"] ? ["--no-write"] : [])],
-    {
-      stdio: "inherit",
-    },
-  );
-}
-if (only.has("security")) {
-  // Pure CPU work too, alone in its own process (it writes its own section).
-  execFileSync(
-    process.execPath,
-    [path.join(HERE, "security.js"), ...(args["no-write"] ? ["--no-write"] : [])],
+    [path.join(HERE, `${name}.js`), ...(args["no-write"] ? ["--no-write"] : [])],
     {
       stdio: "inherit",
     },

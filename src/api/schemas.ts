@@ -581,6 +581,34 @@ export const WaiverRequestSchema = z.strictObject({
     .describe("A duration from now (30d), a date (2027-01-31: its end, UTC) or an instant; a year at most"),
 });
 
+export const ChecklistViewSchema = ref(
+  z.object({
+    gate: z.string(),
+    stage: z.string().describe("gating, hotfix or verify/<wave>"),
+    revision: z.number().int().describe("The manifest revision the ticks count for"),
+    complete: z.boolean(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        roles: z.array(z.string()).describe("Roles that may tick it"),
+        ticked: z.object({ by: z.string(), at: Instant, note: z.string().nullable() }).nullable(),
+      }),
+    ),
+  }),
+  "Checklist",
+  "A checklist gate of a train and what is ticked for its current manifest revision.",
+);
+
+export const ChecklistTickSchema = z.object({
+  checklist: ChecklistViewSchema,
+  retried: z
+    .boolean()
+    .describe(
+      "True when this tick completed the checklist of a gate that blocked the train, which was retried",
+    ),
+});
+
 export const PinRequestSchema = z.strictObject({
   reason: z
     .string()

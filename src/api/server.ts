@@ -16,6 +16,7 @@ import type { Railyard } from "../engine/railyard.js";
 import { problem, problemHandler, sendProblem } from "./problem.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { calendarRoutes } from "./routes/calendar.js";
+import { checklistRoutes } from "./routes/checklists.js";
 import { hotfixRoutes } from "./routes/hotfixes.js";
 import { pinRoutes } from "./routes/pins.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -101,6 +102,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await webhookRoutes(app, options.railyard, options.logger);
   pinRoutes(app, options.railyard);
   waiverRoutes(app, options.railyard);
+  checklistRoutes(app, options.railyard);
   hotfixRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);

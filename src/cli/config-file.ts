@@ -11,9 +11,13 @@ import type { LoadedConfig } from "../engine/railyard.js";
 
 export { DEFAULT_CONFIG } from "./context.js";
 
-/** Files a configuration names (holiday .ics files), read relative to the configuration file. */
+/**
+ * Files a configuration names (holiday .ics files, OpenSLO files), read relative to the
+ * configuration file; problems inside them are shown at that path as seen from here.
+ */
 export function configFiles(file: string): ConfigFiles {
   return {
+    pathOf: (name) => (path.isAbsolute(name) ? name : path.join(path.dirname(file), name)),
     readFile: (name) => {
       try {
         return readFileSync(path.resolve(path.dirname(file), name), "utf8");

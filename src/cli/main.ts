@@ -9,6 +9,7 @@ import { registerActionCommands } from "./commands/actions.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerBoardCommand } from "./commands/board.js";
+import { registerChecklistCommands } from "./commands/checklists.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGateCommands } from "./commands/gate.js";
 import { registerHotfixCommand } from "./commands/hotfix.js";
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerHotfixCommand(program);
   registerWaiverCommands(program);
+  registerChecklistCommands(program);
   registerGateCommands(program);
   registerAuditCommands(program);
   addGlobalOptions(program);

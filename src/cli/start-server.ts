@@ -88,16 +88,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const clock = await buildClock(store, options.clock);
     const baseDir = path.dirname(path.resolve(options.configFile));
     const workDir = path.resolve(options.workDir ?? ".railyard/work");
-    // Gates read the Prometheus sources of the running configuration, so that a reload applies.
+    // Gates read the Prometheus sources and SLOs of the running configuration, so that a reload applies.
     let railyard: Railyard | undefined;
     const prometheus = () => (railyard?.config ?? loaded.config).prometheus;
+    const slos = () => (railyard?.config ?? loaded.config).slos;
     railyard = await Railyard.create({
       store,
       clock,
       logger,
       config: loaded,
       deployerFactory: createDeployerFactory({ baseDir, workDir }),
-      gates: createGateRunner({ baseDir, prometheus }),
+      gates: createGateRunner({ baseDir, prometheus, slos }),
       loadConfig: () => loadConfigFile(options.configFile),
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.failpoint ? { failpoint: options.failpoint } : {}),

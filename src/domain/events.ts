@@ -142,6 +142,13 @@ export interface EventPayloads {
     waiverId: string;
     reason: string;
   };
+  /** A person ticked an item of a train's checklist gate, for manifest revision `revision`. */
+  "checklist.ticked": {
+    gate: string;
+    item: string;
+    revision: number;
+    note: string | null;
+  };
   "step.started": {
     stepId: string;
     key: string;

@@ -1,6 +1,7 @@
 /**
  * One line that says why a gate failed, picked from its evidence, for a train's `reason` (the
- * whole output stays in the gate result). HTTP gates lead with the status line; programs tend
+ * whole output stays in the gate result). HTTP, Prometheus, SLO, security, policy and checklist
+ * gates lead with the sentence that decided them, tests gates with their pass rate; programs tend
  * to put the telling line last or mark it with FAIL/ERROR, and the command gate ends its output
  * with how the program exited.
  */
@@ -13,6 +14,9 @@ function clip(line: string): string {
   return line.length > MAX ? `${line.slice(0, MAX - 1)}…` : line;
 }
 
+/** Gate types whose output starts with the sentence that decided the verdict. */
+const SENTENCE_FIRST = new Set(["http", "prometheus", "security", "slo", "policy", "checklist"]);
+
 /** The telling line of a failed gate's output. */
 export function gateFailureSummary(type: string, output: string): string {
   const lines = output
@@ -21,7 +25,7 @@ export function gateFailureSummary(type: string, output: string): string {
     .filter((l) => l.length > 0);
   if (lines.length === 0) return "no output";
   // These gates put their verdict sentence first.
-  if (type === "http" || type === "prometheus" || type === "security") return clip(lines[0]!);
+  if (SENTENCE_FIRST.has(type)) return clip(lines[0]!);
   if (type === "tests") {
     // "pass rate 99.2% (234 of 236), minimum 100%: failed", then the first failure.
     const failures = lines.findIndex((l) => l.startsWith("failures ("));

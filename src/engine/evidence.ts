@@ -5,13 +5,13 @@
  * bytes are kept beside the log, named in it by SHA-256.
  */
 import { createHash, randomBytes } from "node:crypto";
-import semver from "semver";
 import { ciNotReadyReason, commitMatches, foldCiStatus, repositoryPath } from "../domain/ci-status.js";
 import type { Artifact, ArtifactReport, CiStatus, TestReport, Train } from "../domain/model.js";
 import { SecurityReportError, summarizeReport } from "../domain/security/summarize.js";
 import { detectReport, ReportFormatError } from "../domain/test-reports/detect.js";
 import { JunitError, parseJunit } from "../domain/test-reports/junit.js";
 import { isTerminal } from "../domain/train-state.js";
+import { versionChange } from "../domain/version-change.js";
 import type { Principal } from "./actions.js";
 import { ciStatusesOf, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
@@ -66,13 +66,6 @@ export function compareUrl(repository: string | undefined, from: string, to: str
   }
   if (host.includes("gitlab")) return `${base}/-/compare/${from}...${to}`;
   return null;
-}
-
-function change(from: string | null, to: string): DiffItem["change"] {
-  if (from === null) return "new";
-  if (!semver.valid(from) || !semver.valid(to)) return from === to ? "same" : "upgrade";
-  const order = semver.compare(to, from);
-  return order > 0 ? "upgrade" : order < 0 ? "downgrade" : "same";
 }
 
 /** Holds a component back on a train past its cut-off (see `TrainActions.holdAfterCutoff`). */
@@ -420,7 +413,7 @@ export class Evidence {
         component: row.component,
         from: row.from,
         to: row.version,
-        change: change(row.from, row.version),
+        change: versionChange(row.from, row.version),
         status: row.status,
         reason: row.reason,
         fromCommit,

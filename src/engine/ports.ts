@@ -3,6 +3,7 @@
  * runners and the clock. Dependencies point inward: `src/store` and `src/integrations` import
  * these types; the engine never imports them.
  */
+import type { ChecklistTick } from "../domain/checklists.js";
 import type { DeployerConfig, GateConfig } from "../domain/config/schema.js";
 import type { EventType, NewEvent, StoredEvent } from "../domain/events.js";
 import type {
@@ -116,6 +117,9 @@ export interface StoreReader {
 
   /** Waivers, oldest first: of one component when given; revoked ones too when asked. */
   listWaivers(filter?: { component?: string; includeRevoked?: boolean }): Promise<Waiver[]>;
+
+  /** Ticks of a train's checklist gates, in the order they were given. */
+  listChecklistTicks(trainId: string): Promise<ChecklistTick[]>;
 
   getManifest(trainId: string): Promise<ManifestItem[]>;
   getArtifact(id: string): Promise<Artifact | undefined>;

@@ -37,6 +37,7 @@ import {
 } from "./actions.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
+import { Checklists, type ChecklistView, withChecklistGates } from "./checklists.js";
 import { SimulatedClock } from "./clock.js";
 import type { EngineContext } from "./context.js";
 import {
@@ -49,6 +50,7 @@ import {
 import { type CiRecordResult, Evidence, type ManifestDiff } from "./evidence.js";
 import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { withPolicyGates } from "./policy-gate-runner.js";
 import type {
   Clock,
   DeployerFactory,
@@ -101,6 +103,7 @@ export type Action =
   | "train.drop"
   | "component.pin"
   | "waiver.manage"
+  | "checklist.tick"
   | "report.push"
   | "train.exception"
   | "train.hotfix"
@@ -161,6 +164,7 @@ export class Railyard {
   private readonly hotfixes: HotfixTrains;
   private readonly evidence: Evidence;
   private readonly waiverBook: Waivers;
+  private readonly checklists: Checklists;
   private readonly reconciler: Reconciler;
 
   private constructor(private readonly options: RailyardOptions) {
@@ -170,8 +174,15 @@ export class Railyard {
       store: options.store,
       clock: options.clock,
       logger: options.logger,
-      gates: withSecurityGates(withTestsGates(options.gates, options.store), options.store, () =>
-        options.clock.now(),
+      gates: withChecklistGates(
+        withPolicyGates(
+          withSecurityGates(withTestsGates(options.gates, options.store), options.store, () =>
+            options.clock.now(),
+          ),
+          options.store,
+          { now: () => options.clock.now(), config: () => this.runtime },
+        ),
+        options.store,
       ),
       failpoint: options.failpoint ?? (() => {}),
       locks,
@@ -183,6 +194,7 @@ export class Railyard {
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
     this.hotfixes = new HotfixTrains(this.ctx, this.desk);
     this.waiverBook = new Waivers(this.ctx);
+    this.checklists = new Checklists(this.ctx, (trainId, who) => this.actions.retry(trainId, who));
     this.evidence = new Evidence(this.ctx, (trainId, component, reason) =>
       this.actions.holdAfterCutoff(trainId, component, reason, SYSTEM_ACTOR, {
         event: `${component} held: ${reason}`,
@@ -375,6 +387,23 @@ export class Railyard {
   /** Waivers in force, or every one with `all`. */
   waivers(filter: { component?: string; all?: boolean } = {}): Promise<Waiver[]> {
     return this.waiverBook.list(filter);
+  }
+
+  /** A train's checklists, with what is ticked for its current manifest revision. */
+  trainChecklists(trainId: string): Promise<ChecklistView[]> {
+    return this.checklists.list(trainId);
+  }
+
+  /** Ticks a checklist item (audited). See {@link Checklists.tick}. */
+  tickChecklist(
+    trainId: string,
+    gate: string,
+    item: string,
+    who: Principal,
+    note: string | null,
+  ): Promise<{ checklist: ChecklistView; retried: boolean }> {
+    this.authorize(who, "checklist.tick");
+    return this.checklists.tick(trainId, gate, item, who, note);
   }
 
   /** Pinned components, by name. */

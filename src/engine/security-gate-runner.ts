@@ -11,8 +11,11 @@ import type { GateRunner, StoreReader } from "./ports.js";
 
 type Reader = Pick<StoreReader, "getManifest" | "listArtifactReports" | "getReportContent" | "listWaivers">;
 
-/** The latest report of each format per artifact, summarised; a report that no longer parses is an error. */
-async function scannedArtifacts(
+/**
+ * The latest report of each format per artifact, summarised (also the `policy` gate's source of
+ * findings and SBOMs); a report that no longer parses is listed in `problems`.
+ */
+export async function scannedArtifacts(
   store: Reader,
   items: readonly ManifestItem[],
 ): Promise<{ artifacts: ScannedArtifact[]; problems: string[] }> {

@@ -245,6 +245,18 @@ export interface WaiversTable {
   event_id: number;
 }
 
+/** Projection: ticks of checklist gates' items. Since 0005. */
+export interface ChecklistTicksTable {
+  train_id: string;
+  gate: string;
+  item: string;
+  revision: number;
+  actor: string;
+  note: string | null;
+  ticked_at: string;
+  event_id: number;
+}
+
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
 export interface TokensTable {
   id: string;
@@ -287,6 +299,7 @@ export interface Database {
   report_contents: ReportContentsTable;
   test_reports: TestReportsTable;
   waivers: WaiversTable;
+  checklist_ticks: ChecklistTicksTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -300,6 +300,23 @@ export class Projector {
         }
         return;
       }
+      case "checklist.ticked": {
+        const { payload } = event;
+        await db
+          .insertInto("checklist_ticks")
+          .values({
+            train_id: requireTrainId(event),
+            gate: payload.gate,
+            item: payload.item,
+            revision: payload.revision,
+            actor: event.actor,
+            note: payload.note,
+            ticked_at: event.time,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
       case "step.started": {
         const { payload } = event;
         await db

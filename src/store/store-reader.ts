@@ -3,6 +3,7 @@
  * reads) or a transaction (reads that see the transaction's own writes).
  */
 import type { Kysely } from "kysely";
+import type { ChecklistTick } from "../domain/checklists.js";
 import type { StoredEvent } from "../domain/events.js";
 import type {
   Approval,
@@ -223,6 +224,24 @@ export class KyselyStoreReader implements StoreReader {
     if (!filter.includeRevoked) query = query.where("revoked_at", "is", null);
     const rows = await query.orderBy("event_id").execute();
     return rows.map(toWaiver);
+  }
+
+  async listChecklistTicks(trainId: string): Promise<ChecklistTick[]> {
+    const rows = await this.db
+      .selectFrom("checklist_ticks")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("event_id")
+      .execute();
+    return rows.map((row) => ({
+      trainId: row.train_id,
+      gate: row.gate,
+      item: row.item,
+      revision: row.revision,
+      actor: row.actor,
+      note: row.note,
+      at: row.ticked_at,
+    }));
   }
 
   /** By component name. */

@@ -318,5 +318,37 @@ for (const dialect of DIALECTS) {
         ["errors", "failed", "inconclusive"],
       ]);
     });
+
+    it("keeps checklist ticks in the order given, with their revision and note", async () => {
+      const { store } = test;
+      const ticked = (item: string, revision: number, note: string | null): NewEvent => ({
+        type: "checklist.ticked",
+        trainId: "web-1",
+        actor: "cora",
+        payload: { gate: "readiness", item, revision, note },
+      });
+      await store.append([ticked("on-call", 1, "rota checked"), ticked("comms", 2, null)], at(5));
+      expect(await store.listChecklistTicks("web-1")).toEqual([
+        {
+          trainId: "web-1",
+          gate: "readiness",
+          item: "on-call",
+          revision: 1,
+          actor: "cora",
+          note: "rota checked",
+          at: at(5),
+        },
+        {
+          trainId: "web-1",
+          gate: "readiness",
+          item: "comms",
+          revision: 2,
+          actor: "cora",
+          note: null,
+          at: at(5),
+        },
+      ]);
+      expect(await store.listChecklistTicks("web-2")).toEqual([]);
+    });
   });
 }

@@ -62,6 +62,7 @@ for (const dialect of DIALECTS) {
         { name: "0002-timetable" },
         { name: "0003-boarding" },
         { name: "0004-gates" },
+        { name: "0005-checklists" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
@@ -166,6 +167,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "artifacts",
       "calendar_events",
       "chain_head",
+      "checklist_ticks",
       "ci_statuses",
       "deployments",
       "events",

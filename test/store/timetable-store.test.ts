@@ -126,7 +126,9 @@ for (const dialect of DIALECTS) {
         logger: { info: (obj) => void logged.push(obj as Record<string, unknown>) },
       });
       expect(logged).toEqual([
-        expect.objectContaining({ migrations_applied: ["0002-timetable", "0003-boarding", "0004-gates"] }),
+        expect.objectContaining({
+          migrations_applied: ["0002-timetable", "0003-boarding", "0004-gates", "0005-checklists"],
+        }),
       ]);
 
       expect(await store.getTrain("web-1")).toMatchObject({

@@ -1,16 +1,19 @@
 /**
  * A real Prometheus for integration tests: `/usr/bin/prometheus` (Debian's `prometheus` package,
  * which `.ci/run` installs) as a child process on a free loopback port with a temporary TSDB,
- * scraping every second a small exporter whose counters and gauges the test sets.
+ * scraping every second a small exporter whose counters and gauges the test sets. History that
+ * scraping cannot give a test (days of samples, for SLO windows) is backfilled with
+ * `promtool tsdb create-blocks-from openmetrics` ({@link createBlocks}) before Prometheus starts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { promisify } from "node:util";
 import {
   createPrometheusClient,
   type PrometheusClient,
@@ -20,6 +23,47 @@ import { DeadlineError } from "./deadline.js";
 
 /** The Prometheus binary the tests run. @default /usr/bin/prometheus (or `$PROMETHEUS_BIN`) */
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
+
+/** The promtool binary that backfills history. @default /usr/bin/promtool (or `$PROMTOOL_BIN`) */
+export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? "/usr/bin/promtool";
+
+/**
+ * Turns OpenMetrics text (samples with timestamps in seconds, each series' samples in time order,
+ * ending with `# EOF`) into TSDB blocks with `promtool tsdb create-blocks-from openmetrics`, in a
+ * new temporary directory it returns: pass it as {@link StartPrometheusOptions.tsdb}, and delete
+ * it (`rm -r`) when done. promtool cuts the samples into blocks of 2 hours aligned on the epoch.
+ * @throws when promtool is missing (saying which package has it) or refuses the text (with its
+ *   output).
+ */
+export async function createBlocks(openMetrics: string): Promise<string> {
+  if (!existsSync(PROMTOOL_BIN)) {
+    throw new Error(
+      `${PROMTOOL_BIN} is missing: backfilling Prometheus history needs promtool, from Debian's prometheus package (apt-get install prometheus)`,
+    );
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), "railyard-blocks-"));
+  const input = path.join(dir, "history.om.txt");
+  await writeFile(input, openMetrics);
+  const blocks = path.join(dir, "blocks");
+  try {
+    await promisify(execFile)(
+      PROMTOOL_BIN,
+      ["tsdb", "create-blocks-from", "openmetrics", "--quiet", input, blocks],
+      {
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(
+      `promtool could not backfill the history: ${(error as Error).message}\n${stdout}${stderr}`,
+    );
+  }
+  await rm(input);
+  return dir;
+}
 
 type Labels = Record<string, string>;
 
@@ -163,6 +207,23 @@ export interface StartPrometheusOptions {
   scrapeInterval?: string;
   /** How long to wait for readiness and the exporter's first scrape. @default 30_000 */
   startTimeoutMs?: number;
+  /**
+   * A directory holding TSDB blocks (what {@link createBlocks} returns: its `blocks/`
+   * subdirectory is used when present), copied into Prometheus's empty data directory before it
+   * starts, so that queries see days of history at once. The directory itself is left as it is.
+   *
+   * How Prometheus (2.42, Debian's) takes backfilled blocks, as found out for this helper:
+   * - Blocks in the data directory are loaded at start-up and queried with the head block at once;
+   *   no restart, reload or waiting for compaction is needed.
+   * - Blocks may reach up to the present: since Prometheus 2.39 overlapping blocks are always
+   *   allowed (vertical compaction), so the old `--storage.tsdb.allow-overlapping-blocks` flag is
+   *   not needed (2.42 keeps it as deprecated, "has no effect"), and the samples need not end before
+   *   now − 2h. What the head accepts afterwards are samples newer than the newest block's end
+   *   (out-of-order ingestion is off): scraping goes on from now, with the exporter's own series
+   *   (which carry `job="exporter"`), so it never collides with the backfilled ones.
+   * - Retention (15 days by default) counts back from the newest block: keep the history shorter.
+   */
+  tsdb?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -174,8 +235,9 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the exporter and Prometheus, and resolves once Prometheus is ready (`/-/ready`) and has
- * scraped the exporter (`up{job="exporter"} == 1`), so queries see its series.
+ * Starts the exporter and Prometheus (on the blocks of `options.tsdb`, if given), and resolves
+ * once Prometheus is ready (`/-/ready`) and has scraped the exporter (`up{job="exporter"} == 1`),
+ * so queries see its series.
  * @throws when `/usr/bin/prometheus` is missing (saying `.ci/run` should install it), or when
  *   Prometheus exits or is not ready in time (with its output).
  */
@@ -233,11 +295,16 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       const port = await freePort();
       exited = false;
       output = "";
+      const dataDir = path.join(dir, `data-${tries}`);
+      if (options.tsdb) {
+        const blocks = path.join(options.tsdb, "blocks");
+        await cp(existsSync(blocks) ? blocks : options.tsdb, dataDir, { recursive: true });
+      }
       const started = spawn(
         PROMETHEUS_BIN,
         [
           `--config.file=${configFile}`,
-          `--storage.tsdb.path=${path.join(dir, `data-${tries}`)}`,
+          `--storage.tsdb.path=${dataDir}`,
           `--web.listen-address=127.0.0.1:${port}`,
         ],
         { stdio: ["ignore", "pipe", "pipe"] },

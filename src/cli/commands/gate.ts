@@ -123,6 +123,7 @@ Examples:
         const runner = createGateRunner({
           baseDir: path.dirname(path.resolve(options.config)),
           prometheus: config.prometheus,
+          slos: config.slos,
         });
         const abort = new AbortController();
         const stop = () => abort.abort(new Error("interrupted"));

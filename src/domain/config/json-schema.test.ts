@@ -55,6 +55,8 @@ describe("configJsonSchema", () => {
       "calendars",
       "blackouts",
       "webhooks",
+      "slos",
+      "openslo",
       "prometheus",
     ]);
   });

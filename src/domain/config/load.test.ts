@@ -335,14 +335,14 @@ const BROKEN: BrokenCase[] = [
     name: "invalid gate type",
     text: insert(26, "    gates:", "      - name: smoke", "        type: grpc"),
     expected: [
-      'railyard.yaml:29:15: lines.web.gates[0].type: must be one of "command", "http", "tests", "security", "prometheus", got "grpc"',
+      'railyard.yaml:29:15: lines.web.gates[0].type: must be one of "command", "http", "tests", "security", "prometheus", "slo", "policy", "checklist", got "grpc"',
     ],
   },
   {
     name: "gate without a type",
     text: insert(26, "    gates:", "      - name: smoke", "        url: https://example.com"),
     expected: [
-      'railyard.yaml:28:9: lines.web.gates[0]: missing required key "type" (one of "command", "http", "tests", "security", "prometheus")',
+      'railyard.yaml:28:9: lines.web.gates[0]: missing required key "type" (one of "command", "http", "tests", "security", "prometheus", "slo", "policy", "checklist")',
     ],
   },
   {

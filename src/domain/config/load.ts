@@ -6,8 +6,10 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { holidayDatesFromIcs } from "../calendar/ics-import.js";
+import { parseOpenSlo } from "../slo/openslo.js";
 import {
   type ConfigProblem,
+  formatPath,
   formatProblem,
   InvalidConfigError,
   messageAt,
@@ -15,7 +17,7 @@ import {
   sortProblems,
 } from "./config-problem.js";
 import { contentHash } from "./content-hash.js";
-import { checkReferences } from "./references.js";
+import { checkReferences, type ReferenceProblem } from "./references.js";
 import { RailyardConfig } from "./schema.js";
 import { createLocator, type PointAt, type SourceLocator } from "./source-positions.js";
 import { isEmptyDocument, yamlProblems } from "./yaml-problems.js";
@@ -37,11 +39,16 @@ export type ConfigResult =
 /** What {@link parseConfig} may read besides the file itself. */
 export interface ConfigFiles {
   /**
-   * Returns the text of a file named in the configuration (a holiday calendar's `file`), given as
-   * written there: relative paths are relative to the configuration file.
+   * Returns the text of a file named in the configuration (a holiday calendar's `file`, an
+   * `openslo` entry), given as written there: relative paths are relative to the configuration file.
    * @throws when the file cannot be read; the message is shown at the key naming it.
    */
   readFile(path: string): string;
+  /**
+   * The path to show in a problem found inside such a file (FILE:LINE:COLUMN), as the reader of
+   * the problem would open it. @default the path as written in the configuration
+   */
+  pathOf?(path: string): string;
 }
 
 /** yaml's own default, stated: caps alias expansion against "billion laughs" files. */
@@ -122,15 +129,19 @@ export function parseConfig(text: string, file: string, files?: ConfigFiles): Co
   if (!parsed.success) return rejected(explainIssues(parsed.error.issues, input, RailyardConfig).map(place));
 
   const calendarProblems = loadCalendars(parsed.data, files);
-  if (calendarProblems.length > 0) {
-    return rejected(
-      calendarProblems.map((problem) =>
+  const openslo = loadOpenSlo(parsed.data, files);
+  if (calendarProblems.length > 0 || openslo.problems.length > 0 || openslo.inFiles.length > 0) {
+    return rejected([
+      ...[...calendarProblems, ...openslo.problems].map((problem) =>
         place({ path: problem.path, pointAt: "value", message: messageAt(problem.path, problem.message) }),
       ),
-    );
+      ...openslo.inFiles,
+    ]);
   }
 
-  const references = checkReferences(parsed.data);
+  const references = checkReferences(parsed.data).map((problem) =>
+    fromImportedSlo(problem, openslo.origin, parsed.data.openslo),
+  );
   if (references.length > 0) {
     return rejected(
       references.map((problem) =>
@@ -139,6 +150,82 @@ export function parseConfig(text: string, file: string, files?: ConfigFiles): Co
     );
   }
   return { ok: true, config: parsed.data, hash: contentHash(text) };
+}
+
+/**
+ * Adds the SLOs of every `openslo` file to `slos` (in place), under their `metadata.name`.
+ * A file that cannot be read, or a name already taken (by an entry of `slos` or an earlier
+ * file), is a problem at its `openslo[i]` entry; what is wrong inside a file is a problem at its
+ * own line and column in that file (`inFiles`). `origin` maps each imported name to its entry.
+ */
+function loadOpenSlo(
+  config: RailyardConfig,
+  files: ConfigFiles | undefined,
+): {
+  problems: Array<{ path: PathSegment[]; message: string }>;
+  inFiles: ConfigProblem[];
+  origin: Map<string, number>;
+} {
+  const problems: Array<{ path: PathSegment[]; message: string }> = [];
+  const inFiles: ConfigProblem[] = [];
+  const origin = new Map<string, number>();
+  config.openslo.forEach((file, index) => {
+    const at = ["openslo", index];
+    if (!files) {
+      problems.push({ path: at, message: "OpenSLO files cannot be read here" });
+      return;
+    }
+    let text: string;
+    try {
+      text = files.readFile(file);
+    } catch (error) {
+      problems.push({ path: at, message: `cannot read "${file}": ${(error as Error).message}` });
+      return;
+    }
+    const result = parseOpenSlo(text);
+    if (!result.ok) {
+      const shown = files.pathOf?.(file) ?? file;
+      for (const problem of result.problems) {
+        inFiles.push({
+          file: shown,
+          line: problem.line,
+          column: problem.column,
+          path: at,
+          message: problem.message,
+        });
+      }
+      return;
+    }
+    for (const { name, slo } of result.slos) {
+      if (Object.hasOwn(config.slos, name)) {
+        const first = origin.get(name);
+        problems.push({
+          path: at,
+          message: `"${file}" defines SLO "${name}", which ${first === undefined ? "slos already defines" : `"${config.openslo[first]}" already defines`}: rename one of them (an SLO's name is its metadata.name)`,
+        });
+        continue;
+      }
+      config.slos[name] = slo;
+      origin.set(name, index);
+    }
+  });
+  return { problems, inFiles, origin };
+}
+
+/** A problem of an imported SLO (at `slos.NAME…`, not in the file) is shown at its `openslo` entry. */
+function fromImportedSlo(
+  problem: ReferenceProblem,
+  origin: ReadonlyMap<string, number>,
+  files: readonly string[],
+): ReferenceProblem {
+  const [root, name, ...rest] = problem.path;
+  const index = root === "slos" && typeof name === "string" ? origin.get(name) : undefined;
+  if (index === undefined) return problem;
+  const field = rest.length > 0 ? `${formatPath(rest)}: ` : "";
+  return {
+    path: ["openslo", index],
+    message: `SLO "${name}" (from "${files[index]}"): ${field}${problem.message}`,
+  };
 }
 
 /**

@@ -429,8 +429,37 @@ retry\` evaluates the failed gates again.
   coordinator or admin, audited, a year at most), keep a finding from counting; the output lists
   every blocking finding with its fix version and every suppressed one with why.
 
-\`railyard gate eval --line … --gate …\` evaluates a \`command\`, \`http\` or \`prometheus\` gate
-now, without a server; \`railyard report summarize FILE\` shows what a report holds.
+- \`slo\`: an SLO (\`slos\`, or imported from OpenSLO v1 files listed in \`openslo\`) with a ratio
+  SLI (\`good\` or \`bad\` over \`total\`, PromQL with \`{window}\`), an \`objective\` and a
+  \`window\`: the gate fails when less than \`minBudgetRemaining\` of the error budget is left or
+  while a multi-window burn-rate alert fires (by default the Google SRE workbook's: 14.4x over 1h
+  and 5m, 6x over 6h and 30m, 1x over 3d and 6h), and is inconclusive without data.
+- \`checklist\`: a built-in list (\`template: pre-production\` or \`production-readiness\`) or
+  its own \`items\`, each ticked by someone holding its role (\`railyard checklist tick TRAIN GATE
+  ITEM\`, audited) for the train's current manifest; the tick that completes a checklist whose
+  gate blocked the train retries it.
+- \`policy\`: a [CEL](https://cel.dev) expression that must be true, checked when the
+  configuration loads (an unknown field or function is a problem with its position). It reads:
+  - \`line\`: \`name\`, \`components\`, \`approval\` {\`mode\`, \`team\`, \`required\`}, \`waves\`
+    [{\`name\`, \`environments\`, \`bake\` (duration)}];
+  - \`train\`: \`id\`, \`number\`, \`kind\` (scheduled, hotfix), \`state\`, \`revision\`,
+    \`cutoffAt\`, \`departureAt\` (timestamps);
+  - \`manifest\`: the boarded components, each {\`component\`, \`team\`, \`version\`,
+    \`previousVersion\` ("" when never released), \`change\` (new, upgrade, downgrade, same),
+    \`commit\`, \`ci\` (success, failure, pending, none), \`reports\` (kinds), \`sbom\` (bool),
+    \`findings\` {\`critical\`, \`high\`, \`medium\`, \`low\`, \`negligible\`, \`unknown\`} after VEX
+    and waivers, \`migration\` (bool)};
+  - \`gates\`: the current revision's other gates by name (wave gates as
+    \`verify/<wave>/<gate>\`), each {\`type\`, \`stage\`, \`verdict\`, \`attempt\`} — gates of the
+    same stage run side by side, so test presence with \`"smoke" in gates\`;
+  - \`findings\`: [{\`id\`, \`severity\`, \`package\`, \`installed\`, \`fixed\`, \`component\`}];
+  - \`now\` (timestamp) and \`window\` {\`open\`, \`reason\`}: whether the next wave could start now.
+
+  Examples: \`manifest.all(c, c.sbom)\`, \`manifest.all(c, c.findings.critical == 0)\`,
+  \`train.kind == "hotfix" || manifest.size() <= 10\`, \`now - train.cutoffAt < duration("48h")\`.
+
+\`railyard gate eval --line … --gate …\` evaluates a \`command\`, \`http\`, \`prometheus\` or \`slo\`
+gate now, without a server; \`railyard report summarize FILE\` shows what a report holds.
 
 ## Secrets
 

@@ -4,6 +4,7 @@
  */
 import semver from "semver";
 import { formatDuration, parseDuration } from "../duration.js";
+import { compilePolicy, PolicyCompileError } from "../policy/policy.js";
 import { compileTimetable, InvalidScheduleError } from "../timetable.js";
 import type { PathSegment } from "./config-problem.js";
 import type { BlackoutConfig, GateConfig, LineConfig, RailyardConfig } from "./schema.js";
@@ -239,18 +240,23 @@ function checkGate(config: RailyardConfig, gate: GateConfig, at: PathSegment[]):
         ];
       }
       return [];
-    case "prometheus": {
-      const problems: ReferenceProblem[] = [];
-      if (!Object.hasOwn(config.prometheus, gate.source)) {
-        const known = Object.keys(config.prometheus);
-        problems.push({
-          path: [...at, "source"],
+    case "slo": {
+      if (Object.hasOwn(config.slos, gate.slo)) return [];
+      const known = Object.keys(config.slos);
+      return [
+        {
+          path: [...at, "slo"],
           message:
             known.length === 0
-              ? `no Prometheus "${gate.source}": add it under \`prometheus:\` (e.g. prometheus: {${gate.source}: {url: http://prometheus:9090}})`
-              : unknownName("Prometheus", "prometheus", gate.source, known),
-        });
-      }
+              ? `unknown SLO "${gate.slo}": no SLOs are defined (add it under \`slos:\`, or import an OpenSLO file with \`openslo:\`)`
+              : unknownName("SLO", "SLOs", gate.slo, known),
+        },
+      ];
+    }
+    case "prometheus": {
+      const problems: ReferenceProblem[] = [];
+      const source = unknownPrometheus(config, gate.source, [...at, "source"]);
+      if (source) problems.push(source);
       const span = (gate.count - 1) * parseDuration(gate.interval);
       if (span >= parseDuration(gate.timeout)) {
         problems.push({
@@ -266,9 +272,106 @@ function checkGate(config: RailyardConfig, gate: GateConfig, at: PathSegment[]):
       }
       return problems;
     }
+    case "checklist": {
+      if ((gate.template === undefined) === (gate.items === undefined)) {
+        return [
+          {
+            path: at,
+            message:
+              gate.template === undefined
+                ? "a checklist gate needs a template (pre-production, production-readiness) or its own items"
+                : "a checklist gate takes a template or items, not both",
+          },
+        ];
+      }
+      const seen = new Set<string>();
+      const problems: ReferenceProblem[] = [];
+      (gate.items ?? []).forEach((item, index) => {
+        if (seen.has(item.id)) {
+          problems.push({
+            path: [...at, "items", index, "id"],
+            message: `duplicate checklist item "${item.id}"`,
+          });
+        }
+        seen.add(item.id);
+      });
+      return problems;
+    }
+    case "policy": {
+      const compiled = compilePolicy(gate.expression);
+      if (!(compiled instanceof PolicyCompileError)) return [];
+      // The position is within the expression: `1:18: undefined field 'sbomm' (did you mean "sbom"?)`.
+      return compiled.problems.map((problem) => ({
+        path: [...at, "expression"],
+        message: `${problem.line}:${problem.column}: ${problem.message}`,
+      }));
+    }
     default:
       return [];
   }
+}
+
+/** The problem of naming a Prometheus source that is not configured, if it is not. */
+function unknownPrometheus(
+  config: RailyardConfig,
+  source: string,
+  path: PathSegment[],
+): ReferenceProblem | undefined {
+  if (Object.hasOwn(config.prometheus, source)) return undefined;
+  const known = Object.keys(config.prometheus);
+  return {
+    path,
+    message:
+      known.length === 0
+        ? `no Prometheus "${source}": add it under \`prometheus:\` (e.g. prometheus: {${source}: {url: http://prometheus:9090}})`
+        : unknownName("Prometheus", "prometheus", source, known),
+  };
+}
+
+const WINDOW_EXAMPLE: Record<"good" | "bad" | "total", string> = {
+  good: 'sum(rate(http_requests_total{code!~"5.."}[{window}]))',
+  bad: 'sum(rate(http_requests_total{code=~"5.."}[{window}]))',
+  total: "sum(rate(http_requests_total[{window}]))",
+};
+
+/**
+ * Each SLO queries a configured Prometheus, has exactly one of good and bad, puts `{window}` in
+ * each query (the gate fills in every window it measures), and has burn-rate alerts whose short
+ * window is shorter than the long one.
+ */
+function checkSlos(config: RailyardConfig): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  for (const [name, slo] of Object.entries(config.slos)) {
+    const at = ["slos", name];
+    const source = unknownPrometheus(config, slo.source, [...at, "source"]);
+    if (source) problems.push(source);
+    if ((slo.good === undefined) === (slo.bad === undefined)) {
+      problems.push({
+        path: at,
+        message:
+          slo.good === undefined
+            ? `needs good or bad: PromQL counting the good events (e.g. ${WINDOW_EXAMPLE.good}) or the bad ones`
+            : "give good or bad, not both",
+      });
+    }
+    for (const field of ["good", "bad", "total"] as const) {
+      const query = slo[field];
+      if (query === undefined || query.includes("{window}")) continue;
+      problems.push({
+        path: [...at, field],
+        message: `has no {window}: the gate measures the SLO over its window and each burn-rate window by filling {window} in, e.g. ${WINDOW_EXAMPLE[field]}`,
+      });
+    }
+    slo.burnRates?.forEach((alert, index) => {
+      if (parseDuration(alert.short) >= parseDuration(alert.long)) {
+        problems.push({
+          path: [...at, "burnRates", index, "short"],
+          message: `${alert.short} is not shorter than the long window ${alert.long}: the short window tells that the burn still goes on (the workbook uses 1/12 of the long one)`,
+        });
+      }
+    });
+  }
+  return problems;
 }
 
 function checkSchedule(config: RailyardConfig, name: string): ReferenceProblem[] {
@@ -446,7 +549,9 @@ function checkLineMembership(config: RailyardConfig): ReferenceProblem[] {
  * their own component and form no cycle; a component rides at most one line; exactly one
  * environment is the integration one and waves deploy to production ones; wave and gate names are
  * unique in their stage; manual approval can be met; notify channels exist; schedules compile; a
- * GitOps deployer shared by several components gives each its own key.
+ * GitOps deployer shared by several components gives each its own key; `slo` gates name a known
+ * SLO, and each SLO queries a configured Prometheus with one of good and bad, `{window}` in every
+ * query and burn-rate short windows shorter than their long ones.
  *
  * Returns every problem found, in no particular order (`parseConfig` sorts them by position);
  * an empty list means the configuration is consistent. Never throws for a bad configuration.
@@ -461,6 +566,7 @@ export function checkReferences(config: RailyardConfig): ReferenceProblem[] {
     ...Object.entries(config.lines).flatMap(([name, line]) => checkLine(config, name, line)),
     ...checkLineMembership(config),
     ...checkSameTrain(config),
+    ...checkSlos(config),
   ];
 }
 

@@ -434,12 +434,91 @@ export const PrometheusGate = z
     "Queries Prometheus and compares the result with a condition, once or `count` times `interval` apart, with the semantics of Argo Rollouts' AnalysisTemplate metrics.",
   );
 
+export const SloGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("slo"),
+    slo: z.string().min(1).describe("Name of an SLO under `slos` (or imported from an OpenSLO file)."),
+    minBudgetRemaining: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        "Least share of the error budget that must remain over the SLO's window, e.g. 0.25. @default 0 (the budget must not be spent)",
+      ),
+    burnRates: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Also fail while a multi-window burn-rate alert of the SLO fires (its `burnRates`, by default the Google SRE workbook table). @default true",
+      ),
+  })
+  .describe("Passes while the SLO has error budget left above a floor and no burn-rate alert fires.");
+
+export const PolicyGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("policy"),
+    expression: z
+      .string()
+      .min(1)
+      .describe(
+        'A CEL expression over the train (see the configuration guide, "Policy gates") that must be true, e.g. `manifest.all(c, c.sbom)`.',
+      ),
+    message: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('What a failure says to people, e.g. "every component needs an SBOM".'),
+  })
+  .describe(
+    "Policy as code: a CEL expression over the train, its manifest, gate results, findings and time.",
+  );
+
+export const CHECKLIST_TEMPLATES = ["pre-production", "production-readiness"] as const;
+
+export const ChecklistItem = z
+  .strictObject({
+    id: Name.describe("Stable id used to tick it."),
+    text: z.string().min(1).describe("What must be true."),
+    roles: z
+      .array(Role)
+      .min(1)
+      .default(["coordinator", "admin"])
+      .describe("Roles that may tick it. @default [coordinator, admin]"),
+  })
+  .describe("One item of a checklist.");
+
+export const ChecklistGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("checklist"),
+    template: z
+      .enum(CHECKLIST_TEMPLATES)
+      .optional()
+      .describe(
+        "A built-in checklist: pre-production or production-readiness (the release-train practice's). Exactly one of template and items.",
+      ),
+    items: z
+      .array(ChecklistItem)
+      .min(1)
+      .optional()
+      .describe("A custom checklist. Exactly one of template and items."),
+  })
+  .describe(
+    "Passes once every item is ticked for the train's current manifest by someone holding the item's role (POST /api/v1/trains/{id}/checklists/{gate}/items/{item}, railyard checklist tick); each tick is audited, and the last tick re-evaluates the gate.",
+  );
+
 export const Gate = z.discriminatedUnion("type", [
   CommandGate,
   HttpGate,
   TestsGate,
   SecurityGate,
   PrometheusGate,
+  SloGate,
+  PolicyGate,
+  ChecklistGate,
 ]);
 
 export const Approval = z
@@ -605,6 +684,53 @@ export const PrometheusSource = z
   })
   .describe("A Prometheus server gates query.");
 
+export const BurnRateWindow = z
+  .strictObject({
+    long: Duration.describe("The long window, e.g. 1h."),
+    short: Duration.describe("The short window that must burn too, e.g. 5m (1/12 of the long one)."),
+    factor: z
+      .number()
+      .positive()
+      .describe("Burn rate that fires: 14.4 spends 2 % of a 30-day budget in an hour."),
+  })
+  .describe("A multi-window burn-rate alert: fires while both windows burn faster than `factor`.");
+
+export const Slo = z
+  .strictObject({
+    description: z.string().optional(),
+    source: Name.default("default").describe("Name of an entry under `prometheus`. @default default"),
+    objective: z.number().gt(0).lt(1).describe("Target share of good events, e.g. 0.999."),
+    window: Duration.default("28d").describe(
+      "The rolling window the objective is measured over. @default 28d",
+    ),
+    good: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'PromQL counting good events over `{window}`, e.g. sum(rate(http_requests_total{code!~"5.."}[{window}])). Exactly one of good and bad.',
+      ),
+    bad: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'PromQL counting bad events over `{window}`, e.g. sum(rate(http_requests_total{code=~"5.."}[{window}])).',
+      ),
+    total: z
+      .string()
+      .min(1)
+      .describe("PromQL counting all events over `{window}`, e.g. sum(rate(http_requests_total[{window}]))."),
+    burnRates: z
+      .array(BurnRateWindow)
+      .min(1)
+      .optional()
+      .describe(
+        "Burn-rate alerts. @default the Google SRE workbook's for a 30-day window: 14.4 over 1h and 5m, 6 over 6h and 30m, 1 over 3d and 6h",
+      ),
+  })
+  .describe("A service level objective with a ratio SLI.");
+
 export const Webhooks = z
   .strictObject({
     github: z
@@ -651,6 +777,13 @@ export const RailyardConfig = z
       .default([])
       .describe("Global blackouts: they stop deployments of every line (or of the environments they name)."),
     webhooks: Webhooks.default({}),
+    slos: z.record(Name, Slo).default({}).describe("SLOs by name, for `slo` gates."),
+    openslo: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "OpenSLO v1 files (relative to this file) whose SLO (and SLI) documents are added to `slos` under their metadata.name.",
+      ),
     prometheus: z
       .record(Name, PrometheusSource)
       .default({})
@@ -676,6 +809,11 @@ export type TestsGateConfig = z.infer<typeof TestsGate>;
 export type SecurityGateConfig = z.infer<typeof SecurityGate>;
 export type PrometheusGateConfig = z.infer<typeof PrometheusGate>;
 export type PrometheusSourceConfig = z.infer<typeof PrometheusSource>;
+export type SloConfig = z.infer<typeof Slo>;
+export type SloGateConfig = z.infer<typeof SloGate>;
+export type PolicyGateConfig = z.infer<typeof PolicyGate>;
+export type ChecklistGateConfig = z.infer<typeof ChecklistGate>;
+export type BurnRateWindowConfig = z.infer<typeof BurnRateWindow>;
 export type SeverityName = (typeof SEVERITIES)[number];
 export type BoardingPolicyConfig = z.infer<typeof BoardingPolicy>;
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -8,6 +8,7 @@ import { initialMigration } from "./0001-initial.js";
 import { timetableMigration } from "./0002-timetable.js";
 import { boardingMigration } from "./0003-boarding.js";
 import { gatesMigration } from "./0004-gates.js";
+import { checklistsMigration } from "./0005-checklists.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -16,6 +17,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0002-timetable": timetableMigration(dialect),
     "0003-boarding": boardingMigration(dialect),
     "0004-gates": gatesMigration(dialect),
+    "0005-checklists": checklistsMigration(dialect),
   };
 }
 
