@@ -373,9 +373,17 @@ export class Railyard {
   }
 
   /** Waives a finding for a component until an expiry. See {@link Waivers.grant}. */
-  grantWaiver(who: Principal, input: WaiverRequest): Promise<Waiver> {
+  async grantWaiver(who: Principal, input: WaiverRequest): Promise<Waiver> {
     this.authorize(who, "waiver.manage");
-    return this.waiverBook.grant(who, input);
+    const waiver = await this.waiverBook.grant(who, input);
+    // Trains a gate blocked on findings are judged again with the waiver.
+    for (const train of await this.options.store.listTrains({ states: ["blocked"], limit: 1000 })) {
+      const manifest = await this.options.store.getManifest(train.id);
+      if (manifest.some((i) => i.component === input.component && i.status === "boarded")) {
+        await this.retryIfBlockedBy(train.id, ["security", "policy"], who);
+      }
+    }
+    return waiver;
   }
 
   /** Revokes a waiver. See {@link Waivers.revoke}. */
@@ -611,14 +619,17 @@ export class Railyard {
   }
 
   /** Records a report for an artifact. See {@link Evidence.pushArtifactReport}. */
-  pushArtifactReport(
+  async pushArtifactReport(
     artifactId: string,
     content: string,
     name: string | null,
     who: Principal,
   ): Promise<{ report: ArtifactReport; replay: boolean }> {
     this.authorize(who, "report.push");
-    return this.evidence.pushArtifactReport(artifactId, content, name, who);
+    const pushed = await this.evidence.pushArtifactReport(artifactId, content, name, who);
+    const trainId = (await this.options.store.getArtifact(artifactId))?.trainId;
+    if (!pushed.replay && trainId) await this.retryIfBlockedBy(trainId, ["security", "policy"], who);
+    return pushed;
   }
 
   /** Reports recorded for an artifact. */
@@ -640,9 +651,47 @@ export class Railyard {
   }
 
   /** Records JUnit results for a train's integration stage. See {@link Evidence.pushTestReport}. */
-  pushTestReport(trainId: string, xml: string, suite: string | null, who: Principal): Promise<TestReport> {
+  async pushTestReport(
+    trainId: string,
+    xml: string,
+    suite: string | null,
+    who: Principal,
+  ): Promise<TestReport> {
     this.authorize(who, "report.push");
-    return this.evidence.pushTestReport(trainId, xml, suite, who);
+    const report = await this.evidence.pushTestReport(trainId, xml, suite, who);
+    await this.retryIfBlockedBy(trainId, ["tests", "policy"], who);
+    return report;
+  }
+
+  /**
+   * Retries a train blocked by a failed gate of one of `types` (its latest result), as the person
+   * or bot whose new evidence (a report, a waiver) may change the verdict: gates are judged again
+   * when new data arrives. A train blocked by anything else is left for people.
+   */
+  private async retryIfBlockedBy(
+    trainId: string,
+    types: readonly string[],
+    who: Principal,
+  ): Promise<boolean> {
+    const train = await this.options.store.getTrain(trainId);
+    if (train?.state !== "blocked") return false;
+    const results = await this.options.store.listGateResults(trainId);
+    const latest = new Map<string, GateResult>();
+    for (const r of results) latest.set(`${r.stage}/${r.gate}`, r);
+    const failed = [...latest.values()].filter((r) => r.status === "failed");
+    if (failed.length === 0 || !failed.every((r) => types.includes(r.type))) return false;
+    try {
+      await this.actions.retry(trainId, who);
+    } catch (error) {
+      // Another action moved it meanwhile: nothing to retry.
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+    this.options.logger.info(
+      { train_id: trainId, gates: failed.map((r) => r.gate), actor: who.subject },
+      "new evidence: blocked train retried",
+    );
+    return true;
   }
 
   /** A train's test reports (every revision, oldest first). @throws {NotFoundError} */

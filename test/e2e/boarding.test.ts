@@ -308,7 +308,8 @@ for (const dialect of DIALECTS) {
       );
       expect(report.status).toBe(201);
       expect(report.body).toMatchObject({ suite: "unit", summary: { failed: 2 } });
-      await s.request("POST", "/api/v1/trains/shop-1/retry", {});
+      // New results are new evidence: the blocked train is retried by itself.
+      expect((await detail(s, "shop-1")).train.state).toBe("gating");
       await until(s, "shop-1", "blocked");
       d = await detail(s, "shop-1");
       const failed = d.gates.at(-1)?.output ?? "";
@@ -317,7 +318,6 @@ for (const dialect of DIALECTS) {
 
       // The fix: every case passes now.
       await s.request("POST", "/api/v1/trains/shop-1/test-reports?suite=unit", JUNIT(0, 10));
-      await s.request("POST", "/api/v1/trains/shop-1/retry", {});
       await until(s, "shop-1", "awaiting_approval");
       d = await detail(s, "shop-1");
       expect(d.gates.at(-1)).toMatchObject({ gate: "unit-tests", status: "passed" });
