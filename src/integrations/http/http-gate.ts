@@ -2,9 +2,11 @@
  * The http gate: calls a URL; a 2xx answer within the timeout passes. The status line, the time
  * taken and the start of the body are the gate's evidence.
  */
+
 import type { GateConfig } from "../../domain/config/schema.js";
 import { formatDuration, parseDuration } from "../../domain/duration.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
+import { fillPlaceholders } from "../placeholders.js";
 
 /** A `type: http` gate as configured. */
 export type HttpGateConfig = Extract<GateConfig, { type: "http" }>;
@@ -99,16 +101,7 @@ export async function runHttpGate(
 }
 
 function fillUrl(template: string, context: GateContext): string {
-  const values: Record<string, string> = {
-    train: context.trainId,
-    line: context.line,
-    stage: context.stage,
-    wave: context.wave ?? "",
-    environment: context.environments[0] ?? "",
-  };
-  return template.replace(/\{(train|line|stage|wave|environment)\}/g, (_, name: string) =>
-    encodeURIComponent(values[name] ?? ""),
-  );
+  return fillPlaceholders(template, context, encodeURIComponent);
 }
 
 /** Removes `user:password@` from a URL for display. */

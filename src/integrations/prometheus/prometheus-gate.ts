@@ -4,6 +4,7 @@
  * query as sent, every measurement (time, values with their labels, outcome) and the verdict are
  * the gate's evidence.
  */
+
 import type { PrometheusGateConfig, PrometheusSourceConfig } from "../../domain/config/schema.js";
 import { formatDuration, parseDuration } from "../../domain/duration.js";
 import {
@@ -20,12 +21,9 @@ import {
 } from "../../domain/gates/prometheus-analysis.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { abortableDelay } from "../backoff.js";
-import {
-  createPrometheusClient,
-  type PrometheusClient,
-  PrometheusError,
-  type PrometheusSeries,
-} from "./client.js";
+import { fillPlaceholders } from "../placeholders.js";
+import { PrometheusError, type PrometheusSeries } from "./client.js";
+import { clientForSource } from "./source.js";
 
 export interface PrometheusGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -115,30 +113,9 @@ export async function runPrometheusGate(
     );
   }
 
-  const headers: Record<string, string> = {};
-  const secrets: string[] = [];
-  for (const [name, variable] of Object.entries(source.headersFromEnv)) {
-    const value = env[variable];
-    if (value === undefined || value === "") {
-      return errored(
-        `not queried: environment variable ${variable} is not set (header ${name} of Prometheus source "${gate.source}")`,
-      );
-    }
-    headers[name] = value;
-    secrets.push(value);
-  }
-  let client: PrometheusClient;
-  try {
-    client = createPrometheusClient({
-      url: source.url,
-      timeoutMs: queryTimeoutMs,
-      retries: source.retries,
-      headers,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-  } catch (error) {
-    return errored((error as Error).message);
-  }
+  const made = clientForSource(gate.source, source, env, queryTimeoutMs, options.fetch);
+  if ("problem" in made) return errored(made.problem);
+  const { client, secrets } = made;
 
   const query = fillQuery(gate.query, context);
   const header = [
@@ -190,16 +167,7 @@ export async function runPrometheusGate(
 
 /** Fills the placeholders, escaped so that a value inside a PromQL string stays in it. */
 function fillQuery(template: string, context: GateContext): string {
-  const values: Record<string, string> = {
-    train: context.trainId,
-    line: context.line,
-    stage: context.stage,
-    wave: context.wave ?? "",
-    environment: context.environments[0] ?? "",
-  };
-  return template.replace(/\{(train|line|stage|wave|environment)\}/g, (_, name: string) =>
-    JSON.stringify(values[name] ?? "").slice(1, -1),
-  );
+  return fillPlaceholders(template, context, (value) => JSON.stringify(value).slice(1, -1));
 }
 
 function describeMeasurements(taken: Taken[], maxSeries: number): string[] {

@@ -4,6 +4,7 @@
  * alerts (`evaluateSlo`). The sentence, the facts and every query as sent with its value are the
  * gate's evidence.
  */
+
 import type { PrometheusSourceConfig, SloConfig, SloGateConfig } from "../../domain/config/schema.js";
 import { parseDuration } from "../../domain/duration.js";
 import { formatLabels, formatValue } from "../../domain/gates/prometheus-analysis.js";
@@ -17,12 +18,8 @@ import {
 } from "../../domain/slo/burn.js";
 import { fillWindow, promqlDuration } from "../../domain/slo/promql-window.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
-import {
-  createPrometheusClient,
-  type PrometheusClient,
-  PrometheusError,
-  type PrometheusResult,
-} from "./client.js";
+import { PrometheusError, type PrometheusResult } from "./client.js";
+import { clientForSource } from "./source.js";
 
 export interface SloGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -124,30 +121,9 @@ export async function runSloGate(
     return errored((error as Error).message);
   }
 
-  const headers: Record<string, string> = {};
-  const secrets: string[] = [];
-  for (const [name, variable] of Object.entries(source.headersFromEnv)) {
-    const value = env[variable];
-    if (value === undefined || value === "") {
-      return errored(
-        `not queried: environment variable ${variable} is not set (header ${name} of Prometheus source "${slo.source}")`,
-      );
-    }
-    headers[name] = value;
-    secrets.push(value);
-  }
-  let client: PrometheusClient;
-  try {
-    client = createPrometheusClient({
-      url: source.url,
-      timeoutMs: queryTimeoutMs,
-      retries: source.retries,
-      headers,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-  } catch (error) {
-    return errored((error as Error).message);
-  }
+  const made = clientForSource(slo.source, source, env, queryTimeoutMs, options.fetch);
+  if ("problem" in made) return errored(made.problem);
+  const { client, secrets } = made;
 
   const at = now();
   const asked: Asked[] = [];

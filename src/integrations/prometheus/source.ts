@@ -1,0 +1,43 @@
+/** A configured Prometheus source turned into a client, its secret headers read from the environment. */
+import type { PrometheusSourceConfig } from "../../domain/config/schema.js";
+import { createPrometheusClient, type PrometheusClient } from "./client.js";
+
+/** A client for `source`, and the header values to redact from any output; or why there is none. */
+export type SourceClient = { client: PrometheusClient; secrets: string[] } | { problem: string };
+
+/**
+ * Builds the client of the Prometheus source named `name`, reading `headersFromEnv` from `env`.
+ * A header whose variable is unset is a problem (the gate is not queried), never an empty header.
+ */
+export function clientForSource(
+  name: string,
+  source: PrometheusSourceConfig,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  fetchImpl?: typeof fetch,
+): SourceClient {
+  const headers: Record<string, string> = {};
+  const secrets: string[] = [];
+  for (const [header, variable] of Object.entries(source.headersFromEnv)) {
+    const value = env[variable];
+    if (value === undefined || value === "") {
+      return {
+        problem: `not queried: environment variable ${variable} is not set (header ${header} of Prometheus source "${name}")`,
+      };
+    }
+    headers[header] = value;
+    secrets.push(value);
+  }
+  try {
+    const client = createPrometheusClient({
+      url: source.url,
+      timeoutMs,
+      retries: source.retries,
+      headers,
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    });
+    return { client, secrets };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+}
