@@ -69,6 +69,11 @@ for (const dialect of DIALECTS) {
           "GET /api/v1/pins",
           "POST /api/v1/components/{component}/pin",
           "DELETE /api/v1/components/{component}/pin",
+          "GET /api/v1/waivers",
+          "POST /api/v1/waivers",
+          "POST /api/v1/waivers/{id}/revoke",
+          "GET /api/v1/trains/{id}/checklists",
+          "POST /api/v1/trains/{id}/checklists/{gate}/items/{item}",
         ]),
       );
       // every mutation declares how it is authenticated (webhooks by their sender's signature or
