@@ -63,7 +63,7 @@ export const TrainSchema = ref(
       "The timetable's instant of the departure; null for hotfix trains.",
     ),
     pauseCause: z
-      .enum(["window", "blackout", "manual"])
+      .enum(["window", "blackout", "budget", "manual"])
       .nullable()
       .describe(
         "Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), or by a person (only a person resumes it).",

@@ -12,6 +12,7 @@ import type { Clock, Failpoint, Logger, Store } from "../engine/ports.js";
 import { Railyard } from "../engine/railyard.js";
 import { createDeployerFactory } from "../integrations/deployer-factory.js";
 import { createGateRunner } from "../integrations/gate-runner.js";
+import { createBudgetProbe } from "../integrations/prometheus/budget-probe.js";
 import { openStore } from "../store/open-store.js";
 import { loadConfigFile } from "./config-file.js";
 
@@ -99,6 +100,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       config: loaded,
       deployerFactory: createDeployerFactory({ baseDir, workDir }),
       gates: createGateRunner({ baseDir, prometheus, slos }),
+      budget: createBudgetProbe({ config: () => railyard?.config ?? loaded.config }),
       loadConfig: () => loadConfigFile(options.configFile),
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.failpoint ? { failpoint: options.failpoint } : {}),

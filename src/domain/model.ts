@@ -14,7 +14,7 @@ export type TrainKind = "scheduled" | "hotfix";
  * engine's own pauses, which it lifts when `resumeAt` comes; `manual` is a person's, lifted only
  * by a person.
  */
-export type PauseCause = "window" | "blackout" | "manual";
+export type PauseCause = "window" | "blackout" | "budget" | "manual";
 
 export interface Train {
   /** `<line>-<number>`, e.g. `web-42`; a hotfix train is `<line>-<n>-hotfix-<k>`. */

@@ -696,3 +696,46 @@ describe("deployment order and concurrency", () => {
     expect(d.waitingFor).toContain("deploy/canary/db to finish before rolling back");
   });
 });
+
+describe("the error-budget policy", () => {
+  const burning = {
+    ok: false as const,
+    reason: "error budget of SLO checkout burning 3.0x",
+    recheckAt: T0 + 60_000,
+  };
+  const approved = [approval("alice"), approval("bob")];
+
+  it("pauses a train ready to depart while the SLO burns too fast", () => {
+    const d = decide(
+      view({ state: "awaiting_approval" }, { approvals: approved, budget: burning }),
+      Date.parse(at(120)),
+    );
+    expect(d.transition).toEqual({ event: "pause", reason: burning.reason, cause: "budget", resumeAt: null });
+  });
+
+  it("pauses before the next wave, never in the middle of one", () => {
+    const verifying = view(
+      { state: "verifying", currentWave: 0, waveDeployedAt: at(0) },
+      { budget: burning, steps: [step("gate/verify/canary/health", "succeeded")] },
+    );
+    expect(decide(verifying, Date.parse(at(31))).transition?.cause).toBe("budget");
+    const deploying = view({ state: "deploying", currentWave: 0 }, { budget: burning });
+    expect(decide(deploying, T0).transition).toBeNull();
+  });
+
+  it("waits while paused by the budget and resumes once the burn recovers", () => {
+    const paused = {
+      state: "paused" as const,
+      resumeTo: "awaiting_approval" as const,
+      pauseCause: "budget" as const,
+    };
+    expect(decide(view(paused, { budget: burning }), T0)).toMatchObject({
+      transition: null,
+      wakeAt: new Date(burning.recheckAt).toISOString(),
+    });
+    expect(decide(view(paused, { budget: { ok: true } }), T0).transition).toEqual({
+      event: "resume",
+      reason: "error budget burn back under its limit",
+    });
+  });
+});

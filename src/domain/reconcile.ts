@@ -47,7 +47,15 @@ export interface TrainView {
    * hotfix trains.
    */
   permit: (epochMs: number, environments: readonly string[]) => PermitAnswer;
+  /**
+   * The line's error-budget policy now (absent: the line has none, or the engine did not look):
+   * while its SLO burns too fast, a production wave may not start.
+   */
+  budget?: BudgetStatus;
 }
+
+/** What the error-budget policy says now: go, or why not and when to look again. */
+export type BudgetStatus = { ok: true } | { ok: false; reason: string; recheckAt: number };
 
 /** The answer of {@link TrainView.permit}: yes, or why not and until when. */
 export type PermitAnswer =
@@ -82,7 +90,7 @@ export interface PlannedTransition {
   reason: string | null;
   wave?: number;
   /** For pauses: the window or a blackout stopped the train. */
-  cause?: "window" | "blackout";
+  cause?: "window" | "blackout" | "budget";
   /** For pauses: when the engine resumes the train (null: it cannot tell). */
   resumeAt?: Instant | null;
 }
@@ -468,9 +476,22 @@ function waveAfterPause(train: Train): number | null {
  * A train the engine paused (window, blackout): resumed once the permit allows, which it asks
  * before resuming, so a refused permit never makes the train resume and pause in a loop.
  */
+/** A pause by the error-budget policy, looked at again at `recheckAt`. */
+const budgetPause = (status: Extract<BudgetStatus, { ok: false }>): Decision => ({
+  transition: { event: "pause", reason: status.reason, cause: "budget", resumeAt: null },
+  start: [],
+  wakeAt: null,
+  waitingFor: null,
+});
+
 function decidePaused(view: TrainView, now: number): Decision {
   const { train } = view;
   const cause = train.pauseCause;
+  if (cause === "budget") {
+    if (view.budget === undefined || view.budget.ok)
+      return go("resume", "error budget burn back under its limit");
+    return wait(`the error budget burn to fall (${view.budget.reason})`, iso(view.budget.recheckAt));
+  }
   if (cause !== "window" && cause !== "blackout") return wait(`resume: ${train.reason ?? "paused"}`);
   const waveIndex = waveAfterPause(train);
   const answer = waveIndex === null ? ({ ok: true } as const) : permitForWave(view, now, waveIndex);
@@ -550,6 +571,7 @@ export function decide(view: TrainView, now: number): Decision {
         return wait(`departure at ${train.departureAt}`, train.departureAt);
       if (view.productionHeldBy && line.overlap !== "allow")
         return wait(`${view.productionHeldBy} to finish its rollout`);
+      if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, 0);
       if (!permit.ok) return pause(permit, now);
       const approvedBy =
@@ -588,6 +610,7 @@ export function decide(view: TrainView, now: number): Decision {
       if (!progress.done) return fromProgress(progress, "verification");
       const last = train.currentWave >= line.rollout.waves.length - 1;
       if (last) return go("release", null, train.currentWave);
+      if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, train.currentWave + 1);
       if (!permit.ok) return pause(permit, now);
       return go("next_wave", null, train.currentWave + 1);

@@ -42,6 +42,9 @@ export function trainNote(
   timezone: string,
 ): string {
   const reason = train.reason ?? "";
+  if (train.state === "paused" && train.pauseCause === "budget") {
+    return reason ? `${reason} — resumes when the burn falls back under the limit` : reason;
+  }
   if (train.state !== "paused" || (train.pauseCause !== "window" && train.pauseCause !== "blackout"))
     return reason;
   const resumes = train.resumeAt

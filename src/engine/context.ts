@@ -3,7 +3,7 @@
  * way to ask for another reconciliation pass.
  */
 import type { KeyedMutex } from "./keyed-mutex.js";
-import type { Clock, Failpoint, GateRunner, Logger, Store } from "./ports.js";
+import type { BudgetProbe, Clock, Failpoint, GateRunner, Logger, Store } from "./ports.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 
 export interface EngineContext {
@@ -11,6 +11,8 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly gates: GateRunner;
+  /** Measures error-budget burn for lines with an `errorBudget` (absent: the policy is off). */
+  readonly budget?: BudgetProbe;
   readonly failpoint: Failpoint;
   readonly locks: KeyedMutex;
   /** The configuration in force now (swapped atomically on reload). */

@@ -268,6 +268,20 @@ export interface GateOutcome {
   durationMs: number;
 }
 
+/** A measured burn rate of a line's error-budget SLO. */
+export interface BurnReading {
+  /** The burn rate (error ratio over the window / (1 − objective)); null when there is no data. */
+  burnRate: number | null;
+  /** What was measured, for people: the SLO, the window, the ratio. */
+  detail: string;
+}
+
+/** Measures how fast a line's error-budget SLO burns (its `errorBudget`). */
+export interface BudgetProbe {
+  /** @throws when the source cannot be queried (the policy then pauses nothing) */
+  burn(line: string): Promise<BurnReading>;
+}
+
 /** Evaluates gates. A gate that cannot be evaluated (timeout, unreachable) fails with the reason. */
 export interface GateRunner {
   run(gate: GateConfig, context: GateContext): Promise<GateOutcome>;

@@ -52,6 +52,7 @@ import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { withPolicyGates } from "./policy-gate-runner.js";
 import type {
+  BudgetProbe,
   Clock,
   DeployerFactory,
   EventFilter,
@@ -81,6 +82,8 @@ export interface RailyardOptions {
   config: LoadedConfig;
   deployerFactory: DeployerFactory;
   gates: GateRunner;
+  /** Measures error-budget burn for lines with an `errorBudget`; without it the policy is off. */
+  budget?: BudgetProbe;
   /** Reads and validates the configuration again (SIGHUP, `POST /api/v1/config/reload`). */
   loadConfig?: () => Promise<LoadedConfig>;
   /** Plaintext of `RAILYARD_ADMIN_TOKEN`, if set. */
@@ -184,6 +187,7 @@ export class Railyard {
         ),
         options.store,
       ),
+      ...(options.budget ? { budget: options.budget } : {}),
       failpoint: options.failpoint ?? (() => {}),
       locks,
       config: () => this.runtime,
@@ -505,6 +509,7 @@ export class Railyard {
     }
     this.reconciler.recheckLines();
     this.desk.invalidate();
+    this.reconciler.budget.clear();
     // New windows or blackouts may pause or free trains the engine paused: look at every train.
     if (changed) await this.options.store.wakeAllActive(this.options.clock.now().toISOString());
     this.reconciler.wake();

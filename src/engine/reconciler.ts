@@ -24,6 +24,7 @@ import {
 } from "../domain/reconcile.js";
 import { hasTouchedProduction, isTerminal } from "../domain/train-state.js";
 import type { BoardingDesk } from "./boarding-desk.js";
+import { BudgetWatch } from "./budget-watch.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import type { DeployResult } from "./ports.js";
 import { transitionEvent } from "./transitions.js";
@@ -69,11 +70,16 @@ export class Reconciler {
   private stopping = false;
   private abort = new AbortController();
 
+  /** The error-budget policy's readings, per line. */
+  readonly budget: BudgetWatch;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly desk: BoardingDesk,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.budget = new BudgetWatch(ctx);
+  }
 
   /** Number of steps running in this process. */
   get stepsInFlight(): number {
@@ -199,6 +205,14 @@ export class Reconciler {
       store.listApprovals(train.id),
       asksPermit ? store.listExceptions(train.id) : Promise.resolve([]),
     ]);
+    // Only a train about to start a production wave (or paused by the budget) asks the policy.
+    const asksBudget =
+      train.state === "awaiting_approval" ||
+      train.state === "verifying" ||
+      (train.state === "paused" && train.pauseCause === "budget");
+    const budget = asksBudget
+      ? await this.budget.status(train.line, this.ctx.clock.now().getTime())
+      : undefined;
     let productionHeldBy: string | null = null;
     if (train.state === "awaiting_approval" && line.overlap !== "allow") {
       const others = await store.listTrains({ line: train.line, active: true, limit: 1000 });
@@ -223,6 +237,7 @@ export class Reconciler {
       inFlight: this.inFlightIds(),
       productionHeldBy,
       permit: permitOf(config.deploymentRules(train.line), train, exceptions),
+      ...(budget ? { budget } : {}),
     };
   }
 

@@ -434,6 +434,10 @@ retry\` evaluates the failed gates again.
   \`window\`: the gate fails when less than \`minBudgetRemaining\` of the error budget is left or
   while a multi-window burn-rate alert fires (by default the Google SRE workbook's: 14.4x over 1h
   and 5m, 6x over 6h and 30m, 1x over 3d and 6h), and is inconclusive without data.
+- A line's \`errorBudget\` is not a gate but a policy: while its SLO burns faster than
+  \`pauseAbove\` (default 2x) over \`over\` (default 1h), a train ready to depart or to start its
+  next wave pauses (cause \`budget\`, with the burn in its reason) and resumes by itself once the
+  burn falls back, looked at every \`checkEvery\`. A burn that cannot be measured pauses nothing.
 - \`checklist\`: a built-in list (\`template: pre-production\` or \`production-readiness\`) or
   its own \`items\`, each ticked by someone holding its role (\`railyard checklist tick TRAIN GATE
   ITEM\`, audited) for the train's current manifest; the tick that completes a checklist whose

@@ -172,3 +172,20 @@ describe("gate references", () => {
     ]);
   });
 });
+
+describe("error-budget policy references", () => {
+  test("names a known SLO", () => {
+    const base = configWith({ db: [] });
+    const config = RailyardConfig.parse({
+      ...base,
+      lines: { main: { ...base.lines.main!, errorBudget: { slo: "checkout" } } },
+    });
+    expect(checkReferences(config)).toEqual([
+      {
+        path: ["lines", "main", "errorBudget", "slo"],
+        message:
+          'unknown SLO "checkout": no SLOs are defined (add it under `slos:`, or import an OpenSLO file with `openslo:`)',
+      },
+    ]);
+  });
+});

@@ -482,6 +482,16 @@ function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[])
 function checkLine(config: RailyardConfig, name: string, line: LineConfig): ReferenceProblem[] {
   const at = ["lines", name];
   const problems: ReferenceProblem[] = [];
+  if (line.errorBudget && !Object.hasOwn(config.slos, line.errorBudget.slo)) {
+    const known = Object.keys(config.slos);
+    problems.push({
+      path: [...at, "errorBudget", "slo"],
+      message:
+        known.length === 0
+          ? `unknown SLO "${line.errorBudget.slo}": no SLOs are defined (add it under \`slos:\`, or import an OpenSLO file with \`openslo:\`)`
+          : unknownName("SLO", "SLOs", line.errorBudget.slo, known),
+    });
+  }
   const calendars = Object.keys(config.calendars);
   line.holidays.forEach((calendar, index) => {
     if (!Object.hasOwn(config.calendars, calendar)) {

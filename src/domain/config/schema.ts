@@ -642,6 +642,23 @@ export const Line = z
         "queue: a train that reaches production waits until the line's previous train has finished its rollout; allow: trains of the line may roll out at the same time. Boarding never waits. @default queue",
       ),
     hotfix: HotfixPolicy.default({ gates: [], roles: ["coordinator", "admin"] }),
+    errorBudget: z
+      .strictObject({
+        slo: z.string().min(1).describe("Name of an SLO under `slos` (or imported from an OpenSLO file)."),
+        pauseAbove: z
+          .number()
+          .positive()
+          .default(2)
+          .describe("Burn rate above which the line's trains do not start production waves. @default 2"),
+        over: Duration.default("1h").describe("The window the burn rate is measured over. @default 1h"),
+        checkEvery: Duration.default("1m").describe(
+          "How often a paused train looks at the burn again. @default 1m",
+        ),
+      })
+      .optional()
+      .describe(
+        "Error-budget policy: while the SLO burns faster than `pauseAbove`, trains ready to depart or to start their next wave pause (cause `budget`) and resume by themselves when the burn recovers. A burn that cannot be measured (Prometheus down, no data) pauses nothing; the gates judge evidence.",
+      ),
   })
   .describe("A recurring release train definition.");
 
