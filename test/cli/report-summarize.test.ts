@@ -89,8 +89,8 @@ describe("railyard report summarize", () => {
     [
       "sarif/grype-TestSarifPresenter_image.golden.sarif.json",
       "sarif",
-      { high: 2 },
-      ["CVE-1999-0001", "CVE-1999-0002"],
+      { high: 1, low: 1 },
+      ["CVE-1999-0002", "CVE-1999-0001"],
     ],
     ["spdx/trivy-julia-spdx.json.golden.json", "spdx", {}, []],
     ["openvex/grype-openvex-demo2.json", "openvex", {}, []],

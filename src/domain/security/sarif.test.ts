@@ -37,10 +37,10 @@ describe("SARIF severities", () => {
     ]);
   });
 
-  it("prefers the rule's security-severity score, in CVSS bands, over the level", () => {
+  it("reads the rule's security-severity score, in CVSS bands, when no level is given", () => {
     const scores = ["9.0", "8.9", "7.0", "6.9", "4.0", "3.9", "0.1", "0.0", 10, "n/a"];
     const rules = scores.map((score, i) => ({ id: `R${i}`, properties: { "security-severity": score } }));
-    const results = scores.map((_, i) => ({ ruleId: `R${i}`, level: "note" }));
+    const results = scores.map((_, i) => ({ ruleId: `R${i}` }));
     expect(Object.fromEntries(severities(sarif(rules, results)))).toEqual({
       R0: "critical",
       R1: "high",
@@ -52,9 +52,14 @@ describe("SARIF severities", () => {
       // 0.0 is what Trivy writes for an UNKNOWN severity.
       R7: "unknown",
       R8: "critical",
-      // Not a score: the level decides.
-      R9: "low",
+      // Not a score: SARIF's default level, warning.
+      R9: "medium",
     });
+  });
+
+  it("lets a result's level decide over the rule's score, as the issue maps levels", () => {
+    const rules = [{ id: "R", properties: { "security-severity": "9.8" } }];
+    expect(severities(sarif(rules, [{ ruleId: "R", level: "note" }]))).toEqual([["R", "low"]]);
   });
 
   it("finds the rule by ruleIndex, or by id when the index points at another rule", () => {

@@ -122,13 +122,16 @@ export function readSarif(doc: Json): SecuritySummary {
       if (id === null) throw shapeError(FORMAT, `${at}.ruleId`, "the id of the rule it breaks", undefined);
 
       const properties = rule !== undefined && isObject(rule.properties) ? rule.properties : null;
-      let severity = properties === null ? null : severityFromScore(properties["security-severity"]);
-      if (severity === null) {
-        const defaults =
-          rule !== undefined && isObject(rule.defaultConfiguration) ? rule.defaultConfiguration : null;
-        const level = result.level ?? defaults?.level ?? "warning";
-        severity = LEVELS.get(level) ?? "unknown";
-      }
+      // The level, mapped as Trivy maps its severities to SARIF levels (the issue's rule, and what
+      // a scanner said of this result); the rule's security-severity score only when no level is
+      // given at all; SARIF's default level (warning) last.
+      const defaults =
+        rule !== undefined && isObject(rule.defaultConfiguration) ? rule.defaultConfiguration : null;
+      const level = result.level ?? defaults?.level;
+      let severity: Severity | null = level === undefined ? null : (LEVELS.get(level) ?? "unknown");
+      if (severity === null && properties !== null)
+        severity = severityFromScore(properties["security-severity"]);
+      if (severity === null) severity = LEVELS.get("warning")!;
 
       const message = detailsOf(isObject(result.message) ? text(result.message.text) : null);
       const help = detailsOf(rule !== undefined && isObject(rule.help) ? text(rule.help.text) : null);

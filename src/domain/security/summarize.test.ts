@@ -130,32 +130,32 @@ describe("summarizeReport on the vendored scanner reports", () => {
     });
   });
 
-  it("SARIF 2.1.0 (Grype): both results high by their rules' security-severity scores", () => {
-    // Two results. Their rules carry "security-severity" 8.2 and 8.5 (the CVSS base scores of the
-    // Grype JSON above), both in the high band (≥ 7, < 9), which gates.md puts before the level
-    // (note and error, from Grype's own words low and critical); GitHub code scanning shows them
-    // high for the same reason. Package and version come from the result message ("rpm package:
+  it("SARIF 2.1.0 (Grype): its levels note and error read low and high", () => {
+    // Two results, with levels note and error, which Grype wrote from its own severities low and
+    // critical; read back as Trivy maps levels (the issue's rule): note → low, error → high (SARIF
+    // has no level above error). Their rules' security-severity scores (8.2, 8.5) are not used when
+    // a level is given. Package and version come from the result message ("rpm package:
     // package-1, version 1.1.1"), the fix versions from the rule help ("Fix Version:
     // 1.2.1,2.1.3,3.4.0"; empty for package-2). The id is the rule id, which Grype suffixes with
     // the package name.
     const summary = summarizeReport(fixture(SARIF));
     expect(summary.format).toBe("sarif");
-    expect(summary.counts).toEqual(counts({ high: 2 }));
+    expect(summary.counts).toEqual(counts({ high: 1, low: 1 }));
     expect(summary.findings).toEqual([
-      {
-        id: "CVE-1999-0001",
-        severity: "high",
-        package: "package-1",
-        installed: "1.1.1",
-        fixed: "1.2.1, 2.1.3, 3.4.0",
-        source: "sarif",
-      },
       {
         id: "CVE-1999-0002",
         severity: "high",
         package: "package-2",
         installed: "2.2.2",
         fixed: null,
+        source: "sarif",
+      },
+      {
+        id: "CVE-1999-0001",
+        severity: "low",
+        package: "package-1",
+        installed: "1.1.1",
+        fixed: "1.2.1, 2.1.3, 3.4.0",
         source: "sarif",
       },
     ]);
