@@ -6,6 +6,7 @@
 import type { GateConfig } from "../../domain/config/schema.js";
 import { formatDuration, parseDuration } from "../../domain/duration.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
+import { describeNetworkError } from "../network-error.js";
 import { fillPlaceholders } from "../placeholders.js";
 
 /** A `type: http` gate as configured. */
@@ -96,7 +97,7 @@ export async function runHttpGate(
   } catch (error) {
     if (context.signal.aborted) context.signal.throwIfAborted();
     if (timeout.aborted) return failed(`${shown} → timed out after ${formatDuration(timeoutMs)}`);
-    return failed(`${shown} → ${redact(describeNetworkError(error), secrets)}`);
+    return failed(`${shown} → ${redact(networkFailure(error), secrets)}`);
   }
 }
 
@@ -139,30 +140,8 @@ async function readStart(response: Response, limit: number): Promise<{ text: str
   return { text: size > limit ? text.replace(/\uFFFD$/, "") : text, truncated: size > limit };
 }
 
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-  const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ECONNREFUSED":
-      return "connection refused (nothing listens there)";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "host not found";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-      return "connection closed by the server before it answered";
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return "host unreachable";
-    case "CERT_HAS_EXPIRED":
-    case "DEPTH_ZERO_SELF_SIGNED_CERT":
-    case "SELF_SIGNED_CERT_IN_CHAIN":
-    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
-      return `TLS certificate not accepted (${code})`;
-    default: {
-      const message = cause?.message ?? (error as Error).message ?? String(error);
-      return code ? `request failed: ${message} (${code})` : `request failed: ${message}`;
-    }
-  }
+/** A failed request in words: a known cause, or `request failed: …`. */
+function networkFailure(error: unknown): string {
+  const { text, known } = describeNetworkError(error);
+  return known ? text : `request failed: ${text}`;
 }

@@ -3,8 +3,10 @@
  * POSTs with a timeout per attempt, retries with backoff and jitter on what may pass (network
  * errors, timeouts, 5xx, 429), and results normalised to numbers.
  */
+
 import type { PrometheusResult, PrometheusSeries } from "../../domain/gates/prometheus-analysis.js";
 import { abortableDelay, type BackoffOptions, backoffDelay } from "../backoff.js";
+import { describeNetworkError } from "../network-error.js";
 
 export type { PrometheusResult, PrometheusSeries } from "../../domain/gates/prometheus-analysis.js";
 
@@ -182,7 +184,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           kind: "timeout",
         });
       }
-      return fail(true, `Prometheus at ${where} is unreachable: ${describeNetworkError(error)}`, {
+      return fail(true, `Prometheus at ${where} is unreachable: ${describeNetworkError(error).text}`, {
         kind: "unreachable",
       });
     }
@@ -354,26 +356,4 @@ function formatMs(ms: number): string {
 
 function stripUserInfo(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, "$1");
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-  const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ECONNREFUSED":
-      return "connection refused (nothing listens there)";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "host not found";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-      return "connection closed before an answer";
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return "host unreachable";
-    default: {
-      const message = cause?.message ?? (error as Error).message ?? String(error);
-      return code ? `${message} (${code})` : message;
-    }
-  }
 }

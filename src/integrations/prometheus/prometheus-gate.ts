@@ -23,7 +23,7 @@ import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { abortableDelay } from "../backoff.js";
 import { fillPlaceholders } from "../placeholders.js";
 import { PrometheusError, type PrometheusSeries } from "./client.js";
-import { clientForSource } from "./source.js";
+import { clientForSource, gateTimer } from "./source.js";
 
 export interface PrometheusGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -66,14 +66,7 @@ export async function runPrometheusGate(
   context: GateContext,
   options: PrometheusGateOptions,
 ): Promise<GateOutcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const errored = (reason: string, evidence: string[] = []): GateOutcome => ({
-    status: "failed",
-    verdict: "error",
-    output: [`${reason}: error`, ...evidence].join("\n"),
-    durationMs: elapsed(),
-  });
+  const { elapsed, errored } = gateTimer();
   const env = options.env ?? process.env;
   const sleep = options.sleep ?? abortableDelay;
   const now = options.now ?? (() => new Date());

@@ -19,7 +19,7 @@ import {
 import { fillWindow, promqlDuration } from "../../domain/slo/promql-window.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { PrometheusError, type PrometheusResult } from "./client.js";
-import { clientForSource } from "./source.js";
+import { clientForSource, gateTimer } from "./source.js";
 
 export interface SloGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -67,14 +67,7 @@ export async function runSloGate(
   context: GateContext,
   options: SloGateOptions,
 ): Promise<GateOutcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const errored = (reason: string, evidence: string[] = []): GateOutcome => ({
-    status: "failed",
-    verdict: "error",
-    output: [`${reason}: error`, ...evidence].join("\n"),
-    durationMs: elapsed(),
-  });
+  const { elapsed, errored } = gateTimer();
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
 

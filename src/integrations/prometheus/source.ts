@@ -1,5 +1,9 @@
-/** A configured Prometheus source turned into a client, its secret headers read from the environment. */
+/**
+ * What the Prometheus gates share: a configured source turned into a client (its secret headers
+ * read from the environment), and the outcome of a gate that could not be judged.
+ */
 import type { PrometheusSourceConfig } from "../../domain/config/schema.js";
+import type { GateOutcome } from "../../engine/ports.js";
 import { createPrometheusClient, type PrometheusClient } from "./client.js";
 
 /** A client for `source`, and the header values to redact from any output; or why there is none. */
@@ -40,4 +44,25 @@ export function clientForSource(
   } catch (error) {
     return { problem: (error as Error).message };
   }
+}
+
+/**
+ * The time a gate has run so far, and the outcome of a gate that could not be judged: verdict
+ * `error`, the reason first (ending `: error`), then the evidence gathered.
+ */
+export function gateTimer(): {
+  elapsed: () => number;
+  errored: (reason: string, evidence?: string[]) => GateOutcome;
+} {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  return {
+    elapsed,
+    errored: (reason, evidence = []) => ({
+      status: "failed",
+      verdict: "error",
+      output: [`${reason}: error`, ...evidence].join("\n"),
+      durationMs: elapsed(),
+    }),
+  };
 }
