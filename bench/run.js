@@ -11,7 +11,9 @@
  * - **boarding**: resolving one train of 10,000 components and 50,000 dependency edges, with
  *   reasons and deploy order (`bench/boarding.js`);
  * - **security**: reading and summarising a ~50 MB Trivy JSON report (`bench/security.js`);
- * - **gates**: 200 `prometheus` gates at once against a real Prometheus (`bench/gates.js`).
+ * - **gates**: 200 `prometheus` gates at once against a real Prometheus (`bench/gates.js`);
+ * - **canary**: the canary judge (Mann-Whitney U test, Hodges–Lehmann shift and its interval) on
+ *   2 × 100,000 latencies (`bench/canary.js`).
  *
  * Servers run in child processes and autocannon (50 connections) in this one, so the load
  * generator and the server each get one of the machine's cores. Results are printed as Markdown
@@ -25,7 +27,7 @@
  *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
- * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates`, `--no-write` (print only).
+ * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates,canary`, `--no-write` (print only).
  * `RAILYARD_SQLITE_SYNCHRONOUS` is passed to the ingest server; runs not in the default `FULL`
  * mode only add a history row.
  */
@@ -50,7 +52,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "50" },
     label: { type: "string", default: "run" },
     profile: { type: "boolean", default: false },
-    only: { type: "string", default: "bare,ingest,tick,timetable,boarding,security,gates" },
+    only: { type: "string", default: "bare,ingest,tick,timetable,boarding,security,gates,canary" },
     "no-write": { type: "boolean", default: false },
     layout: { type: "string", default: "both" },
   },
@@ -261,7 +263,7 @@ if (only.has("timetable")) {
   );
 }
 // Each alone in its own process; each writes its own section.
-for (const name of ["boarding", "security", "gates"]) {
+for (const name of ["boarding", "security", "gates", "canary"]) {
   if (!only.has(name)) continue;
   execFileSync(
     process.execPath,

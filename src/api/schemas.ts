@@ -63,10 +63,10 @@ export const TrainSchema = ref(
       "The timetable's instant of the departure; null for hotfix trains.",
     ),
     pauseCause: z
-      .enum(["window", "blackout", "budget", "manual"])
+      .enum(["window", "blackout", "budget", "analysis", "manual"])
       .nullable()
       .describe(
-        "Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), or by a person (only a person resumes it).",
+        "Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), the error budget burning (resumed when it recovers), an inconclusive canary analysis (a person promotes, resumes to re-run it, or rolls back), or by a person (only a person resumes it).",
       ),
     resumeAt: Instant.nullable().describe("When the engine resumes a train it paused."),
     manifestRevision: z.number().int(),
@@ -76,6 +76,10 @@ export const TrainSchema = ref(
     createdAt: Instant,
     updatedAt: Instant,
     endedAt: Instant.nullable(),
+    rollbackScope: z
+      .object({ wave: z.string() })
+      .nullable()
+      .describe("The last rollback's scope: one wave, or null for the whole train."),
   }),
   "Train",
 );
@@ -135,7 +139,7 @@ export const StepSchema = ref(
     id: z.string(),
     trainId: z.string(),
     key: z.string(),
-    kind: z.enum(["integrate", "gate", "deploy", "rollback"]),
+    kind: z.enum(["integrate", "gate", "deploy", "rollback", "runbook"]),
     attempt: z.number().int(),
     status: z.enum(["running", "succeeded", "failed"]),
     idempotencyKey: z.string(),
@@ -163,6 +167,11 @@ export const GateResultSchema = ref(
     output: z.string().describe("The evidence: the first line says what decided the verdict"),
     durationMs: z.number(),
     evaluatedAt: Instant,
+    detail: z
+      .unknown()
+      .describe(
+        "Structured evidence, null when none. A canary analysis: {kind: canary, score, classification, thresholds, interim, groups, metrics: [{name, verdict, pValue, hodgesLehmann, ci, effectRatio, baseline: {points}, canary: {points}}]}",
+      ),
   }),
   "GateResult",
 );
@@ -347,6 +356,12 @@ export const TrainDetailSchema = ref(
   z.object({
     train: TrainSchema,
     waitingFor: z.string().nullable(),
+    awaiting: z
+      .object({ wave: z.string(), step: z.string(), kind: z.enum(["promote", "approval"]) })
+      .nullable()
+      .describe(
+        "A rollout step waiting for a person: promote (POST /trains/{id}/promote) or approve (POST /trains/{id}/approvals).",
+      ),
     allowedActions: z.array(TrainActionSchema),
     manifest: z.array(ManifestItemSchema),
     artifacts: z.array(ArtifactSchema),
@@ -516,6 +531,38 @@ export const HotfixRequestSchema = ref(
 );
 
 export const ReasonSchema = z.strictObject({ reason: z.string().max(4000).nullish() }).default({});
+export const CommentSchema = z.strictObject({ comment: z.string().max(4000).nullish() }).default({});
+export const RollbackRequestSchema = z
+  .strictObject({
+    reason: z.string().max(4000).nullish(),
+    component: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Roll back only this component (in every wave it reached)."),
+    wave: z.string().min(1).optional().describe("Roll back only this wave (the one the train is in)."),
+  })
+  .default({});
+export const IncidentSchema = ref(
+  z.object({
+    id: z.string(),
+    line: z.string(),
+    trainId: z.string().nullable(),
+    title: z.string(),
+    detail: z.string().nullable(),
+    stopsLine: z.boolean().describe("While open, no train of the line departs or starts a wave."),
+    status: z.enum(["open", "resolved"]),
+    openedAt: Instant,
+    openedBy: z.string(),
+    resolvedAt: Instant.nullable(),
+    resolvedBy: z.string().nullable(),
+    resolution: z.string().nullable(),
+  }),
+  "Incident",
+);
+export const ResolveIncidentSchema = z.strictObject({
+  resolution: z.string().trim().min(1, "say what was done to resolve it").max(4000),
+});
 export const DropSchema = z.strictObject({
   component: z.string().min(1),
   reason: z

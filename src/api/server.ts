@@ -18,6 +18,7 @@ import { artifactRoutes } from "./routes/artifacts.js";
 import { calendarRoutes } from "./routes/calendar.js";
 import { checklistRoutes } from "./routes/checklists.js";
 import { hotfixRoutes } from "./routes/hotfixes.js";
+import { incidentRoutes } from "./routes/incidents.js";
 import { pinRoutes } from "./routes/pins.js";
 import { reportRoutes } from "./routes/reports.js";
 import { systemRoutes } from "./routes/system.js";
@@ -67,6 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         },
         { name: "lines" },
         { name: "deployments" },
+        { name: "incidents", description: "Failed rollbacks and what stopped a line" },
         { name: "audit", description: "The hash-chained event log" },
         { name: "config" },
         { name: "tokens" },
@@ -104,6 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   waiverRoutes(app, options.railyard);
   checklistRoutes(app, options.railyard);
   hotfixRoutes(app, options.railyard);
+  incidentRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);
   return app;

@@ -37,6 +37,7 @@ const LOCAL_COMMANDS = new Set([
   "timetable",
   "board",
   "gate",
+  "canary",
 ]);
 
 /** Subcommands of remote commands that work without a server (`parent child`). */

@@ -9,10 +9,12 @@ import { registerActionCommands } from "./commands/actions.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerBoardCommand } from "./commands/board.js";
+import { registerCanaryCommands } from "./commands/canary.js";
 import { registerChecklistCommands } from "./commands/checklists.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGateCommands } from "./commands/gate.js";
 import { registerHotfixCommand } from "./commands/hotfix.js";
+import { registerIncidentCommands } from "./commands/incidents.js";
 import { registerPinCommands } from "./commands/pins.js";
 import { registerReportCommands } from "./commands/reports.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -50,9 +52,11 @@ export function buildProgram(): Command {
   registerPinCommands(program);
   registerReportCommands(program);
   registerHotfixCommand(program);
+  registerIncidentCommands(program);
   registerWaiverCommands(program);
   registerChecklistCommands(program);
   registerGateCommands(program);
+  registerCanaryCommands(program);
   registerAuditCommands(program);
   addGlobalOptions(program);
   program.addHelpText(

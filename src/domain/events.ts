@@ -14,6 +14,8 @@ import type {
   ManifestItem,
   PauseCause,
   ReportKind,
+  RollbackScope,
+  RolloutMark,
   StepKind,
   StepStatus,
   TestCase,
@@ -53,6 +55,8 @@ export interface EventPayloads {
     cause?: PauseCause;
     /** Pauses by the engine: when it resumes the train (null: it cannot tell yet). */
     resumeAt?: Instant | null;
+    /** Rollbacks: what is undone (absent or null: the whole train). */
+    scope?: RollbackScope | null;
   };
   /** A person let the train deploy through a blackout (`trainId` is the train; actor the person). */
   "exception.granted": {
@@ -175,6 +179,8 @@ export interface EventPayloads {
     verdict?: GateVerdict;
     output: string;
     durationMs: number;
+    /** Structured evidence (a canary analysis), when the gate kept some. */
+    detail?: unknown;
   };
   "approval.recorded": {
     approvalId: string;
@@ -192,6 +198,31 @@ export interface EventPayloads {
     wave: string;
     /** e.g. the Git commit that carried it */
     reference: string | null;
+  };
+  /** A person promoted, approved or rejected a step of the train's rollout. */
+  "rollout.marked": {
+    wave: string;
+    step: string;
+    kind: RolloutMark["kind"];
+    comment: string | null;
+  };
+  /** One component of a train in production was rolled back alone; the rest goes on. */
+  "component.rolled_back": {
+    component: string;
+    reason: string;
+    /** Components rolled back with it because they needed its new version. */
+    with: string[];
+  };
+  "incident.opened": {
+    incidentId: string;
+    line: string;
+    title: string;
+    detail: string | null;
+    stopsLine: boolean;
+  };
+  "incident.resolved": {
+    incidentId: string;
+    resolution: string;
   };
   "config.loaded": {
     hash: string;

@@ -1,6 +1,6 @@
 /**
  * One line that says why a gate failed, picked from its evidence, for a train's `reason` (the
- * whole output stays in the gate result). HTTP, Prometheus, SLO, security, policy and checklist
+ * whole output stays in the gate result). HTTP, Prometheus, canary, SLO, security, policy and checklist
  * gates lead with the sentence that decided them, tests gates with their pass rate; programs tend
  * to put the telling line last or mark it with FAIL/ERROR, and the command gate ends its output
  * with how the program exited.
@@ -15,7 +15,7 @@ function clip(line: string): string {
 }
 
 /** Gate types whose output starts with the sentence that decided the verdict. */
-const SENTENCE_FIRST = new Set(["http", "prometheus", "security", "slo", "policy", "checklist"]);
+const SENTENCE_FIRST = new Set(["http", "prometheus", "canary", "security", "slo", "policy", "checklist"]);
 
 /** The telling line of a failed gate's output. */
 export function gateFailureSummary(type: string, output: string): string {

@@ -14,7 +14,13 @@ export type TrainKind = "scheduled" | "hotfix";
  * engine's own pauses, which it lifts when `resumeAt` comes; `manual` is a person's, lifted only
  * by a person.
  */
-export type PauseCause = "window" | "blackout" | "budget" | "manual";
+export type PauseCause = "window" | "blackout" | "budget" | "analysis" | "manual";
+
+/** What a rollback undoes: the whole train (null), or only the current wave's deployments. */
+export interface RollbackScope {
+  /** Undo this wave only, then block the train there; `retry` deploys the wave again. */
+  wave: string;
+}
 
 export interface Train {
   /** `<line>-<number>`, e.g. `web-42`; a hotfix train is `<line>-<n>-hotfix-<k>`. */
@@ -54,6 +60,8 @@ export interface Train {
   updatedAt: Instant;
   /** When the train reached a terminal state. */
   endedAt: Instant | null;
+  /** For `rolling_back`: the last rollback's scope; null for a whole-train rollback. */
+  rollbackScope: RollbackScope | null;
 }
 
 export interface DependencyConstraint {
@@ -132,7 +140,7 @@ export interface ManifestItem {
   revision: number;
 }
 
-export type StepKind = "integrate" | "gate" | "deploy" | "rollback";
+export type StepKind = "integrate" | "gate" | "deploy" | "rollback" | "runbook";
 export type StepStatus = "running" | "succeeded" | "failed";
 
 export interface Step {
@@ -175,6 +183,8 @@ export interface GateResult {
   output: string;
   durationMs: number;
   evaluatedAt: Instant;
+  /** Structured evidence the gate kept (a canary analysis: score, metrics, series); null when none. */
+  detail: unknown;
 }
 
 export type ApprovalDecision = "approve" | "reject";
@@ -187,6 +197,35 @@ export interface Approval {
   comment: string | null;
   manifestRevision: number;
   at: Instant;
+}
+
+/** A person's mark on a rollout step: promoted past a pause or an analysis, approved, or rejected. */
+export interface RolloutMark {
+  trainId: string;
+  wave: string;
+  /** The step's index in the wave's strategy (`"2"`), or `promote` for a blue-green switch. */
+  step: string;
+  kind: "promote" | "approve" | "reject";
+  actor: string;
+  comment: string | null;
+  at: Instant;
+}
+
+/** Something went wrong that people must look at; an open incident may stop its line. */
+export interface Incident {
+  id: string;
+  line: string;
+  trainId: string | null;
+  title: string;
+  detail: string | null;
+  /** While open, no train of the line departs or starts a wave. */
+  stopsLine: boolean;
+  status: "open" | "resolved";
+  openedAt: Instant;
+  openedBy: string;
+  resolvedAt: Instant | null;
+  resolvedBy: string | null;
+  resolution: string | null;
 }
 
 /** The version of a component currently running in an environment. */

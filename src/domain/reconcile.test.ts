@@ -51,6 +51,7 @@ function train(overrides: Partial<Train> = {}): Train {
     createdAt: at(-1440),
     updatedAt: at(-1440),
     endedAt: null,
+    rollbackScope: null,
     ...overrides,
   };
 }
@@ -384,7 +385,7 @@ describe("failureTransition", () => {
       event: "rollback",
       reason: "health failed; rolling back automatically",
     });
-    const manual = { ...line, rollback: { policy: "manual" as const } };
+    const manual = { ...line, rollback: { ...line.rollback, policy: "manual" as const } };
     expect(
       failureTransition(status("deploying"), { key: "deploy/canary/db", kind: "deploy" }, manual, "boom")
         ?.event,

@@ -19,7 +19,19 @@ import type { DeploymentRules } from "./calendar/deploy-permit.js";
 import type { GateConfig, LineConfig, TeamConfig } from "./config/schema.js";
 import { dependencyOrder } from "./dependency-order.js";
 import { formatDuration, parseDuration } from "./duration.js";
-import type { Approval, Instant, ManifestItem, Step, StepKind, Train, TrainException } from "./model.js";
+import type {
+  Approval,
+  GateVerdict,
+  Incident,
+  Instant,
+  ManifestItem,
+  RolloutMark,
+  Step,
+  StepKind,
+  Train,
+  TrainException,
+} from "./model.js";
+import { deployWave, retirePlans, switchedAt, waveRollbackPlans } from "./rollout.js";
 import type { TrainEventType, TrainStatus } from "./train-state.js";
 
 export interface TrainView {
@@ -52,6 +64,10 @@ export interface TrainView {
    * while its SLO burns too fast, a production wave may not start.
    */
   budget?: BudgetStatus;
+  /** People's marks on rollout steps (promote, approve, reject), in order. @default none */
+  marks?: readonly RolloutMark[];
+  /** An open incident that stops the line: no train of it departs or starts a wave. */
+  lineStop?: Pick<Incident, "id" | "title"> | null;
 }
 
 /** What the error-budget policy says now: go, or why not and when to look again. */
@@ -90,7 +106,7 @@ export interface PlannedTransition {
   reason: string | null;
   wave?: number;
   /** For pauses: the window or a blackout stopped the train. */
-  cause?: "window" | "blackout" | "budget";
+  cause?: "window" | "blackout" | "budget" | "analysis";
   /** For pauses: when the engine resumes the train (null: it cannot tell). */
   resumeAt?: Instant | null;
 }
@@ -113,7 +129,26 @@ export interface StepPlan {
   stage?: string;
   /** For rollbacks: the deploy step to undo. */
   undoStepKey?: string;
+  /** For rollbacks: every deploy step of the component in the wave (canary steps, batches, phases). */
+  undoStepKeys?: string[];
+  /** Deploys: the share of traffic the new version takes (absent: 100). */
+  weight?: number;
+  /** Deploys: the progressive-delivery phase (absent: a plain deployment). */
+  phase?: "canary" | "preview" | "promote" | "retire";
+  /** The wave's strategy. */
+  strategy?: "allAtOnce" | "canary" | "blueGreen";
+  /** Gates run as analyses of a canary step: which of how many. */
+  analysis?: { index: number; of: number };
+  /**
+   * The id of a step: when this plan's latest attempt succeeded but started before that step,
+   * it counts as undone and runs again (a deploy after its wave was rolled back and retried; a
+   * rollback after the wave was deployed again). Steps are ordered by when they started.
+   */
+  redoAfter?: string;
 }
+
+/** A step to run, before its attempt is known. */
+export type PlanBase = Omit<StepPlan, "attempt" | "resume">;
 
 export interface Decision {
   transition: PlannedTransition | null;
@@ -127,6 +162,8 @@ export interface Decision {
   wakeAt: Instant | null;
   /** What the train is waiting for, in words; null when it is working or has ended. */
   waitingFor: string | null;
+  /** A rollout step waiting for a person: promote (a pause, a blue-green switch) or approve. */
+  awaiting?: { wave: string; step: string; kind: "promote" | "approval" };
 }
 
 const iso = (ms: number): Instant => new Date(ms).toISOString();
@@ -153,9 +190,23 @@ export function latestAttempts(steps: readonly Step[]): Map<string, Step> {
 
 type Progress = { done: true } | { done: false; start: StepPlan[]; wakeAt: Instant | null };
 
+const positions = new WeakMap<readonly Step[], Map<string, number>>();
+
+/** True when step `a` started before step `b` (steps are listed in the order they started). */
+function startedBefore(steps: readonly Step[], a: string, b: string): boolean {
+  let order = positions.get(steps);
+  if (!order) {
+    order = new Map(steps.map((step, i) => [step.id, i]));
+    positions.set(steps, order);
+  }
+  const pa = order.get(a);
+  const pb = order.get(b);
+  return pa !== undefined && pb !== undefined && pa < pb;
+}
+
 /** What to do with one planned step given its latest attempt. */
-function nextAttempt(
-  plan: Omit<StepPlan, "attempt" | "resume">,
+export function nextAttempt(
+  plan: PlanBase,
   latest: Step | undefined,
   view: TrainView,
   now: number,
@@ -167,6 +218,8 @@ function nextAttempt(
   if (!latest) return { state: "start", plan: { ...plan, attempt: 1, resume: false } };
   switch (latest.status) {
     case "succeeded":
+      if (plan.redoAfter && startedBefore(view.steps, latest.id, plan.redoAfter))
+        return { state: "start", plan: { ...plan, attempt: latest.attempt + 1, resume: false } };
       return { state: "done" };
     case "running":
       if (view.inFlight.has(latest.id)) return { state: "busy" };
@@ -175,7 +228,7 @@ function nextAttempt(
       // A failed attempt is only seen in an active stage after a retry (failure blocks the
       // train in the same transaction that records it), or while rolling back, which retries
       // by itself with backoff.
-      if (plan.kind === "rollback" && latest.finishedAt) {
+      if ((plan.kind === "rollback" || isRollbackRunbook(plan)) && latest.finishedAt) {
         const at = Date.parse(latest.finishedAt) + rollbackBackoffMs(latest.attempt);
         if (now < at) return { state: "later", at };
       }
@@ -201,15 +254,18 @@ function sequential(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainVi
   return { done: true };
 }
 
+const isRollbackRunbook = (plan: Pick<StepPlan, "key" | "kind">) =>
+  plan.kind === "runbook" && plan.key.startsWith("runbook/rollback/");
+
 /** A planned step and the keys of the steps that must succeed before it starts. */
-type OrderedPlan = Omit<StepPlan, "attempt" | "resume"> & { after: readonly string[] };
+export type OrderedPlan = PlanBase & { after: readonly string[] };
 
 /**
  * Runs planned steps in dependency order, at most `concurrency` at once: a step starts once every
  * step it waits for has succeeded. `plans` are in a deterministic topological order, which is
  * also the order free slots are given in.
  */
-function inDependencyOrder(
+export function inDependencyOrder(
   plans: readonly OrderedPlan[],
   view: TrainView,
   now: number,
@@ -227,6 +283,7 @@ function inDependencyOrder(
       succeeded.add(plan.key);
       continue;
     }
+    // A step that must run again (redo) keeps its successors waiting for it.
     pending = true;
     if (next.state === "busy") running++;
     else if (next.state === "later") wakeAt = wakeAt === null ? next.at : Math.min(wakeAt, next.at);
@@ -279,7 +336,7 @@ export function deploymentOrder(
 }
 
 /** Runs planned steps side by side (gates). */
-function parallel(plans: Omit<StepPlan, "attempt" | "resume">[], view: TrainView, now: number): Progress {
+export function parallel(plans: readonly PlanBase[], view: TrainView, now: number): Progress {
   const latest = latestAttempts(view.steps);
   const start: StepPlan[] = [];
   let pending = false;
@@ -326,6 +383,22 @@ export function integrationPlans(view: TrainView): OrderedPlan[] {
       rev > 1 &&
       view.steps.some((s) => s.kind === "integrate" && s.key.endsWith(`/integrate/${item.component}`)),
   );
+  // A hotfix train runs its line's hotfix runbook first, one step after another.
+  const hotfixRunbooks: OrderedPlan[] = [];
+  if (view.train.kind === "hotfix") {
+    for (const step of view.line.runbooks.hotfix) {
+      const previous = hotfixRunbooks[hotfixRunbooks.length - 1];
+      hotfixRunbooks.push({
+        key: `r1/runbook/hotfix/${step.name}`,
+        kind: "runbook",
+        wave: "integration",
+        environments: env,
+        gate: step,
+        stage: "runbook/hotfix",
+        after: previous ? [previous.key] : [],
+      });
+    }
+  }
   const unintegrate: OrderedPlan[] = [];
   for (const item of ordered(view, undo).reverse()) {
     const previous = unintegrate[unintegrate.length - 1];
@@ -365,9 +438,9 @@ export function integrationPlans(view: TrainView): OrderedPlan[] {
       version: item.version,
       previousVersion: item.previousVersion,
     }),
-    unintegrate.map((p) => p.key),
+    [...unintegrate.map((p) => p.key), ...hotfixRunbooks.map((p) => p.key)],
   );
-  return [...unintegrate, ...integrate];
+  return [...hotfixRunbooks, ...unintegrate, ...integrate];
 }
 
 function gatePlans(
@@ -387,46 +460,40 @@ function gatePlans(
   }));
 }
 
-/** Deployment steps of one wave, in dependency order. */
-export function deployPlans(view: TrainView, waveIndex: number): OrderedPlan[] {
-  const wave = view.line.rollout.waves[waveIndex];
-  if (!wave) return [];
-  return orderedPlans(
-    view,
-    boardedItems(view.manifest),
-    (component) => `deploy/${wave.name}/${component}`,
-    (item) => ({
-      kind: "deploy" as const,
-      wave: wave.name,
-      environments: wave.environments,
-      component: item.component,
-      version: item.version,
-      previousVersion: item.previousVersion,
-    }),
-  );
+/**
+ * Rollback steps of a whole-train rollback (every wave up to the current one, newest first,
+ * dependents before dependencies) or of a wave rollback (that wave only); then the line's
+ * rollback runbook, step after step.
+ */
+export function rollbackPlans(view: TrainView): PlanBase[] {
+  const plans: PlanBase[] = [];
+  const waves = view.line.rollout.waves;
+  const lastWave = Math.min(view.train.currentWave, waves.length - 1);
+  const scope = view.train.rollbackScope;
+  for (let w = lastWave; w >= 0; w--) {
+    if (scope && waves[w]!.name !== scope.wave) continue;
+    plans.push(...waveRollbackPlans(view, w, null));
+  }
+  for (const step of view.line.runbooks.rollback) {
+    plans.push({
+      key: `runbook/rollback/${step.name}`,
+      kind: "runbook",
+      wave: scope?.wave ?? "rollback",
+      environments: [...new Set(plans.flatMap((p) => p.environments))],
+      gate: step,
+      stage: "runbook/rollback",
+    });
+  }
+  return plans;
 }
 
-/** Rollback steps: every wave up to the current one, newest first, dependents before dependencies. */
-export function rollbackPlans(view: TrainView): Omit<StepPlan, "attempt" | "resume">[] {
-  const plans: Omit<StepPlan, "attempt" | "resume">[] = [];
+/** Rollbacks of components rolled back alone (partial rollbacks), in every wave they reached. */
+export function partialRollbackPlans(view: TrainView): PlanBase[] {
+  const dropped = new Set(view.manifest.filter((i) => i.status === "dropped").map((i) => i.component));
+  if (dropped.size === 0) return [];
+  const plans: PlanBase[] = [];
   const lastWave = Math.min(view.train.currentWave, view.line.rollout.waves.length - 1);
-  for (let w = lastWave; w >= 0; w--) {
-    const wave = view.line.rollout.waves[w]!;
-    for (const item of ordered(view, boardedItems(view.manifest)).reverse()) {
-      const deployKey = `deploy/${wave.name}/${item.component}`;
-      if (!view.steps.some((s) => s.key === deployKey)) continue;
-      plans.push({
-        key: `rollback/${wave.name}/${item.component}`,
-        kind: "rollback",
-        wave: wave.name,
-        environments: wave.environments,
-        component: item.component,
-        version: item.previousVersion,
-        previousVersion: item.version,
-        undoStepKey: deployKey,
-      });
-    }
-  }
+  for (let w = lastWave; w >= 0; w--) plans.push(...waveRollbackPlans(view, w, dropped));
   return plans;
 }
 
@@ -436,6 +503,14 @@ const wait = (waitingFor: string, wakeAt: Instant | null = null): Decision => ({
   wakeAt,
   waitingFor,
 });
+
+/** A stopped line holds trains before production waves. */
+function lineStopped(view: TrainView): Decision | null {
+  if (!view.lineStop) return null;
+  return wait(
+    `the line to be released: stopped by incident ${view.lineStop.id} (${view.lineStop.title}); resolve it with railyard incident resolve`,
+  );
+}
 
 const go = (event: TrainEventType, reason: string | null = null, wave?: number): Decision => ({
   transition: wave === undefined ? { event, reason } : { event, reason, wave },
@@ -571,6 +646,8 @@ export function decide(view: TrainView, now: number): Decision {
         return wait(`departure at ${train.departureAt}`, train.departureAt);
       if (view.productionHeldBy && line.overlap !== "allow")
         return wait(`${view.productionHeldBy} to finish its rollout`);
+      const stopped = lineStopped(view);
+      if (stopped) return stopped;
       if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, 0);
       if (!permit.ok) return pause(permit, now);
@@ -579,19 +656,35 @@ export function decide(view: TrainView, now: number): Decision {
       return go("depart", approvedBy, 0);
     }
     case "deploying": {
-      const progress = inDependencyOrder(
-        deployPlans(view, train.currentWave),
-        view,
-        now,
-        line.rollout.concurrency,
-      );
-      return progress.done
-        ? go("wave_deployed", null, train.currentWave)
-        : fromProgress(progress, "deployment");
+      const undoing = sequential(partialRollbackPlans(view), view, now);
+      if (!undoing.done) return fromProgress(undoing, "partial rollback");
+      const wave = deployWave(view, now, train.currentWave);
+      switch (wave.state) {
+        case "done":
+          return go("wave_deployed", null, train.currentWave);
+        case "working":
+          return { transition: null, start: wave.start, wakeAt: wave.wakeAt, waitingFor: wave.waitingFor };
+        case "awaiting": {
+          const name = line.rollout.waves[train.currentWave]?.name ?? String(train.currentWave);
+          return {
+            transition: null,
+            start: [],
+            wakeAt: wave.wakeAt,
+            waitingFor: wave.waitingFor,
+            awaiting: { wave: name, step: wave.step, kind: wave.kind },
+          };
+        }
+        default: {
+          const unreachable: never = wave;
+          throw new Error(`unknown wave progress ${JSON.stringify(unreachable)}`);
+        }
+      }
     }
     case "verifying": {
       const wave = line.rollout.waves[train.currentWave];
       if (!wave) return go("release", "no waves left");
+      const undoing = sequential(partialRollbackPlans(view), view, now);
+      if (!undoing.done) return fromProgress(undoing, "partial rollback");
       const deployedAt = train.waveDeployedAt ? Date.parse(train.waveDeployedAt) : now;
       const bakeUntil = deployedAt + parseDuration(wave.bake);
       if (now < bakeUntil)
@@ -608,8 +701,41 @@ export function decide(view: TrainView, now: number): Decision {
       );
       const progress = parallel(plans, view, now);
       if (!progress.done) return fromProgress(progress, "verification");
+      let verifiedAt = Math.max(
+        bakeUntil,
+        ...view.steps
+          .filter((s) => s.key.startsWith(`gate/verify/${wave.name}/`) && s.finishedAt)
+          .map((s) => Date.parse(s.finishedAt!)),
+      );
+      if (wave.strategy.type === "blueGreen") {
+        // Blue keeps running for the rollback window after the switch, then it is retired.
+        const windowEnds =
+          (switchedAt(view, train.currentWave) ?? now) + parseDuration(wave.strategy.rollbackWindow);
+        if (now < windowEnds)
+          return wait(
+            `blue's rollback window in wave ${wave.name} (until ${iso(windowEnds)})`,
+            iso(windowEnds),
+          );
+        const retiring = inDependencyOrder(
+          retirePlans(view, train.currentWave),
+          view,
+          now,
+          line.rollout.concurrency,
+        );
+        if (!retiring.done) return fromProgress(retiring, "retiring blue");
+        verifiedAt = Math.max(verifiedAt, windowEnds);
+      }
       const last = train.currentWave >= line.rollout.waves.length - 1;
       if (last) return go("release", null, train.currentWave);
+      const staggerMs = parseDuration(wave.stagger);
+      if (staggerMs > 0 && now < verifiedAt + staggerMs) {
+        return wait(
+          `the stagger after wave ${wave.name} (${formatDuration(staggerMs)}, until ${iso(verifiedAt + staggerMs)})`,
+          iso(verifiedAt + staggerMs),
+        );
+      }
+      const stopped = lineStopped(view);
+      if (stopped) return stopped;
       if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, train.currentWave + 1);
       if (!permit.ok) return pause(permit, now);
@@ -625,12 +751,21 @@ export function decide(view: TrainView, now: number): Decision {
         return wait(`${inFlight.map((s) => s.key).join(", ")} to finish before rolling back`);
       }
       const progress = sequential(rollbackPlans(view), view, now);
-      return progress.done ? go("rolled_back", train.reason) : fromProgress(progress, "rollback");
+      if (!progress.done) return fromProgress(progress, "rollback");
+      return train.rollbackScope
+        ? go("wave_rolled_back", `wave ${train.rollbackScope.wave} rolled back: ${train.reason ?? ""}`.trim())
+        : go("rolled_back", train.reason);
     }
     case "blocked":
+    case "paused": {
+      // A component rolled back alone is undone even while the train waits for a person.
+      if (train.resumeTo === "deploying" || train.resumeTo === "verifying") {
+        const undoing = sequential(partialRollbackPlans(view), view, now);
+        if (!undoing.done) return fromProgress(undoing, "partial rollback");
+      }
+      if (train.state === "paused") return decidePaused(view, now);
       return wait(`a person: ${train.reason ?? "blocked"} — retry, drop a component or roll back`);
-    case "paused":
-      return decidePaused(view, now);
+    }
     case "released":
     case "rolled_back":
     case "aborted":
@@ -643,22 +778,48 @@ export function decide(view: TrainView, now: number): Decision {
   }
 }
 
+/** What a failed step causes (see {@link failureTransition}). */
+export interface FailureTransition {
+  event: TrainEventType;
+  reason: string;
+  /** For pauses: an inconclusive canary analysis waits for a person. */
+  cause?: "analysis";
+  /** A rollback failed `rollback.maxAttempts` times: open an incident that stops the line. */
+  incident?: { title: string };
+}
+
 /**
  * The transition a failed step causes, if any: the stage it belongs to fails (blocked), or the
- * line's automatic rollback policy starts a rollback. A step of a stage the train has already
- * left causes nothing.
+ * line's automatic rollback policy starts a rollback; the last analysis of a canary step that
+ * is inconclusive pauses the train for a person; a rollback that failed `rollback.maxAttempts`
+ * times blocks the train and opens an incident that stops the line. A step of a stage the train
+ * has already left causes nothing.
  */
 export function failureTransition(
   status: TrainStatus & { currentWave: number; manifestRevision: number },
-  step: Pick<Step, "key" | "kind">,
+  step: Pick<StepPlan, "key" | "kind"> & { attempt?: number; analysis?: StepPlan["analysis"] },
   line: LineConfig,
   summary: string,
-): { event: TrainEventType; reason: string } | null {
+  verdict?: GateVerdict,
+): FailureTransition | null {
   const wave = line.rollout.waves[status.currentWave];
   const rev = `r${status.manifestRevision}/`;
+  const undoing =
+    step.kind === "rollback" || (step.kind === "runbook" && step.key.startsWith("runbook/rollback/"));
+  if (undoing) {
+    const attempt = step.attempt ?? 1;
+    const inProduction = ["deploying", "verifying", "rolling_back"].includes(status.state);
+    if (!inProduction || attempt % line.rollback.maxAttempts !== 0) return null;
+    const what = step.kind === "rollback" ? "rollback" : "rollback runbook step";
+    return {
+      event: "fail",
+      reason: `${what} failed ${attempt} times: ${summary}; the line is stopped until the incident is resolved`,
+      incident: { title: `${what} ${step.key} failed ${attempt} times` },
+    };
+  }
   switch (status.state) {
     case "integrating":
-      return step.kind === "integrate" && step.key.startsWith(rev)
+      return (step.kind === "integrate" || step.kind === "runbook") && step.key.startsWith(rev)
         ? { event: "fail", reason: summary }
         : null;
     case "gating":
@@ -667,9 +828,19 @@ export function failureTransition(
     case "verifying": {
       if (!wave) return null;
       const ours =
-        (status.state === "deploying" && step.key.startsWith(`deploy/${wave.name}/`)) ||
-        (status.state === "verifying" && step.key.startsWith(`gate/verify/${wave.name}/`));
+        (status.state === "deploying" &&
+          (step.key.startsWith(`deploy/${wave.name}/`) || step.key.startsWith(`analysis/${wave.name}/`))) ||
+        (status.state === "verifying" &&
+          (step.key.startsWith(`gate/verify/${wave.name}/`) || step.key.startsWith(`deploy/${wave.name}/`)));
       if (!ours) return null;
+      const last = !step.analysis || step.analysis.index >= step.analysis.of;
+      if (step.key.startsWith("analysis/") && verdict === "inconclusive" && last) {
+        return {
+          event: "pause",
+          reason: `${summary}; a person decides: promote to accept it, resume to analyse again, or roll back`,
+          cause: "analysis",
+        };
+      }
       return line.rollback.policy === "automatic"
         ? { event: "rollback", reason: `${summary}; rolling back automatically` }
         : { event: "fail", reason: summary };

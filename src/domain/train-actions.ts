@@ -14,6 +14,7 @@ export const TRAIN_ACTIONS = [
   "rollback",
   "retry",
   "drop",
+  "promote",
 ] as const;
 export type TrainAction = (typeof TRAIN_ACTIONS)[number];
 

@@ -134,7 +134,17 @@ const ROWS: Row[] = [
   { from: s("paused", "gating"), to: { resume: s("gating"), abort: s("aborted") } },
   { from: s("paused", "deploying"), to: { resume: s("deploying"), rollback: s("rolling_back") } },
   { from: s("paused", "verifying"), to: { resume: s("verifying"), rollback: s("rolling_back") } },
-  { from: s("rolling_back"), to: { rolled_back: s("rolled_back") } },
+  {
+    from: s("rolling_back"),
+    to: {
+      rolled_back: s("rolled_back"),
+      // a wave rollback ends blocked at the wave; a rollback failing maxAttempts times blocks
+      wave_rolled_back: s("blocked", "deploying"),
+      fail: s("blocked", "rolling_back"),
+    },
+  },
+  // a failed rollback waits for a person: retry it, never abort
+  { from: s("blocked", "rolling_back"), to: { retry: s("rolling_back") } },
   { from: s("rolled_back"), to: {} },
   { from: s("aborted"), to: {} },
   { from: s("skipped"), to: {} },

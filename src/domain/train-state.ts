@@ -57,6 +57,7 @@ const BLOCKABLE: readonly TrainState[] = [
   "awaiting_approval",
   "deploying",
   "verifying",
+  "rolling_back",
 ];
 
 /** Pre-production states in which the manifest may still change (a component dropped). */
@@ -82,6 +83,7 @@ export const TRAIN_EVENT_TYPES = [
   "abort",
   "rollback",
   "rolled_back",
+  "wave_rolled_back",
 ] as const;
 
 export type TrainEventType = (typeof TRAIN_EVENT_TYPES)[number];
@@ -169,12 +171,15 @@ function step(status: TrainStatus, event: TrainEventType): TransitionResult | nu
       return state === "paused" && resumeTo !== null ? ok(resumeTo) : null;
     case "abort":
       // Once production has changed, the way out is a rollback, not an abort.
-      if (TERMINAL_STATES.includes(state) || state === "rolling_back") return null;
+      if (TERMINAL_STATES.includes(state) || isOrWas(status, ["rolling_back"])) return null;
       return isOrWas(status, PRODUCTION_STATES) ? null : ok("aborted");
     case "rollback":
       return isOrWas(status, PRODUCTION_STATES) || state === "released" ? ok("rolling_back") : null;
     case "rolled_back":
       return state === "rolling_back" ? ok("rolled_back") : null;
+    case "wave_rolled_back":
+      // A wave rollback ends with the train blocked at that wave; retry deploys it again.
+      return state === "rolling_back" ? ok("blocked", "deploying") : null;
     default: {
       const unreachable: never = event;
       throw new Error(`unknown train event ${String(unreachable)}`);

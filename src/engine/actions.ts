@@ -4,11 +4,13 @@
  * wakes the reconciler; a refused action changes nothing and says why.
  */
 import { randomBytes } from "node:crypto";
+import semver from "semver";
 import { tallyApprovals } from "../domain/approval.js";
 import { resolveBoarding } from "../domain/boarding.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
-import type { Artifact, ManifestItem, Pin, Train, TrainException } from "../domain/model.js";
-import { hasTouchedProduction, isTerminal } from "../domain/train-state.js";
+import type { Artifact, Incident, ManifestItem, Pin, Train, TrainException } from "../domain/model.js";
+import { dependentsNeeding } from "../domain/rollout.js";
+import { hasTouchedProduction, isTerminal, PRODUCTION_STATES } from "../domain/train-state.js";
 import type { BoardingDesk } from "./boarding-desk.js";
 import { pinnedReason, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
@@ -233,6 +235,198 @@ export class TrainActions {
         }),
       ];
     });
+  }
+
+  /**
+   * Records a person's mark on the rollout step the train waits at (`expected`, from the
+   * reconciler's decision): a promote, or a step approval or rejection. A rejection rolls the
+   * train back (automatic policy) or blocks it (manual). When the train is paused by an
+   * inconclusive analysis, a promote also resumes it.
+   * @throws {ConflictError} when the train moved on meanwhile
+   */
+  markStep(
+    trainId: string,
+    who: Principal,
+    expected: { wave: string; step: string; kind: "promote" | "approve" | "reject"; updatedAt: string },
+    comment: string | null,
+  ): Promise<Train> {
+    return this.act(trainId, async (train) => {
+      if (train.updatedAt !== expected.updatedAt) {
+        throw new ConflictError(
+          `${train.id} moved on (${train.state}) while you acted; look again and retry`,
+        );
+      }
+      const events: NewEvent[] = [
+        {
+          type: "rollout.marked",
+          trainId: train.id,
+          actor: who.subject,
+          payload: {
+            wave: expected.wave,
+            step: expected.step,
+            kind: expected.kind,
+            comment: comment?.trim() || null,
+          },
+        },
+      ];
+      if (expected.kind === "promote" && train.state === "paused") {
+        events.push(
+          transitionEvent(train, {
+            event: "resume",
+            actor: who.subject,
+            reason: `promoted by ${who.subject}${comment?.trim() ? `: ${comment.trim()}` : ""}`,
+          }),
+        );
+      }
+      if (expected.kind === "reject") {
+        const line = this.ctx.config().line(train.line);
+        const reason = `step ${expected.step} of wave ${expected.wave} rejected by ${who.subject}: ${comment ?? ""}`;
+        events.push(
+          transitionEvent(train, {
+            event: line.rollback.policy === "automatic" ? "rollback" : "fail",
+            actor: who.subject,
+            reason: line.rollback.policy === "automatic" ? `${reason}; rolling back automatically` : reason,
+          }),
+        );
+      }
+      return events;
+    });
+  }
+
+  /**
+   * Rolls one component of a train in production back in every wave it reached, while the rest
+   * of the train goes on; its manifest item becomes dropped. Refused (409, naming them) when
+   * riding components need its new version, unless the line's `rollback.dependents` is
+   * `include`, which rolls them back too.
+   */
+  rollbackComponent(
+    trainId: string,
+    component: string,
+    who: Principal,
+    reason: string | null,
+  ): Promise<Train> {
+    return this.act(trainId, async (train, tx) => {
+      const inProduction =
+        PRODUCTION_STATES.includes(train.state) ||
+        ((train.state === "paused" || train.state === "blocked") &&
+          train.resumeTo !== null &&
+          PRODUCTION_STATES.includes(train.resumeTo));
+      if (!inProduction) {
+        throw new ConflictError(
+          `${train.id} is ${train.state}; one component is rolled back alone while the train is rolling out (deploying or verifying, or paused or blocked there); roll back the whole train instead`,
+        );
+      }
+      const manifest = await tx.getManifest(train.id);
+      const item = manifest.find((i) => i.component === component);
+      if (!item) throw new NotFoundError(`${component} is not on train ${train.id}`);
+      if (item.status !== "boarded") {
+        throw new ConflictError(
+          `${component} does not ride ${train.id} any more (${item.status}: ${item.reason ?? ""})`,
+        );
+      }
+      const steps = await tx.listSteps(train.id);
+      if (!steps.some((s) => s.key.startsWith("deploy/") && s.key.split("/")[2] === component)) {
+        throw new ConflictError(
+          `${component} has not been deployed to production by ${train.id}; drop nothing, or wait`,
+        );
+      }
+      const line = this.ctx.config().line(train.line);
+      const satisfies = (v: string, range: string) => semver.satisfies(v, range, { includePrerelease: true });
+      // Everyone that would be left without a version they need, directly or through another.
+      const withThem: string[] = [];
+      const queue = [component];
+      const refused: string[] = [];
+      while (queue.length > 0) {
+        const current = queue.shift()!;
+        for (const dependent of dependentsNeeding(manifest, current, satisfies)) {
+          if (dependent.component === component || withThem.includes(dependent.component)) continue;
+          refused.push(`${dependent.component} needs ${current} ${dependent.range}`);
+          withThem.push(dependent.component);
+          queue.push(dependent.component);
+        }
+      }
+      if (withThem.length > 0 && line.rollback.dependents === "refuse") {
+        const previous = item.previousVersion ?? "nothing (never released)";
+        throw new ConflictError(
+          `cannot roll ${component} back to ${previous} alone: ${refused.join("; ")}. Roll back the whole train, or set lines.${train.line}.rollback.dependents: include`,
+          { dependents: withThem },
+        );
+      }
+      return [
+        {
+          type: "component.rolled_back",
+          trainId: train.id,
+          actor: who.subject,
+          payload: {
+            component,
+            reason: `rolled back by ${who.subject}${reason?.trim() ? `: ${reason.trim()}` : ""}`,
+            with: withThem,
+          },
+        },
+      ];
+    });
+  }
+
+  /**
+   * Rolls back the current wave only: its deployments are undone and the train is blocked at
+   * that wave; `retry` deploys it again, `rollback` undoes the whole train.
+   */
+  rollbackWave(trainId: string, wave: string, who: Principal, reason: string | null): Promise<Train> {
+    return this.act(trainId, async (train) => {
+      const line = this.ctx.config().line(train.line);
+      const current = line.rollout.waves[train.currentWave]?.name;
+      if (current !== wave) {
+        const known = line.rollout.waves.map((w) => w.name);
+        throw new ConflictError(
+          current === undefined
+            ? `${train.id} has not started a wave; waves: ${known.join(", ")}`
+            : `only the wave a train is in can be rolled back alone: ${train.id} is in wave ${current}, not ${wave}; roll back the whole train to undo earlier waves`,
+        );
+      }
+      return [
+        transitionEvent(train, {
+          event: "rollback",
+          actor: who.subject,
+          reason: `wave ${wave} rolled back by ${who.subject}${reason?.trim() ? `: ${reason.trim()}` : ""}`,
+          scope: { wave },
+        }),
+      ];
+    });
+  }
+
+  /**
+   * Resolves an open incident (coordinators and admins); a line it stopped goes on.
+   * @throws {NotFoundError} / {ConflictError} when there is no such open incident
+   */
+  async resolveIncident(id: string, who: Principal, resolution: string): Promise<Incident> {
+    requireOneOf(who, ["coordinator", "admin"], `resolve incident ${id}`);
+    if (!resolution.trim())
+      throw new InvalidInputError("resolving an incident needs a resolution saying what was done", {
+        field: "resolution",
+      });
+    const resolved = await this.ctx.store.transaction(async (tx) => {
+      const incident = (await tx.listIncidents()).find((i) => i.id === id);
+      if (!incident) throw new NotFoundError(`no incident "${id}"`);
+      if (incident.status !== "open") throw new ConflictError(`incident ${id} is already resolved`);
+      const at = nowInstant(this.ctx);
+      await tx.append(
+        [
+          {
+            type: "incident.resolved",
+            trainId: incident.trainId,
+            actor: who.subject,
+            payload: { incidentId: id, resolution: resolution.trim() },
+          },
+        ],
+        at,
+      );
+      // The line's trains waiting behind the stop look again.
+      for (const train of await tx.listTrains({ line: incident.line, active: true, limit: 1000 }))
+        await tx.setWakeAt(train.id, at);
+      return (await tx.listIncidents()).find((i) => i.id === id)!;
+    });
+    this.ctx.wake();
+    return resolved;
   }
 
   /** Retries the failed stage of a blocked train (failed steps get a new attempt). */

@@ -13,9 +13,11 @@ import type {
   CiStatus,
   Deployment,
   GateResult,
+  Incident,
   Instant,
   ManifestItem,
   Pin,
+  RolloutMark,
   Step,
   TestReport,
   TokenRecord,
@@ -117,6 +119,11 @@ export interface StoreReader {
 
   /** Waivers, oldest first: of one component when given; revoked ones too when asked. */
   listWaivers(filter?: { component?: string; includeRevoked?: boolean }): Promise<Waiver[]>;
+
+  /** People's marks on a train's rollout steps (promote, approve, reject), in order. */
+  listRolloutMarks(trainId: string): Promise<RolloutMark[]>;
+  /** Incidents, newest first: of one line, in one status, when given. */
+  listIncidents(filter?: { line?: string; status?: Incident["status"] }): Promise<Incident[]>;
 
   /** Ticks of a train's checklist gates, in the order they were given. */
   listChecklistTicks(trainId: string): Promise<ChecklistTick[]>;
@@ -223,8 +230,28 @@ export interface DeployRequest {
    * carrying it).
    */
   undoStepKey?: string;
+  /**
+   * For rollbacks that undo several steps (every canary step, batch or blue-green phase of a
+   * component in a wave): all their keys, `undoStepKey` among them.
+   */
+  undoStepKeys?: string[];
+  /**
+   * Share of traffic (0–100) the new version takes after this request. Absent: 100, a plain
+   * deployment. See docs/design/rollout.md.
+   */
+  weight?: number;
+  /**
+   * The progressive-delivery phase: `canary` (a weight below 100), `preview` (blue-green's green,
+   * no traffic), `promote` (the new version takes all traffic), `retire` (blue-green: remove the
+   * old version after the rollback window). Absent: a plain deployment.
+   */
+  phase?: DeployPhase;
+  /** The wave's strategy. @default "allAtOnce" */
+  strategy?: "allAtOnce" | "canary" | "blueGreen";
   signal: AbortSignal;
 }
+
+export type DeployPhase = "canary" | "preview" | "promote" | "retire";
 
 export interface DeployResult {
   /** What happened, for people (kept as the step's output). */
@@ -256,6 +283,11 @@ export interface GateContext {
   environments: string[];
   manifest: Array<{ component: string; version: string; previousVersion: string | null }>;
   attempt: number;
+  /**
+   * For gates run as analyses of a canary step: which of `of` analyses this is. An interim one
+   * (`index < of`) passes at the marginal threshold; the last must reach the pass threshold.
+   */
+  analysis?: { index: number; of: number };
   signal: AbortSignal;
 }
 
@@ -266,6 +298,11 @@ export interface GateOutcome {
   /** Evidence for people: program output, HTTP status and body excerpt, or the error. */
   output: string;
   durationMs: number;
+  /**
+   * Structured evidence kept with the gate result for the dashboard (a canary analysis: score,
+   * groups, per-metric verdicts and the series behind them). Must be JSON-serialisable.
+   */
+  detail?: unknown;
 }
 
 /** A measured burn rate of a line's error-budget SLO. */

@@ -14,6 +14,7 @@ import type {
   CiStatus,
   Deployment,
   GateResult,
+  Incident,
   ManifestItem,
   Pin,
   Step,
@@ -103,6 +104,8 @@ export type Action =
   | "train.abort"
   | "train.rollback"
   | "train.retry"
+  | "train.promote"
+  | "incident.resolve"
   | "train.drop"
   | "component.pin"
   | "waiver.manage"
@@ -132,6 +135,8 @@ export interface TrainDetail {
   train: TrainRecord;
   /** What it waits for, in words (null while working or ended). */
   waitingFor: string | null;
+  /** A rollout step waiting for a person: promote it, or approve it (null otherwise). */
+  awaiting: { wave: string; step: string; kind: "promote" | "approval" } | null;
   allowedActions: TrainAction[];
   manifest: ManifestItem[];
   /** Artifacts that boarded it (while boarding, the manifest is not frozen yet). */
@@ -321,14 +326,117 @@ export class Railyard {
     return this.desk.push(input, who.subject);
   }
 
-  approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
+  async approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
     this.authorize(who, "train.approve");
+    const step = await this.awaitingStep(trainId);
+    if (step?.kind === "approval") return this.approveStep(trainId, step, who, comment);
     return this.actions.approve(trainId, who, comment);
   }
 
-  reject(trainId: string, who: Principal, comment: string): Promise<Train> {
+  async reject(trainId: string, who: Principal, comment: string): Promise<Train> {
     this.authorize(who, "train.reject");
+    const step = await this.awaitingStep(trainId);
+    if (step?.kind === "approval") {
+      if (!comment.trim())
+        throw new InvalidInputError("a rejection needs a comment saying why", { field: "comment" });
+      this.requireStepApprover(trainId, step, who);
+      return this.actions.markStep(trainId, who, { ...step, kind: "reject" }, comment);
+    }
     return this.actions.reject(trainId, who, comment);
+  }
+
+  /** The rollout step a train waits at for a person, if any (with the train's version stamp). */
+  private async awaitingStep(trainId: string): Promise<{
+    wave: string;
+    step: string;
+    kind: "promote" | "approval";
+    updatedAt: string;
+    team?: { name: string; required: number };
+  } | null> {
+    const train = await this.options.store.getTrain(trainId);
+    if (!train) throw new NotFoundError(`no train "${trainId}"`);
+    if (train.state === "paused" && train.pauseCause === "analysis") {
+      // The inconclusive analysis the train paused on: its step is promoted.
+      const steps = await this.options.store.listSteps(trainId);
+      const last = steps.filter((s) => s.key.startsWith("analysis/") && s.status === "failed").at(-1);
+      const [, wave, step] = last?.key.split("/") ?? [];
+      if (!wave || !step) return null;
+      return { wave, step: step.replace(/^s/, ""), kind: "promote", updatedAt: train.updatedAt };
+    }
+    if (train.state !== "deploying") return null;
+    const decision = await this.reconciler.explain(train);
+    const awaiting = decision?.awaiting;
+    if (!awaiting) return null;
+    let team: { name: string; required: number } | undefined;
+    if (awaiting.kind === "approval") {
+      const wave = this.runtime.line(train.line).rollout.waves.find((w) => w.name === awaiting.wave);
+      const spec =
+        wave?.strategy.type === "canary" ? wave.strategy.steps[Number(awaiting.step) - 1] : undefined;
+      if (spec && "approval" in spec) team = { name: spec.approval.team, required: spec.approval.required };
+    }
+    return { ...awaiting, updatedAt: train.updatedAt, ...(team ? { team } : {}) };
+  }
+
+  private requireStepApprover(
+    trainId: string,
+    step: { wave: string; step: string; team?: { name: string } },
+    who: Principal,
+  ): void {
+    const team = step.team?.name ?? "";
+    const members = this.runtime.config.teams[team]?.members ?? [];
+    if (!members.some((m) => m.name === who.subject)) {
+      throw new ForbiddenError(
+        `${who.subject} is not a member of team ${team}, which approves step ${step.step} of wave ${step.wave} of ${trainId}`,
+        { team },
+      );
+    }
+  }
+
+  private async approveStep(
+    trainId: string,
+    step: { wave: string; step: string; updatedAt: string; team?: { name: string; required: number } },
+    who: Principal,
+    comment: string | null,
+  ): Promise<ApprovalResult> {
+    this.requireStepApprover(trainId, step, who);
+    const before = (await this.options.store.listRolloutMarks(trainId)).filter(
+      (m) => m.wave === step.wave && m.step === step.step && m.kind === "approve",
+    );
+    const duplicate = before.some((m) => m.actor === who.subject);
+    const train = await this.actions.markStep(trainId, who, { ...step, kind: "approve" }, comment);
+    const approvers = [...new Set([...before.map((m) => m.actor), who.subject])];
+    const required = step.team?.required ?? 1;
+    return { train, approvers, required, satisfied: approvers.length >= required, duplicate };
+  }
+
+  /**
+   * Promotes a train past the rollout step that waits for a person: a pause without a duration,
+   * a blue-green switch without autoPromote, or an inconclusive canary analysis (which resumes it).
+   * @throws {ConflictError} when the train waits for no promotion
+   */
+  async promote(trainId: string, who: Principal, comment: string | null): Promise<Train> {
+    this.authorize(who, "train.promote");
+    const step = await this.awaitingStep(trainId);
+    if (step?.kind !== "promote") {
+      const train = await this.options.store.getTrain(trainId);
+      const why =
+        step?.kind === "approval"
+          ? `it waits for an approval of step ${step.step} of wave ${step.wave}`
+          : `it is ${train?.state} and waits for no promotion`;
+      throw new ConflictError(`${trainId} cannot be promoted: ${why}`);
+    }
+    return this.actions.markStep(trainId, who, { ...step, kind: "promote" }, comment);
+  }
+
+  /** Open and resolved incidents, newest first. */
+  incidents(filter: { line?: string; status?: "open" | "resolved" } = {}): Promise<Incident[]> {
+    return this.options.store.listIncidents(filter);
+  }
+
+  /** Resolves an incident; a line it stopped goes on. See {@link TrainActions.resolveIncident}. */
+  resolveIncident(id: string, who: Principal, resolution: string): Promise<Incident> {
+    this.authorize(who, "incident.resolve");
+    return this.actions.resolveIncident(id, who, resolution);
   }
 
   pause(trainId: string, who: Principal, reason: string | null): Promise<Train> {
@@ -346,8 +454,21 @@ export class Railyard {
     return this.actions.abort(trainId, who, reason);
   }
 
-  rollback(trainId: string, who: Principal, reason: string | null): Promise<Train> {
+  /**
+   * Rolls a train back: whole (every wave it reached), one component (in every wave; the rest goes
+   * on) or the current wave only (the train then blocks at that wave).
+   */
+  rollback(
+    trainId: string,
+    who: Principal,
+    reason: string | null,
+    scope: { component?: string; wave?: string } = {},
+  ): Promise<Train> {
     this.authorize(who, "train.rollback");
+    if (scope.component && scope.wave)
+      throw new InvalidInputError("roll back a component or a wave, not both", { field: "wave" });
+    if (scope.component) return this.actions.rollbackComponent(trainId, scope.component, who, reason);
+    if (scope.wave) return this.actions.rollbackWave(trainId, scope.wave, who, reason);
     return this.actions.rollback(trainId, who, reason);
   }
 
@@ -590,7 +711,14 @@ export class Railyard {
     return {
       train: this.present(train),
       waitingFor: decision?.waitingFor ?? null,
-      allowedActions: availableActions(train, line?.approval.mode ?? "auto"),
+      awaiting: decision?.awaiting ?? null,
+      allowedActions: [
+        ...availableActions(train, line?.approval.mode ?? "auto"),
+        ...(decision?.awaiting?.kind === "promote" || train.pauseCause === "analysis"
+          ? (["promote"] as const)
+          : []),
+        ...(decision?.awaiting?.kind === "approval" ? (["approve", "reject"] as const) : []),
+      ],
       manifest,
       artifacts,
       gates,

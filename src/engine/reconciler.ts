@@ -10,6 +10,7 @@
  * deployers use to find work already done; nothing is recorded twice.
  */
 
+import { createHash } from "node:crypto";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import { gateFailureSummary } from "../domain/gate-summary.js";
 import type { GateVerdict, Instant, Train } from "../domain/model.js";
@@ -45,6 +46,7 @@ interface StepOutcome {
   reference: string | null;
   gateStatus?: "passed" | "failed";
   gateVerdict?: GateVerdict;
+  gateDetail?: unknown;
 }
 
 const MAX_DECISIONS_PER_TRAIN = 25;
@@ -199,12 +201,17 @@ export class Reconciler {
     // Only trains about to start a production wave (or paused before one) ask for a permit.
     const asksPermit =
       train.state === "awaiting_approval" || train.state === "verifying" || train.state === "paused";
-    const [manifest, steps, approvals, exceptions] = await Promise.all([
+    const inProduction = ["deploying", "verifying", "paused", "blocked"].includes(train.state);
+    const asksLineStop = train.state === "awaiting_approval" || train.state === "verifying";
+    const [manifest, steps, approvals, exceptions, marks, incidents] = await Promise.all([
       store.getManifest(train.id),
       store.listSteps(train.id),
       store.listApprovals(train.id),
       asksPermit ? store.listExceptions(train.id) : Promise.resolve([]),
+      inProduction ? store.listRolloutMarks(train.id) : Promise.resolve([]),
+      asksLineStop ? store.listIncidents({ line: train.line, status: "open" }) : Promise.resolve([]),
     ]);
+    const stop = incidents.find((i) => i.stopsLine);
     // Only a train about to start a production wave (or paused by the budget) asks the policy.
     const asksBudget =
       train.state === "awaiting_approval" ||
@@ -238,6 +245,8 @@ export class Reconciler {
       productionHeldBy,
       permit: permitOf(config.deploymentRules(train.line), train, exceptions),
       ...(budget ? { budget } : {}),
+      marks,
+      lineStop: stop ? { id: stop.id, title: stop.title } : null,
     };
   }
 
@@ -401,6 +410,7 @@ export class Reconciler {
           environments: plan.environments,
           manifest,
           attempt: plan.attempt,
+          ...(plan.analysis ? { analysis: plan.analysis } : {}),
           signal,
         });
         const passed = outcome.status === "passed";
@@ -415,6 +425,28 @@ export class Reconciler {
           reference: null,
           gateStatus: outcome.status,
           gateVerdict: outcome.verdict ?? (outcome.status === "passed" ? "pass" : "fail"),
+          ...(outcome.detail === undefined ? {} : { gateDetail: outcome.detail }),
+        };
+      }
+      case "runbook": {
+        // Runbook steps are command or HTTP calls, run by the gate runner; their output is kept.
+        const outcome = await this.ctx.gates.run(plan.gate!, {
+          trainId: train.id,
+          line: train.line,
+          stage: plan.stage!,
+          wave: plan.wave,
+          environments: plan.environments,
+          manifest: [],
+          attempt: plan.attempt,
+          signal,
+        });
+        const ok = outcome.status === "passed";
+        return {
+          ok,
+          output: outcome.output,
+          error: ok ? null : `runbook step ${plan.gate!.name} failed: ${firstLine(outcome.output)}`,
+          durationMs: outcome.durationMs,
+          reference: null,
         };
       }
       case "integrate":
@@ -432,6 +464,10 @@ export class Reconciler {
           idempotencyKey: stepId,
           signal,
           ...(plan.undoStepKey ? { undoStepKey: plan.undoStepKey } : {}),
+          ...(plan.undoStepKeys ? { undoStepKeys: plan.undoStepKeys } : {}),
+          ...(plan.weight === undefined ? {} : { weight: plan.weight }),
+          ...(plan.phase ? { phase: plan.phase } : {}),
+          ...(plan.strategy ? { strategy: plan.strategy } : {}),
         };
         const undo = plan.kind === "rollback" || plan.undoStepKey !== undefined;
         return deployOutcome(undo ? await deployer.rollback(request) : await deployer.deploy(request));
@@ -453,6 +489,7 @@ export class Reconciler {
       case "rollback":
         return `rollback of ${plan.component} in ${plan.environments.join(", ")} failed: ${firstLine(error)}`;
       case "gate":
+      case "runbook":
         return error;
       default: {
         const unreachable: never = plan.kind;
@@ -530,10 +567,11 @@ export class Reconciler {
             verdict: outcome.gateVerdict ?? (outcome.gateStatus === "passed" ? "pass" : "fail"),
             output: clip(outcome.output) ?? "",
             durationMs: outcome.durationMs,
+            ...(outcome.gateDetail === undefined ? {} : { detail: outcome.gateDetail }),
           },
         });
       }
-      if (outcome.ok && plan.kind !== "gate") {
+      if (outcome.ok && plan.kind !== "gate" && plan.kind !== "runbook") {
         const undo = plan.kind === "rollback" || plan.undoStepKey !== undefined;
         for (const environment of plan.environments) {
           events.push({
@@ -558,11 +596,32 @@ export class Reconciler {
           plan,
           this.ctx.config().line(train.line),
           outcome.error ?? "failed",
+          outcome.gateVerdict,
         );
         if (failure) {
           events.push(
-            transitionEvent(train, { event: failure.event, actor: SYSTEM_ACTOR, reason: failure.reason }),
+            transitionEvent(train, {
+              event: failure.event,
+              actor: SYSTEM_ACTOR,
+              reason: failure.reason,
+              ...(failure.cause ? { cause: failure.cause, resumeAt: null } : {}),
+            }),
           );
+          if (failure.incident) {
+            events.push({
+              type: "incident.opened",
+              trainId,
+              actor: SYSTEM_ACTOR,
+              payload: {
+                // Named after the step attempt, so the same failure never opens two incidents.
+                incidentId: `inc-${trainId}-${createHash("sha256").update(stepId).digest("hex").slice(0, 8)}`,
+                line: train.line,
+                title: failure.incident.title,
+                detail: outcome.error,
+                stopsLine: true,
+              },
+            });
+          }
         }
       }
       await tx.append(events, at);

@@ -3,7 +3,7 @@
  * state machine's reason.
  */
 import type { NewEvent } from "../domain/events.js";
-import type { Instant, PauseCause, Train } from "../domain/model.js";
+import type { Instant, PauseCause, RollbackScope, Train } from "../domain/model.js";
 import { availableActions } from "../domain/train-actions.js";
 import { isTerminal, type TrainEventType, transition } from "../domain/train-state.js";
 import { ConflictError } from "./errors.js";
@@ -17,6 +17,8 @@ export interface TransitionInput {
   cause?: PauseCause;
   /** For a pause by the engine: when it resumes the train. */
   resumeAt?: Instant | null;
+  /** For `rollback`: one wave only (absent: the whole train). */
+  scope?: RollbackScope | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export function transitionEvent(train: Train, input: TransitionInput): NewEvent 
       resumeTo: result.status.resumeTo,
       reason: input.reason ?? null,
       ...(input.wave === undefined ? {} : { wave: input.wave }),
+      ...(input.event === "rollback" && input.scope ? { scope: input.scope } : {}),
       ...(input.event === "pause"
         ? {
             cause: input.cause ?? "manual",

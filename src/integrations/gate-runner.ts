@@ -5,6 +5,7 @@ import type { GateConfig, PrometheusSourceConfig, SloConfig } from "../domain/co
 import type { GateContext, GateOutcome, GateRunner } from "../engine/ports.js";
 import { runCommandGate } from "./command/command-gate.js";
 import { runHttpGate } from "./http/http-gate.js";
+import { runCanaryGate } from "./prometheus/canary-gate.js";
 import { runPrometheusGate } from "./prometheus/prometheus-gate.js";
 import { runSloGate } from "./prometheus/slo-gate.js";
 
@@ -27,7 +28,7 @@ export interface GateRunnerOptions {
   slos?: Record<string, SloConfig> | (() => Record<string, SloConfig>);
 }
 
-/** Creates the {@link GateRunner} for `command`, `http`, `prometheus` and `slo` gates. */
+/** Creates the {@link GateRunner} for `command`, `http`, `prometheus`, `canary` and `slo` gates. */
 export function createGateRunner(options: GateRunnerOptions): GateRunner {
   return {
     run: function runGate(gate: GateConfig, context: GateContext): Promise<GateOutcome> {
@@ -43,6 +44,11 @@ export function createGateRunner(options: GateRunnerOptions): GateRunner {
           const sources =
             typeof options.prometheus === "function" ? options.prometheus() : options.prometheus;
           return runPrometheusGate(gate, context, { sources: sources ?? {}, env: options.env });
+        }
+        case "canary": {
+          const sources =
+            typeof options.prometheus === "function" ? options.prometheus() : options.prometheus;
+          return runCanaryGate(gate, context, { sources: sources ?? {}, env: options.env });
         }
         case "slo": {
           const sources =

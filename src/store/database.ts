@@ -51,6 +51,8 @@ export interface TrainsTable {
   pause_cause: string | null;
   /** When the engine resumes a train it paused. Since 0002. */
   resume_at: string | null;
+  /** JSON of the last rollback's scope (`{"wave": "eu"}`); null: the whole train. Since 0006. */
+  rollback_scope: string | null;
   manifest_revision: number;
   current_wave: number;
   wave_deployed_at: string | null;
@@ -125,6 +127,8 @@ export interface GateResultsTable {
   verdict: string | null;
   output: string;
   duration_ms: number;
+  /** JSON evidence (a canary analysis); null when the gate kept none. Since 0006. */
+  detail: string | null;
   evaluated_at: string;
   event_id: number;
 }
@@ -257,6 +261,36 @@ export interface ChecklistTicksTable {
   event_id: number;
 }
 
+/** Projection: people promoting, approving or rejecting steps of a train's rollout. Since 0006. */
+export interface RolloutMarksTable {
+  train_id: string;
+  wave: string;
+  step: string;
+  kind: string;
+  actor: string;
+  comment: string | null;
+  marked_at: string;
+  event_id: number;
+}
+
+/** Projection: incidents (a failed rollback opens one; an open one may stop its line). Since 0006. */
+export interface IncidentsTable {
+  id: string;
+  line: string;
+  train_id: string | null;
+  title: string;
+  detail: string | null;
+  /** 0/1 */
+  stops_line: number;
+  status: string;
+  opened_at: string;
+  opened_by: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  event_id: number;
+}
+
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
 export interface TokensTable {
   id: string;
@@ -300,6 +334,8 @@ export interface Database {
   test_reports: TestReportsTable;
   waivers: WaiversTable;
   checklist_ticks: ChecklistTicksTable;
+  rollout_marks: RolloutMarksTable;
+  incidents: IncidentsTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -103,6 +103,9 @@ export class Projector {
             changes.wave_deployed_at = event.time;
           }
         }
+        if (payload.event === "rollback") {
+          changes.rollback_scope = payload.scope ? JSON.stringify(payload.scope) : null;
+        }
         if (TERMINAL_STATES.includes(payload.to)) {
           changes.ended_at = event.time;
           changes.wake_at = null;
@@ -376,8 +379,80 @@ export class Projector {
             duration_ms: payload.durationMs,
             evaluated_at: event.time,
             event_id: event.id,
+            detail: payload.detail === undefined ? null : JSON.stringify(payload.detail),
           })
           .execute();
+        return;
+      }
+      case "rollout.marked": {
+        const { payload } = event;
+        await db
+          .insertInto("rollout_marks")
+          .values({
+            train_id: requireTrainId(event),
+            wave: payload.wave,
+            step: payload.step,
+            kind: payload.kind,
+            actor: event.actor,
+            comment: payload.comment,
+            marked_at: event.time,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "component.rolled_back": {
+        const trainId = requireTrainId(event);
+        const { payload } = event;
+        for (const component of [payload.component, ...payload.with]) {
+          const reason =
+            component === payload.component
+              ? payload.reason
+              : `rolled back with ${payload.component}, whose new version it needs: ${payload.reason}`;
+          await db
+            .updateTable("manifest_items")
+            .set({ status: "dropped", reason })
+            .where("train_id", "=", trainId)
+            .where("component", "=", component)
+            .execute();
+        }
+        return;
+      }
+      case "incident.opened": {
+        const { payload } = event;
+        await db
+          .insertInto("incidents")
+          .values({
+            id: payload.incidentId,
+            line: payload.line,
+            train_id: event.trainId,
+            title: payload.title,
+            detail: payload.detail,
+            stops_line: toDbBoolean(payload.stopsLine),
+            status: "open",
+            opened_at: event.time,
+            opened_by: event.actor,
+            event_id: event.id,
+          })
+          .execute();
+        return;
+      }
+      case "incident.resolved": {
+        const { payload } = event;
+        const updated = await db
+          .updateTable("incidents")
+          .set({
+            status: "resolved",
+            resolved_at: event.time,
+            resolved_by: event.actor,
+            resolution: payload.resolution,
+          })
+          .where("id", "=", payload.incidentId)
+          .where("status", "=", "open")
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n) {
+          throw new ProjectionError(event.type, event.id, `no open incident ${payload.incidentId}`);
+        }
         return;
       }
       case "approval.recorded": {

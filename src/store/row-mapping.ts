@@ -70,6 +70,8 @@ export function toTrain(row: Selectable<TrainsTable>): Train {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     endedAt: row.ended_at,
+    rollbackScope:
+      row.rollback_scope === null ? null : (JSON.parse(row.rollback_scope) as Train["rollbackScope"]),
   };
 }
 
@@ -138,6 +140,7 @@ export function toGateResult(row: Selectable<GateResultsTable>): GateResult {
     output: row.output,
     durationMs: row.duration_ms,
     evaluatedAt: row.evaluated_at,
+    detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown),
   };
 }
 

@@ -12,9 +12,11 @@ import type {
   CiStatus,
   Deployment,
   GateResult,
+  Incident,
   Instant,
   ManifestItem,
   Pin,
+  RolloutMark,
   Step,
   TestReport,
   TokenRecord,
@@ -26,6 +28,7 @@ import { TERMINAL_STATES } from "../domain/train-state.js";
 import type { ArtifactFilter, EventFilter, StoreReader, TrainFilter } from "../engine/ports.js";
 import type { Database } from "./database.js";
 import {
+  fromDbBoolean,
   toApproval,
   toArtifact,
   toArtifactReport,
@@ -224,6 +227,45 @@ export class KyselyStoreReader implements StoreReader {
     if (!filter.includeRevoked) query = query.where("revoked_at", "is", null);
     const rows = await query.orderBy("event_id").execute();
     return rows.map(toWaiver);
+  }
+
+  async listRolloutMarks(trainId: string): Promise<RolloutMark[]> {
+    const rows = await this.db
+      .selectFrom("rollout_marks")
+      .selectAll()
+      .where("train_id", "=", trainId)
+      .orderBy("event_id")
+      .execute();
+    return rows.map((row) => ({
+      trainId: row.train_id,
+      wave: row.wave,
+      step: row.step,
+      kind: row.kind as RolloutMark["kind"],
+      actor: row.actor,
+      comment: row.comment,
+      at: row.marked_at,
+    }));
+  }
+
+  async listIncidents(filter: { line?: string; status?: Incident["status"] } = {}): Promise<Incident[]> {
+    let query = this.db.selectFrom("incidents").selectAll();
+    if (filter.line !== undefined) query = query.where("line", "=", filter.line);
+    if (filter.status !== undefined) query = query.where("status", "=", filter.status);
+    const rows = await query.orderBy("event_id", "desc").execute();
+    return rows.map((row) => ({
+      id: row.id,
+      line: row.line,
+      trainId: row.train_id,
+      title: row.title,
+      detail: row.detail,
+      stopsLine: fromDbBoolean(row.stops_line),
+      status: row.status as Incident["status"],
+      openedAt: row.opened_at,
+      openedBy: row.opened_by,
+      resolvedAt: row.resolved_at,
+      resolvedBy: row.resolved_by,
+      resolution: row.resolution,
+    }));
   }
 
   async listChecklistTicks(trainId: string): Promise<ChecklistTick[]> {

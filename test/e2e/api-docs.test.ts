@@ -74,6 +74,9 @@ for (const dialect of DIALECTS) {
           "POST /api/v1/waivers/{id}/revoke",
           "GET /api/v1/trains/{id}/checklists",
           "POST /api/v1/trains/{id}/checklists/{gate}/items/{item}",
+          "POST /api/v1/trains/{id}/promote",
+          "GET /api/v1/incidents",
+          "POST /api/v1/incidents/{id}/resolve",
         ]),
       );
       // every mutation declares how it is authenticated (webhooks by their sender's signature or

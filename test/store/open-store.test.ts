@@ -63,6 +63,7 @@ for (const dialect of DIALECTS) {
         { name: "0003-boarding" },
         { name: "0004-gates" },
         { name: "0005-checklists" },
+        { name: "0006-rollout" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
@@ -172,11 +173,13 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "deployments",
       "events",
       "gate_results",
+      "incidents",
       "kysely_migration",
       "kysely_migration_lock",
       "manifest_items",
       "pins",
       "report_contents",
+      "rollout_marks",
       "settings",
       "steps",
       "test_reports",

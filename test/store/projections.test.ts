@@ -52,6 +52,7 @@ for (const dialect of DIALECTS) {
         createdAt: T0,
         updatedAt: T0,
         endedAt: null,
+        rollbackScope: null,
       });
       expect(await store.getTrain("web-2")).toBeUndefined();
     });
@@ -202,6 +203,7 @@ for (const dialect of DIALECTS) {
           createdAt: at(0),
           updatedAt: at(1450),
           endedAt: at(1450),
+          rollbackScope: null,
         });
         expect(snapshot.trains.map((t) => t.id)).toEqual(["web-3", "web-2", "web-1"]);
         expect(snapshot.activeTrains.map((t) => t.id)).toEqual(["web-3", "web-2"]);
@@ -313,6 +315,7 @@ for (const dialect of DIALECTS) {
             output: "120 tests, 0 failures",
             durationMs: 800,
             evaluatedAt: at(1386),
+            detail: null,
           },
         ]);
         expect(snapshot.approvals).toEqual([

@@ -127,7 +127,13 @@ for (const dialect of DIALECTS) {
       });
       expect(logged).toEqual([
         expect.objectContaining({
-          migrations_applied: ["0002-timetable", "0003-boarding", "0004-gates", "0005-checklists"],
+          migrations_applied: [
+            "0002-timetable",
+            "0003-boarding",
+            "0004-gates",
+            "0005-checklists",
+            "0006-rollout",
+          ],
         }),
       ]);
 

@@ -51,6 +51,12 @@ export interface WorldOptions {
   gates?: string;
   /** `rollout.concurrency` (not written when absent, so line numbers stay). @default 1 */
   concurrency?: number;
+  /** Replaces the rollout's wave list (YAML list items indented eight spaces). */
+  waves?: string;
+  /** Replaces the line's `rollback:` value (a YAML flow map). */
+  rollbackPolicy?: string;
+  /** More `deployers:` entries (YAML indented two spaces). */
+  deployers?: string;
 }
 
 export interface World {
@@ -110,7 +116,7 @@ deployers:
     repository: ${JSON.stringify(gitops)}
     file: "env/{environment}.yaml"
     path: "{component}.version"
-components:
+${options.deployers ?? ""}components:
 ${
   options.components ??
   `  db: { team: core, deployer: git }
@@ -130,14 +136,17 @@ ${options.gates ?? `      - { name: tests, type: command, command: "test ! -e fa
     approval: ${approval}
     rollout:
 ${options.concurrency ? `      concurrency: ${options.concurrency}\n` : ""}      waves:
-        - name: eu
+${
+  options.waves ??
+  `        - name: eu
           environments: [eu]
           bake: ${options.bake ?? "30m"}
           verify:
             - { name: health, type: command, command: "test ! -e fail-verify-eu", timeout: 30s }
         - name: us
-          environments: [us]
-    rollback: { policy: ${options.rollback ?? "automatic"} }
+          environments: [us]`
+}
+    rollback: ${options.rollbackPolicy ?? `{ policy: ${options.rollback ?? "automatic"} }`}
 ${options.line ?? ""}${options.top ?? ""}`;
 }
 

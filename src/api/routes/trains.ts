@@ -8,6 +8,7 @@ import {
   ApprovalRequestSchema,
   ApprovalResultSchema,
   ApprovalSchema,
+  CommentSchema,
   DropResultSchema,
   DropSchema,
   EventSchema,
@@ -16,6 +17,7 @@ import {
   MUTATION_ERRORS,
   ProblemSchema,
   ReasonSchema,
+  RollbackRequestSchema,
   TrainDetailSchema,
   TrainExceptionSchema,
   TrainSchema,
@@ -150,7 +152,6 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
     ["pause", "Pause a train; it stays where it is until resumed"],
     ["resume", "Resume a paused train"],
     ["abort", "Abort a train that has not changed production (reason required)"],
-    ["rollback", "Roll a train back: every wave it reached, newest first"],
     ["retry", "Retry the failed stage of a blocked train"],
   ] as const;
   for (const [action, summary] of simple) {
@@ -179,8 +180,6 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
               return railyard.resume(id, who);
             case "abort":
               return railyard.abort(id, who, reason ?? "");
-            case "rollback":
-              return railyard.rollback(id, who, reason);
             case "retry":
               return railyard.retry(id, who);
             default: {
@@ -193,6 +192,52 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
       },
     );
   }
+
+  r.post(
+    "/api/v1/trains/:id/rollback",
+    {
+      preHandler: auth,
+      schema: {
+        tags: ["actions"],
+        summary: "Roll a train back: whole, one component, or the current wave",
+        description:
+          "Without `component` or `wave`: every wave the train reached is undone, newest first, dependents before dependencies. With `component`: that component is rolled back in every wave it reached while the rest of the train goes on; refused (409) when a riding component needs its new version, unless the line's rollback.dependents is include. With `wave` (the wave the train is in): that wave is undone and the train blocks there; retry deploys it again.",
+        security: [{ bearer: [] }],
+        params: TrainParams,
+        body: RollbackRequestSchema,
+        response: { 200: TrainSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { reason, component, wave } = request.body ?? {};
+      const train = await railyard.rollback(request.params.id, principalOf(request), reason ?? null, {
+        ...(component ? { component } : {}),
+        ...(wave ? { wave } : {}),
+      });
+      return railyard.present(train);
+    },
+  );
+
+  r.post(
+    "/api/v1/trains/:id/promote",
+    {
+      preHandler: auth,
+      schema: {
+        tags: ["actions"],
+        summary: "Promote a train past the rollout step waiting for a person",
+        description:
+          "A canary pause without a duration, a blue-green switch without autoPromote, or an inconclusive canary analysis (the train is paused with cause analysis; promoting accepts it and resumes). 409 when the train waits for no promotion.",
+        security: [{ bearer: [] }],
+        params: TrainParams,
+        body: CommentSchema,
+        response: { 200: TrainSchema, ...errors },
+      },
+    },
+    async (request) =>
+      railyard.present(
+        await railyard.promote(request.params.id, principalOf(request), request.body?.comment ?? null),
+      ),
+  );
 
   r.post(
     "/api/v1/trains/:id/drop",

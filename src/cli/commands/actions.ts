@@ -175,7 +175,6 @@ Examples:
     ["pause", "pause a train where it is", "optional"],
     ["resume", "resume a paused train", "none"],
     ["abort", "abort a train that has not changed production", "required"],
-    ["rollback", "roll a train back (every wave it reached, newest first)", "optional"],
     ["retry", "retry the failed stage of a blocked train", "none"],
   ];
   for (const [name, description, reason] of simple) {
@@ -191,6 +190,74 @@ Examples:
       ctx.out.line(`${id}: ${state(ctx.out, train.state)}${train.reason ? ` — ${train.reason}` : ""}`);
     });
   }
+
+  program
+    .command("rollback")
+    .description("roll a train back: whole, one component, or the wave it is in")
+    .argument("<train>", "train ID")
+    .option("--reason <text>", "why")
+    .option("--component <name>", "roll back only this component, in every wave it reached; the rest goes on")
+    .option(
+      "--wave <name>",
+      "roll back only this wave (the one the train is in); the train then blocks there",
+    )
+    .addHelpText(
+      "after",
+      `
+Without --component or --wave every wave the train reached is undone, newest first, dependents
+before dependencies. A component that another riding component needs at its new version is not
+rolled back alone (the answer names who needs it) unless the line sets rollback.dependents: include.
+After a wave rollback, \`railyard retry\` deploys the wave again.
+
+Examples:
+  railyard rollback shop-12 --reason "p99 latency doubled"
+  railyard rollback shop-12 --component web --reason "checkout errors"
+  railyard rollback shop-12 --wave eu`,
+    )
+    .action(
+      async (
+        id: string,
+        options: { reason?: string; component?: string; wave?: string },
+        command: Command,
+      ) => {
+        const ctx = contextOf(command);
+        const train = await ctx.client().request<Train>("POST", trainPath(id, "rollback"), {
+          ...(options.reason ? { reason: options.reason } : {}),
+          ...(options.component ? { component: options.component } : {}),
+          ...(options.wave ? { wave: options.wave } : {}),
+        });
+        if (ctx.json) return ctx.out.json(train);
+        const what = options.component
+          ? `${options.component} is rolling back; the rest of ${id} goes on`
+          : `${state(ctx.out, train.state)}${train.reason ? ` — ${train.reason}` : ""}`;
+        ctx.out.line(`${id}: ${what}`);
+      },
+    );
+
+  program
+    .command("promote")
+    .description("promote a train past the rollout step waiting for a person")
+    .argument("<train>", "train ID")
+    .option("--comment <text>", "why (kept in the audit trail)")
+    .addHelpText(
+      "after",
+      `
+Promotes a canary pause without a duration, a blue-green switch without autoPromote, or accepts
+an inconclusive canary analysis (the train paused with cause analysis resumes). Step approvals
+are given with \`railyard approve\`.`,
+    )
+    .action(async (id: string, options: { comment?: string }, command: Command) => {
+      const ctx = contextOf(command);
+      const train = await ctx
+        .client()
+        .request<Train>(
+          "POST",
+          trainPath(id, "promote"),
+          options.comment ? { comment: options.comment } : {},
+        );
+      if (ctx.json) return ctx.out.json(train);
+      ctx.out.line(`${paint(ctx.out, "green", "promoted")} ${id}: ${state(ctx.out, train.state)}`);
+    });
 
   program
     .command("exception")

@@ -18,16 +18,19 @@ export interface GateEvalReport {
   line: string;
   gate: string;
   type: GateConfig["type"];
-  /** `gating`, `hotfix` or `verify/<wave>`. */
+  /** `gating`, `hotfix`, `verify/<wave>` or `analysis/<wave>`. */
   stage: string;
   verdict: "pass" | "fail" | "inconclusive" | "error";
   output: string;
   durationMs: number;
+  /** Structured evidence, when the gate gives some (a canary gate: score, metrics, series). */
+  detail?: unknown;
 }
 
 interface Found {
   gate: GateConfig;
   stage: string;
+  wave: string | null;
   environments: string[];
 }
 
@@ -37,16 +40,26 @@ function findGates(config: RailyardConfig, line: LineConfig, name: string): Foun
   const found: Found[] = [];
   for (const gate of line.gates) {
     if (gate.name === name)
-      found.push({ gate, stage: "gating", environments: integration ? [integration] : [] });
+      found.push({ gate, stage: "gating", wave: null, environments: integration ? [integration] : [] });
   }
   for (const gate of line.hotfix.gates) {
     if (gate.name === name)
-      found.push({ gate, stage: "hotfix", environments: integration ? [integration] : [] });
+      found.push({ gate, stage: "hotfix", wave: null, environments: integration ? [integration] : [] });
   }
   for (const wave of line.rollout.waves) {
     for (const gate of wave.verify) {
       if (gate.name === name)
-        found.push({ gate, stage: `verify/${wave.name}`, environments: wave.environments });
+        found.push({ gate, stage: `verify/${wave.name}`, wave: wave.name, environments: wave.environments });
+    }
+    // The gates a wave's strategy runs as analyses (a canary's analysis steps, blue-green's prePromotion).
+    for (const gate of wave.gates) {
+      if (gate.name === name)
+        found.push({
+          gate,
+          stage: `analysis/${wave.name}`,
+          wave: wave.name,
+          environments: wave.environments,
+        });
     }
   }
   return found;
@@ -59,11 +72,15 @@ export function registerGateCommands(program: Command): void {
     .description("evaluate one gate of a line now against its live sources (no server needed)")
     .option("-c, --config <file>", "configuration file", DEFAULT_CONFIG)
     .requiredOption("--line <name>", "the line")
-    .requiredOption("--gate <name>", "the gate's name (in gates, hotfix.gates or a wave's verify)")
-    .option("--wave <name>", "the wave whose verify gate it is, when several stages have a gate of that name")
+    .requiredOption("--gate <name>", "the gate's name (in gates, hotfix.gates, or a wave's verify or gates)")
+    .option("--wave <name>", "the wave whose gate it is, when several stages have a gate of that name")
     .option(
       "--stage <stage>",
-      "gating, hotfix or verify/<wave>, when several stages have a gate of that name",
+      "gating, hotfix, verify/<wave> or analysis/<wave>, when several stages have a gate of that name",
+    )
+    .option(
+      "--analysis <n/count>",
+      "judge a canary gate as analysis n of count (e.g. 1/3: interim, passes at its marginal score)",
     )
     .option("--train <id>", "the train ID placeholders and programs see", "offline")
     .addHelpText(
@@ -71,16 +88,27 @@ export function registerGateCommands(program: Command): void {
       `
 Exit code 0 when the gate passes, 1 when it fails, is inconclusive or errs, 2 for bad usage.
 With --json: {"line", "gate", "type", "stage", "verdict", "output", "durationMs"}, verdict one of
-pass|fail|inconclusive|error. tests and security gates are judged by the server from the reports
+pass|fail|inconclusive|error, and "detail" when the gate gives structured evidence (a canary
+gate's score, metrics and series). A canary gate is judged as a single analysis (it passes at
+its pass threshold) unless --analysis says which of several it is. tests and security gates are judged by the server from the reports
 it recorded: see them with railyard train show.
 
 Examples:
   railyard gate eval -c railyard.yaml --line web --gate error-rate
-  railyard gate eval --line platform --gate health --wave canary --json`,
+  railyard gate eval --line platform --gate health --wave canary --json
+  railyard gate eval --line web --gate latency-canary --wave canary --analysis 1/3`,
     )
     .action(
       async (
-        options: { config: string; line: string; gate: string; wave?: string; stage?: string; train: string },
+        options: {
+          config: string;
+          line: string;
+          gate: string;
+          wave?: string;
+          stage?: string;
+          analysis?: string;
+          train: string;
+        },
         command: Command,
       ) => {
         const ctx = contextOf(command);
@@ -89,6 +117,18 @@ Examples:
           else ctx.out.error(`railyard: ${message}`);
           process.exitCode = 2;
         };
+        let analysis: { index: number; of: number } | undefined;
+        if (options.analysis !== undefined) {
+          const match = /^(\d+)\/(\d+)$/.exec(options.analysis.trim());
+          const index = Number(match?.[1]);
+          const of = Number(match?.[2]);
+          if (!match || index < 1 || of < 1 || index > of) {
+            return fail(
+              `--analysis ${options.analysis}: write which analysis of how many, such as 1/3 (1 ≤ n ≤ count)`,
+            );
+          }
+          analysis = { index, of };
+        }
         const { config } = await loadConfigFile(options.config);
         const line = config.lines[options.line];
         if (!line) {
@@ -97,16 +137,17 @@ Examples:
           );
         }
         let found = findGates(config, line, options.gate);
-        const stage = options.stage ?? (options.wave ? `verify/${options.wave}` : undefined);
+        const stage = options.stage;
         if (stage) found = found.filter((f) => f.stage === stage);
+        else if (options.wave) found = found.filter((f) => f.wave === options.wave);
         if (found.length === 0) {
           const names = [
             ...line.gates.map((g) => g.name),
             ...line.hotfix.gates.map((g) => g.name),
-            ...line.rollout.waves.flatMap((w) => w.verify.map((g) => g.name)),
+            ...line.rollout.waves.flatMap((w) => [...w.verify, ...w.gates].map((g) => g.name)),
           ];
           return fail(
-            `no gate "${options.gate}"${stage ? ` in stage ${stage}` : ""} on line ${options.line}${names.length > 0 ? `: its gates are ${[...new Set(names)].join(", ")}` : ": it has no gates"}`,
+            `no gate "${options.gate}"${stage ? ` in stage ${stage}` : options.wave ? ` in wave ${options.wave}` : ""} on line ${options.line}${names.length > 0 ? `: its gates are ${[...new Set(names)].join(", ")}` : ": it has no gates"}`,
           );
         }
         if (found.length > 1) {
@@ -134,10 +175,11 @@ Examples:
             trainId: options.train,
             line: options.line,
             stage: target.stage === "hotfix" ? "gating" : target.stage,
-            wave: target.stage.startsWith("verify/") ? target.stage.slice("verify/".length) : null,
+            wave: target.wave,
             environments: target.environments,
             manifest: [],
             attempt: 1,
+            ...(analysis ? { analysis } : {}),
             signal: abort.signal,
           });
         } finally {
@@ -151,6 +193,7 @@ Examples:
           verdict: outcome.verdict ?? (outcome.status === "passed" ? "pass" : "fail"),
           output: outcome.output,
           durationMs: outcome.durationMs,
+          ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}),
         };
         process.exitCode = report.verdict === "pass" ? 0 : 1;
         if (ctx.json) return ctx.out.json(report);

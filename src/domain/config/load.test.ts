@@ -86,7 +86,11 @@ describe("parseConfig accepts", () => {
     expect(config.components.catalog?.depends_on).toEqual([]);
     expect(config.teams.payments?.members[1]?.roles).toEqual(["member"]);
     expect(config.deployers.argo).toMatchObject({ branch: "main", timeout: "2m" });
-    expect(config.lines.payments?.rollback).toEqual({ policy: "automatic" });
+    expect(config.lines.payments?.rollback).toEqual({
+      policy: "automatic",
+      dependents: "refuse",
+      maxAttempts: 3,
+    });
     expect(config.lines.payments?.approval).toEqual({ mode: "manual", team: "payments", required: 2 });
     expect(config.lines.storefront?.approval).toEqual({ mode: "auto" });
     expect(config.lines.payments?.gates[1]).toMatchObject({ type: "http", method: "GET", timeout: "5m" });
@@ -335,20 +339,22 @@ const BROKEN: BrokenCase[] = [
     name: "invalid gate type",
     text: insert(26, "    gates:", "      - name: smoke", "        type: grpc"),
     expected: [
-      'railyard.yaml:29:15: lines.web.gates[0].type: must be one of "command", "http", "tests", "security", "prometheus", "slo", "policy", "checklist", got "grpc"',
+      'railyard.yaml:29:15: lines.web.gates[0].type: must be one of "command", "http", "tests", "security", "prometheus", "canary", "slo", "policy", "checklist", got "grpc"',
     ],
   },
   {
     name: "gate without a type",
     text: insert(26, "    gates:", "      - name: smoke", "        url: https://example.com"),
     expected: [
-      'railyard.yaml:28:9: lines.web.gates[0]: missing required key "type" (one of "command", "http", "tests", "security", "prometheus", "slo", "policy", "checklist")',
+      'railyard.yaml:28:9: lines.web.gates[0]: missing required key "type" (one of "command", "http", "tests", "security", "prometheus", "canary", "slo", "policy", "checklist")',
     ],
   },
   {
     name: "invalid deployer type",
     text: edit(8, "    type: helm"),
-    expected: ['railyard.yaml:8:11: deployers.argo.type: must be one of "gitops", "command", got "helm"'],
+    expected: [
+      'railyard.yaml:8:11: deployers.argo.type: must be one of "gitops", "command", "webhook", got "helm"',
+    ],
   },
   {
     name: "invalid approval mode",

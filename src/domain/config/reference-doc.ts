@@ -462,8 +462,46 @@ retry\` evaluates the failed gates again.
   Examples: \`manifest.all(c, c.sbom)\`, \`manifest.all(c, c.findings.critical == 0)\`,
   \`train.kind == "hotfix" || manifest.size() <= 10\`, \`now - train.cutoffAt < duration("48h")\`.
 
-\`railyard gate eval --line … --gate …\` evaluates a \`command\`, \`http\`, \`prometheus\` or \`slo\`
-gate now, without a server; \`railyard report summarize FILE\` shows what a report holds.
+\`railyard gate eval --line … --gate …\` evaluates a \`command\`, \`http\`, \`prometheus\`, \`canary\`
+or \`slo\` gate now, without a server; \`railyard report summarize FILE\` shows what a report holds.
+
+## Rolling out: waves, strategies, rollback
+
+Waves run in order. Each deploys to its \`environments\` (its targets), \`maxParallel\` of them at
+a time, waits \`bake\`, runs its \`verify\` gates, and then waits \`stagger\` before the next wave
+starts. A wave's \`strategy\` says how each component gets there:
+
+- \`allAtOnce\` (the default): the new version at full weight.
+- \`canary\`: \`steps\` in order — \`setWeight: 25\` (the deployer moves 25% of the traffic:
+  the GitOps deployer writes \`canaryPath\` and \`weightPath\`, the webhook deployer sends
+  \`weight\` and \`phase\`), \`pause: 10m\`, \`pause: {}\` (waits for \`railyard promote\`),
+  \`approval: {team, required}\` (waits for \`railyard approve\` by members of the team; a
+  rejection fails the step) and \`analysis: {gate, count, interval}\`, which runs one of the wave's
+  \`gates\` \`count\` times, \`interval\` apart. A last \`setWeight: 100\` is added when missing.
+- \`blueGreen\`: green is deployed beside blue with no traffic, the \`prePromotion\` gates run
+  against it, traffic switches (after a promote when \`autoPromote: false\`), and blue keeps
+  running for \`rollbackWindow\`, within which a rollback is a switch back.
+
+A \`canary\` gate compares the canary's series with the baseline's, metric by metric, with a
+Mann-Whitney U test and the Hodges-Lehmann estimate of the shift (as Kayenta's judge does): a
+metric is \`high\` when the confidence interval of the shift lies above \`tolerance\`·|shift| and
+the mean ratio reaches \`effectSize.allowedIncrease\` (\`low\` likewise), and \`pass\` otherwise.
+The score is the weighted share of passing metrics over the \`groups\`; a critical metric that
+fails scores 0. In an analysis step, an interim analysis below \`thresholds.marginal\` stops the
+rollout (a rollback, under the automatic policy); the last must reach \`thresholds.pass\`, and one
+between the two pauses the train (cause \`analysis\`) until a person promotes it, resumes it
+(the analysis runs again) or rolls it back. \`railyard canary judge --baseline FILE --canary FILE\`
+runs the same statistics on two JSON arrays of numbers.
+
+\`rollback.policy: automatic\` rolls a train back when a deployment, an analysis or a verification
+fails; \`manual\` blocks it. People roll back a whole train (\`railyard rollback ID\`), one component
+(\`--component\`: refused while a riding component needs its new version, unless
+\`rollback.dependents: include\` takes those back too) or the wave the train is in (\`--wave\`: the
+train then blocks there; \`retry\` deploys the wave again). A rollback step that fails
+\`rollback.maxAttempts\` times blocks the train and opens an incident that stops the line until
+\`railyard incident resolve\`. \`runbooks.rollback\` steps run after a rollback's deployments are
+undone, \`runbooks.hotfix\` steps before a hotfix train integrates; both are \`command\` or \`http\`
+steps whose output is kept with the train.
 
 ## Secrets
 
@@ -472,7 +510,7 @@ variable** that holds it, and Railyard takes the value from its own environment:
 \`headersFromEnv\` of an \`http\` gate (\`Authorization: SMOKE_TOKEN\`), \`urlFromEnv\` of a webhook
 channel, \`webhookUrlFromEnv\` of a Slack channel, \`webhooks.github.secretFromEnv\` and
 \`webhooks.gitlab.tokenFromEnv\` of the CI webhook receivers, \`headersFromEnv\` of a Prometheus
-source. Plain \`headers\` and \`env\` values are
+source, \`secretEnv\` (the HMAC key) and \`headersFromEnv\` of a \`webhook\` deployer. Plain \`headers\` and \`env\` values are
 ordinary text in the file, reviewed and committed like the rest of it: do not put secrets there.
 `;
 

@@ -7,7 +7,7 @@ import { formatDuration, parseDuration } from "../duration.js";
 import { compilePolicy, PolicyCompileError } from "../policy/policy.js";
 import { compileTimetable, InvalidScheduleError } from "../timetable.js";
 import type { PathSegment } from "./config-problem.js";
-import type { BlackoutConfig, GateConfig, LineConfig, RailyardConfig } from "./schema.js";
+import type { BlackoutConfig, GateConfig, LineConfig, RailyardConfig, WaveConfig } from "./schema.js";
 import { closestMatch } from "./suggest.js";
 
 /** A cross-reference problem. `message` does not repeat the path; `parseConfig` prefixes it. */
@@ -272,6 +272,10 @@ function checkGate(config: RailyardConfig, gate: GateConfig, at: PathSegment[]):
       }
       return problems;
     }
+    case "canary": {
+      const source = unknownPrometheus(config, gate.source, [...at, "source"]);
+      return source ? [source] : [];
+    }
     case "checklist": {
       if ((gate.template === undefined) === (gate.items === undefined)) {
         return [
@@ -475,7 +479,46 @@ function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[])
       }
     });
     problems.push(...checkGates(config, wave.verify, [...waveAt, "verify"]));
+    problems.push(...checkGates(config, wave.gates, [...waveAt, "gates"]));
+    problems.push(...checkStrategy(config, wave, waveAt));
   });
+  return problems;
+}
+
+/** The gates a wave's strategy names are among its `gates`; approval teams exist. */
+function checkStrategy(config: RailyardConfig, wave: WaveConfig, at: PathSegment[]): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const gates = wave.gates.map((g) => g.name);
+  const unknownGate = (name: string, path: PathSegment[]) => {
+    if (!gates.includes(name))
+      problems.push({ path, message: unknownName("gate", `rollout.waves[${wave.name}].gates`, name, gates) });
+  };
+  const strategy = wave.strategy;
+  if (strategy.type === "blueGreen") {
+    strategy.prePromotion.forEach((name, i) => {
+      unknownGate(name, [...at, "strategy", "prePromotion", i]);
+    });
+  }
+  if (strategy.type === "canary") {
+    strategy.steps.forEach((step, i) => {
+      const stepAt = [...at, "strategy", "steps", i];
+      if ("analysis" in step) unknownGate(step.analysis.gate, [...stepAt, "analysis", "gate"]);
+      if ("approval" in step) {
+        const team = config.teams[step.approval.team];
+        if (!team) {
+          problems.push({
+            path: [...stepAt, "approval", "team"],
+            message: unknownName("team", "teams", step.approval.team, Object.keys(config.teams)),
+          });
+        } else if (team.members.length < step.approval.required) {
+          problems.push({
+            path: [...stepAt, "approval", "required"],
+            message: `needs ${plural(step.approval.required, "approver")} but team "${step.approval.team}" has ${plural(team.members.length, "member")}`,
+          });
+        }
+      }
+    });
+  }
   return problems;
 }
 

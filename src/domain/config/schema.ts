@@ -58,6 +58,20 @@ export const GitopsDeployer = z
       .min(1)
       .default("{component}.version")
       .describe("Dotted YAML path set to the version. Placeholders: {component}, {environment}."),
+    canaryPath: z
+      .string()
+      .min(1)
+      .default("{component}.canary.version")
+      .describe(
+        "Dotted YAML path set to the canary's version (canary steps, blue-green's preview; blue-green keeps the old version there after the promote until it retires). Placeholders as `path`. @default {component}.canary.version",
+      ),
+    weightPath: z
+      .string()
+      .min(1)
+      .default("{component}.canary.weight")
+      .describe(
+        "Dotted YAML path set to the canary's share of traffic (a number, 0–100; 0 after the promote). Placeholders as `path`. @default {component}.canary.weight",
+      ),
     author: z
       .strictObject({ name: z.string().min(1), email: z.string().min(1) })
       .default({ name: "Railyard", email: "railyard@localhost" })
@@ -72,7 +86,7 @@ export const CommandDeployer = z
     command: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .describe(
-        "Program to run once per environment (an argv list, or a string run by /bin/sh -c). It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_COMPONENT, RAILYARD_VERSION, RAILYARD_PREVIOUS_VERSION, RAILYARD_ENVIRONMENT, RAILYARD_WAVE, RAILYARD_ACTION (deploy|rollback) and RAILYARD_IDEMPOTENCY_KEY (`<train>/<step>#<attempt>@<environment>`; the program must not act twice for one key).",
+        "Program to run once per environment (an argv list, or a string run by /bin/sh -c). It receives RAILYARD_TRAIN_ID, RAILYARD_LINE, RAILYARD_COMPONENT, RAILYARD_VERSION, RAILYARD_PREVIOUS_VERSION, RAILYARD_ENVIRONMENT, RAILYARD_WAVE, RAILYARD_ACTION (deploy|rollback), RAILYARD_WEIGHT (share of traffic 0–100 for the new version; 100 for a plain deployment and a rollback), RAILYARD_PHASE (canary|preview|promote|retire; empty for a plain deployment and a rollback), RAILYARD_STRATEGY (allAtOnce|canary|blueGreen) and RAILYARD_IDEMPOTENCY_KEY (`<train>/<step>#<attempt>@<environment>`; the program must not act twice for one key).",
       ),
     cwd: z.string().optional().describe("Working directory, relative to the configuration file."),
     timeout: Duration.default("10m").describe("@default 10m"),
@@ -80,7 +94,54 @@ export const CommandDeployer = z
   })
   .describe("Runs a program once per environment; exit code 0 means deployed.");
 
-export const Deployer = z.discriminatedUnion("type", [GitopsDeployer, CommandDeployer]);
+export const WebhookDeployer = z
+  .strictObject({
+    type: z.literal("webhook"),
+    url: z
+      .string()
+      .min(1)
+      .describe(
+        "http(s) URL Railyard POSTs each deployment and rollback to, once per environment. Placeholders: {component}, {environment}, {line}. The JSON body holds train, line, component, version, previous_version, environment, wave, weight, phase, strategy, action (deploy|rollback) and idempotency_key (`<train>/<step>#<attempt>@<environment>`, also sent as the Idempotency-Key header and the same on every retry).",
+      ),
+    secretEnv: z
+      .string()
+      .min(1)
+      .describe(
+        "Environment variable holding the HMAC secret. Every request carries X-Railyard-Timestamp (Unix seconds) and X-Railyard-Signature: sha256=<hex HMAC-SHA256 of `<timestamp>.<raw body>` keyed with the secret>; receivers recompute it, compare in constant time and refuse old timestamps.",
+      ),
+    timeout: Duration.default("30s").describe(
+      "Limit for one request (each attempt, each status poll). @default 30s",
+    ),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe(
+        "Retries of a request that got no answer, a timeout, 408, 429 or 5xx, with backoff and jitter (Retry-After is honoured). Other 4xx fail at once; 409 means already done. @default 3",
+      ),
+    headersFromEnv: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Headers whose values come from environment variables: {Authorization: DEPLOY_TOKEN}."),
+    status: z
+      .strictObject({
+        poll: Duration.default("10s").describe("Time between two polls. @default 10s"),
+        timeout: Duration.default("15m").describe(
+          "How long the deployment may stay running before the step fails. @default 15m",
+        ),
+      })
+      .default({ poll: "10s", timeout: "15m" })
+      .describe(
+        'A 202 answer with a status URL (body {"statusUrl": …} or a Location header) is followed by signed GETs of that URL until it answers {"status": "succeeded" | "failed" | "running", "message": …}.',
+      ),
+  })
+  .describe(
+    "POSTs each deployment to an HTTP endpoint, signed with HMAC-SHA256; a 2xx answer means deployed (202: when its status URL says succeeded).",
+  );
+
+export const Deployer = z.discriminatedUnion("type", [GitopsDeployer, CommandDeployer, WebhookDeployer]);
 
 export const Dependency = z
   .strictObject({
@@ -434,6 +495,238 @@ export const PrometheusGate = z
     "Queries Prometheus and compares the result with a condition, once or `count` times `interval` apart, with the semantics of Argo Rollouts' AnalysisTemplate metrics.",
   );
 
+export const CanaryEffectSize = z
+  .strictObject({
+    allowedIncrease: z
+      .number()
+      .min(1)
+      .optional()
+      .describe(
+        "Least ratio of the canary's mean to the baseline's for an increase to count (1.1: a rise under 10% passes). @default 1",
+      ),
+    allowedDecrease: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe(
+        "Greatest ratio of the canary's mean to the baseline's for a decrease to count (0.9: a fall under 10% passes). @default 1",
+      ),
+    criticalIncrease: z
+      .number()
+      .min(1)
+      .optional()
+      .describe(
+        "For a critical metric: the ratio from which an increase fails the whole analysis (score 0); below it the increase counts as an ordinary failure. @default allowedIncrease",
+      ),
+    criticalDecrease: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe(
+        "For a critical metric: the ratio at or below which a decrease fails the whole analysis (score 0). @default allowedDecrease",
+      ),
+  })
+  .describe(
+    "How large a difference must be, as the ratio of the canary's mean to the baseline's, besides being statistically significant (Kayenta's effect size).",
+  );
+
+export const CanaryMetric = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .describe("Names the metric in results and charts, e.g. `p99 latency`; unique within the gate."),
+    group: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The group the metric scores in (weighted by the gate's `groups`). @default the metric's name",
+      ),
+    query: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "PromQL range-queried once for each variant, `{variant}` replaced by the baseline's and then the canary's label value (see `variants`), e.g. `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{version=\"{variant}\"}[1m])))`. Also {train}, {line}, {stage}, {wave}, {environment}. Exactly one of query and baseline with canary.",
+      ),
+    baseline: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "PromQL of the baseline's series, when the two variants need different queries (with `canary`, instead of `query`).",
+      ),
+    canary: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("PromQL of the canary's series (with `baseline`, instead of `query`)."),
+    direction: z
+      .enum(["increase", "decrease", "either"])
+      .default("either")
+      .describe(
+        "Which change fails the metric: increase (latency, errors), decrease (throughput, success rate) or either. @default either",
+      ),
+    critical: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A critical metric that fails (beyond its critical effect size) or has no data fails the whole analysis with score 0. @default false",
+      ),
+    effectSize: CanaryEffectSize.optional(),
+    nanStrategy: z
+      .enum(["remove", "replace"])
+      .default("remove")
+      .describe("What a NaN sample becomes: removed, or replaced by 0. @default remove"),
+  })
+  .describe("One metric the canary analysis compares between the baseline and the canary.");
+
+export const CanaryGate = z
+  .strictObject({
+    ...GateBase,
+    type: z.literal("canary"),
+    source: Name.default("default").describe("Name of an entry under `prometheus`. @default default"),
+    lookback: Duration.default("10m").describe(
+      "Each analysis compares the series over this much time before it. @default 10m",
+    ),
+    step: Duration.default("15s").describe(
+      "Resolution of the range queries: one sample per series every `step`. @default 15s",
+    ),
+    confidence: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.98)
+      .describe(
+        "Confidence of the Mann-Whitney test: a metric differs when the difference is significant at 1 − confidence. @default 0.98",
+      ),
+    tolerance: z
+      .number()
+      .min(0)
+      .default(0.25)
+      .describe(
+        "How far the confidence interval of the shift must clear zero, as a share of the shift, for a difference to count. @default 0.25",
+      ),
+    thresholds: z
+      .strictObject({
+        marginal: z
+          .number()
+          .min(0)
+          .max(100)
+          .describe("Score (0–100) below which an analysis fails, interim ones included."),
+        pass: z
+          .number()
+          .min(0)
+          .max(100)
+          .describe(
+            "Score (0–100) the last analysis must reach to pass; between marginal and pass it is inconclusive and a person decides.",
+          ),
+      })
+      .default({ marginal: 75, pass: 95 })
+      .describe("Scores that judge the analysis; marginal ≤ pass. @default {marginal: 75, pass: 95}"),
+    groups: z
+      .record(z.string().min(1), z.number().min(0))
+      .default({})
+      .describe(
+        "Weights of the metrics' groups in the score, e.g. {latency: 2, errors: 1}; a group not named weighs 1, a weight of 0 leaves its group out. @default {}",
+      ),
+    variants: z
+      .strictObject({
+        baseline: z.string().min(1).describe("What `{variant}` becomes in the baseline's query."),
+        canary: z.string().min(1).describe("What `{variant}` becomes in the canary's query."),
+      })
+      .default({ baseline: "baseline", canary: "canary" })
+      .describe(
+        "The label values `{variant}` expands to, e.g. {baseline: stable, canary: canary}. @default {baseline: baseline, canary: canary}",
+      ),
+    metrics: z.array(CanaryMetric).min(1).describe("The metrics compared; at least one."),
+  })
+  .superRefine((gate, ctx) => {
+    if (gate.thresholds.marginal > gate.thresholds.pass) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["thresholds", "marginal"],
+        message: `is above the pass threshold ${gate.thresholds.pass}: marginal must be at most pass`,
+      });
+    }
+    const names = new Set<string>();
+    const groups = new Set<string>();
+    gate.metrics.forEach((metric, index) => {
+      const at = (...rest: string[]) => ["metrics", index, ...rest];
+      if (names.has(metric.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("name"),
+          message: `duplicate metric name "${metric.name}": metric names must be unique within a canary gate`,
+        });
+      }
+      names.add(metric.name);
+      groups.add(metric.group ?? metric.name);
+      const split = metric.baseline !== undefined || metric.canary !== undefined;
+      if (metric.query !== undefined && split) {
+        ctx.addIssue({
+          code: "custom",
+          path: at(metric.baseline !== undefined ? "baseline" : "canary"),
+          message:
+            "a canary metric takes query (with {variant}) or baseline and canary, not both: remove query or the other two",
+        });
+      } else if (metric.query === undefined && !split) {
+        ctx.addIssue({
+          code: "custom",
+          path: at(),
+          message: `metric "${metric.name}" needs query (with {variant}, e.g. version="{variant}") or baseline and canary`,
+        });
+      } else if (
+        metric.query === undefined &&
+        (metric.baseline === undefined || metric.canary === undefined)
+      ) {
+        const missing = metric.baseline === undefined ? "baseline" : "canary";
+        ctx.addIssue({
+          code: "custom",
+          path: at(missing === "baseline" ? "canary" : "baseline"),
+          message: `metric "${metric.name}" needs ${missing} too: give both baseline and canary, or query with {variant}`,
+        });
+      } else if (metric.query !== undefined && !metric.query.includes("{variant}")) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("query"),
+          message:
+            'has no {variant}: the baseline and the canary would read the same series; select them with a label matcher such as version="{variant}", or give baseline and canary',
+        });
+      }
+      const effect = metric.effectSize;
+      if (effect?.criticalIncrease !== undefined && effect.criticalIncrease < (effect.allowedIncrease ?? 1)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("effectSize", "criticalIncrease"),
+          message: `is below allowedIncrease ${effect.allowedIncrease ?? 1}: criticalIncrease must be at least allowedIncrease`,
+        });
+      }
+      if (effect?.criticalDecrease !== undefined && effect.criticalDecrease > (effect.allowedDecrease ?? 1)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("effectSize", "criticalDecrease"),
+          message: `is above allowedDecrease ${effect.allowedDecrease ?? 1}: criticalDecrease must be at most allowedDecrease`,
+        });
+      }
+    });
+    for (const group of Object.keys(gate.groups)) {
+      if (!groups.has(group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["groups", group],
+          message: `no metric is in group "${group}" (the metrics' groups are ${[...groups].map((g) => `"${g}"`).join(", ")})`,
+        });
+      }
+    }
+  })
+  .describe(
+    "Canary analysis (Kayenta's judge): range-queries each metric's baseline and canary series over `lookback`, compares them with a Mann-Whitney U test and scores the share of metrics that pass, weighted by group. In a canary's analysis step an interim analysis passes at `marginal`, the last one needs `pass`; between the two it is inconclusive and a person decides.",
+  );
+
 export const SloGate = z
   .strictObject({
     ...GateBase,
@@ -516,6 +809,7 @@ export const Gate = z.discriminatedUnion("type", [
   TestsGate,
   SecurityGate,
   PrometheusGate,
+  CanaryGate,
   SloGate,
   PolicyGate,
   ChecklistGate,
@@ -535,12 +829,132 @@ export const Approval = z
   .default({ mode: "auto" })
   .describe("How a train is approved after its gates pass.");
 
+const AnalysisStep = z
+  .strictObject({
+    gate: Name.describe(
+      "Name of a gate among the wave's `gates` (usually a `canary` gate) to run as this step's analyses.",
+    ),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe(
+        "How many analyses to run, `interval` apart: interim ones stop the rollout below the marginal score, the last must reach the pass score. @default 1",
+      ),
+    interval: Duration.default("5m").describe(
+      "Time before each analysis (the first counts from the end of the previous step), so each looks at fresh data. @default 5m",
+    ),
+  })
+  .describe("Runs a gate as one or more analyses of the canary at its current weight.");
+
+const PauseStep = z
+  .strictObject({
+    duration: Duration.optional().describe(
+      "How long to wait; without it the step waits for someone to promote.",
+    ),
+  })
+  .describe("Waits a while, or until someone promotes the train (`railyard promote`).");
+
+export const CanaryStep = z
+  .union([
+    z.strictObject({
+      setWeight: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .describe("Share of traffic (percent) the new version takes; the deployer performs the change."),
+    }),
+    z.strictObject({
+      pause: z
+        .union([Duration, PauseStep])
+        .describe("`pause: 10m` waits ten minutes; `pause: {}` waits for someone to promote."),
+    }),
+    z.strictObject({ analysis: AnalysisStep }),
+    z.strictObject({
+      approval: z
+        .strictObject({
+          team: Name.describe("Team whose members may approve the step."),
+          required: z.number().int().min(1).default(1).describe("Distinct approvers needed. @default 1"),
+        })
+        .describe(
+          "The rollout waits until `required` members of `team` approve (railyard train approve); a rejection fails the step.",
+        ),
+    }),
+  ])
+  .describe("One step of a canary: setWeight, pause, analysis or approval.");
+
+const CanaryStrategy = z
+  .strictObject({
+    type: z.literal("canary"),
+    steps: z
+      .array(CanaryStep)
+      .min(1)
+      .describe(
+        "Steps in order, e.g. setWeight 5, analysis, setWeight 25, pause, setWeight 100. A final setWeight 100 is added when the last weight is lower.",
+      ),
+  })
+  .describe(
+    "Shifts traffic to the new version step by step, judging it between steps (Argo Rollouts' canary).",
+  );
+
+const BlueGreenStrategy = z
+  .strictObject({
+    type: z.literal("blueGreen"),
+    prePromotion: z
+      .array(Name)
+      .default([])
+      .describe(
+        "Gates (names among the wave's `gates`) run against green before traffic switches. @default []",
+      ),
+    autoPromote: z
+      .boolean()
+      .default(true)
+      .describe("false: after the pre-promotion gates, wait for someone to promote. @default true"),
+    rollbackWindow: Duration.default("30m").describe(
+      "How long blue keeps running after the switch, so a rollback is a switch back; then it is retired. @default 30m",
+    ),
+  })
+  .describe(
+    "Deploys green beside blue with no traffic, verifies it, switches traffic, keeps blue for a while.",
+  );
+
+const AllAtOnceStrategy = z
+  .strictObject({ type: z.literal("allAtOnce") })
+  .describe("Deploys the new version to the wave's targets at full weight.");
+
+export const Strategy = z
+  .discriminatedUnion("type", [AllAtOnceStrategy, CanaryStrategy, BlueGreenStrategy])
+  .default({ type: "allAtOnce" })
+  .describe("How each component reaches the wave's targets. @default allAtOnce");
+
 export const Wave = z
   .strictObject({
     name: Name.describe("Unique within the line; appears in step keys and commit messages."),
-    environments: z.array(Name).min(1).describe("Production environments this wave deploys to."),
+    environments: z
+      .array(Name)
+      .min(1)
+      .describe("Production environments this wave deploys to: its targets (regions, clusters)."),
+    maxParallel: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "How many of the wave's targets a component deploys to at once; the targets are taken in batches, in order. @default all of them",
+      ),
+    strategy: Strategy,
+    gates: z
+      .array(Gate)
+      .default([])
+      .describe("Gates the strategy's analysis and prePromotion steps name (not run on their own)."),
     bake: Duration.default("0s").describe("How long to wait after deploying before verifying. @default 0s"),
     verify: z.array(Gate).default([]).describe("Gates that must pass after the bake time."),
+    stagger: Duration.default("0s").describe(
+      "Pause after this wave is verified before the next wave starts, so the waves' load spikes do not add up. @default 0s",
+    ),
   })
   .describe("One stage of the rollout; waves run in order.");
 
@@ -565,11 +979,46 @@ export const RollbackPolicy = z
       .enum(["automatic", "manual"])
       .default("automatic")
       .describe(
-        "automatic: a failed deployment or verification rolls the train back; manual: the train is blocked until someone retries or rolls back. @default automatic",
+        "automatic: a failed deployment, analysis or verification rolls the train back; manual: the train is blocked until someone retries or rolls back. @default automatic",
+      ),
+    dependents: z
+      .enum(["refuse", "include"])
+      .default("refuse")
+      .describe(
+        "A partial rollback of a component that a running component needs at its new version: refuse (409 naming them) or include them in the rollback. @default refuse",
+      ),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .describe(
+        "Failed attempts of a rollback step (retried with backoff) before the train is blocked, an incident opened and the line stopped. @default 3",
       ),
   })
-  .default({ policy: "automatic" })
-  .describe("What happens when a deployment or verification fails.");
+  .default({ policy: "automatic", dependents: "refuse", maxAttempts: 3 })
+  .describe("What happens when a deployment or verification fails, and how rollbacks behave.");
+
+export const RunbookStep = z
+  .discriminatedUnion("type", [CommandGate, HttpGate])
+  .describe("A runbook step: a command or an HTTP call; exit 0 / the expected status means done.");
+
+export const Runbooks = z
+  .strictObject({
+    rollback: z
+      .array(RunbookStep)
+      .default([])
+      .describe(
+        "Run, in order, after a rollback's deployments are undone (e.g. purge caches, page the owners).",
+      ),
+    hotfix: z
+      .array(RunbookStep)
+      .default([])
+      .describe("Run, in order, when a hotfix train starts, before its integration."),
+  })
+  .default({ rollback: [], hotfix: [] })
+  .describe("Named steps a line runs on a rollback or a hotfix; their output is kept with the train.");
 
 export const HotfixPolicy = z
   .strictObject({
@@ -614,6 +1063,7 @@ export const Line = z
     approval: Approval,
     rollout: Rollout,
     rollback: RollbackPolicy,
+    runbooks: Runbooks,
     notify: z.array(Name).default([]).describe("Notification channels told about this line's trains."),
     window: z
       .array(WindowRange)
@@ -812,6 +1262,9 @@ export type RailyardConfig = z.infer<typeof RailyardConfig>;
 export type LineConfig = z.infer<typeof Line>;
 export type GateConfig = z.infer<typeof Gate>;
 export type WaveConfig = z.infer<typeof Wave>;
+export type CanaryStepConfig = z.infer<typeof CanaryStep>;
+export type StrategyConfig = z.infer<typeof Strategy>;
+export type RunbookStepConfig = z.infer<typeof RunbookStep>;
 export type ComponentConfig = z.infer<typeof Component>;
 export type DeployerConfig = z.infer<typeof Deployer>;
 export type EnvironmentConfig = z.infer<typeof Environment>;
@@ -825,6 +1278,8 @@ export type HolidayCalendarConfig = z.infer<typeof HolidayCalendar>;
 export type TestsGateConfig = z.infer<typeof TestsGate>;
 export type SecurityGateConfig = z.infer<typeof SecurityGate>;
 export type PrometheusGateConfig = z.infer<typeof PrometheusGate>;
+export type CanaryGateConfig = z.infer<typeof CanaryGate>;
+export type CanaryMetricConfig = z.infer<typeof CanaryMetric>;
 export type PrometheusSourceConfig = z.infer<typeof PrometheusSource>;
 export type SloConfig = z.infer<typeof Slo>;
 export type SloGateConfig = z.infer<typeof SloGate>;

@@ -24,6 +24,7 @@ const train: Train = {
   createdAt: "2026-03-01T09:00:00.000Z",
   updatedAt: "2026-03-02T07:00:00.000Z",
   endedAt: null,
+  rollbackScope: null,
 };
 
 const line = Line.parse({
@@ -80,6 +81,7 @@ const recorded = (
     output: "",
     durationMs: 1,
     evaluatedAt: "2026-03-02T07:05:00.000Z",
+    detail: null,
   },
 });
 

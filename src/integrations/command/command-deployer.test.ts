@@ -93,14 +93,36 @@ describe("CommandDeployer", () => {
       RAILYARD_ENVIRONMENT: "eu-west",
       RAILYARD_IDEMPOTENCY_KEY: "web-42/deploy/wave-1/api#1@eu-west",
       RAILYARD_LINE: "web",
+      RAILYARD_PHASE: "",
       RAILYARD_PREVIOUS_VERSION: "",
+      RAILYARD_STRATEGY: "allAtOnce",
       RAILYARD_TRAIN_ID: "web-42",
       RAILYARD_VERSION: "1.3.0",
       RAILYARD_WAVE: "wave-1",
+      RAILYARD_WEIGHT: "100",
     });
     expect((await envFile("deploy-us-east.env")).RAILYARD_IDEMPOTENCY_KEY).toBe(
       "web-42/deploy/wave-1/api#1@us-east",
     );
+  });
+
+  it("passes a canary step's weight, phase and strategy", async () => {
+    await deployer().deploy(
+      request({ environments: ["eu-west"], weight: 25, phase: "canary", strategy: "canary" }),
+    );
+    expect(await envFile("deploy-eu-west.env")).toMatchObject({
+      RAILYARD_WEIGHT: "25",
+      RAILYARD_PHASE: "canary",
+      RAILYARD_STRATEGY: "canary",
+    });
+    await deployer().deploy(
+      request({ environments: ["eu-west"], weight: 0, phase: "preview", strategy: "blueGreen" }),
+    );
+    expect(await envFile("deploy-eu-west.env")).toMatchObject({
+      RAILYARD_WEIGHT: "0",
+      RAILYARD_PHASE: "preview",
+      RAILYARD_STRATEGY: "blueGreen",
+    });
   });
 
   it("rolls back with the version to return to", async () => {
@@ -110,6 +132,10 @@ describe("CommandDeployer", () => {
         previousVersion: "1.3.0",
         environments: ["eu-west"],
         idempotencyKey: "web-42/rollback/wave-1/api#1",
+        // Undoing a canary at 25%: the version returned to takes all traffic again.
+        weight: 25,
+        phase: "canary",
+        strategy: "canary",
       }),
     );
     expect(await envFile("rollback-eu-west.env")).toMatchObject({
@@ -117,6 +143,9 @@ describe("CommandDeployer", () => {
       RAILYARD_VERSION: "1.2.0",
       RAILYARD_PREVIOUS_VERSION: "1.3.0",
       RAILYARD_IDEMPOTENCY_KEY: "web-42/rollback/wave-1/api#1@eu-west",
+      RAILYARD_WEIGHT: "100",
+      RAILYARD_PHASE: "",
+      RAILYARD_STRATEGY: "canary",
     });
   });
 

@@ -81,7 +81,11 @@ export class DeployError extends Error {
  * Runs the configured program once per environment, in order, with these variables:
  * `RAILYARD_TRAIN_ID`, `RAILYARD_LINE`, `RAILYARD_COMPONENT`, `RAILYARD_VERSION`,
  * `RAILYARD_PREVIOUS_VERSION` (empty when none), `RAILYARD_ENVIRONMENT`, `RAILYARD_WAVE`,
- * `RAILYARD_ACTION` (`deploy` or `rollback`) and `RAILYARD_IDEMPOTENCY_KEY`
+ * `RAILYARD_ACTION` (`deploy` or `rollback`), `RAILYARD_WEIGHT` (share of traffic, 0–100, for
+ * `RAILYARD_VERSION`: the request's weight, 100 for a plain deployment and for a rollback),
+ * `RAILYARD_PHASE` (`canary`, `preview`, `promote`, `retire`; empty for a plain deployment and
+ * for a rollback),
+ * `RAILYARD_STRATEGY` (`allAtOnce`, `canary` or `blueGreen`) and `RAILYARD_IDEMPOTENCY_KEY`
  * (`<request key>@<environment>`), plus the configured `env`.
  *
  * Railyard cannot see what a program did, so it never reports `alreadyDone`: the program must be
@@ -121,6 +125,10 @@ export class CommandDeployer implements Deployer {
           RAILYARD_ENVIRONMENT: environment,
           RAILYARD_WAVE: request.wave,
           RAILYARD_ACTION: action,
+          // A rollback is a plain deployment of the version it restores, with all traffic.
+          RAILYARD_WEIGHT: String(action === "rollback" ? 100 : (request.weight ?? 100)),
+          RAILYARD_PHASE: action === "rollback" ? "" : (request.phase ?? ""),
+          RAILYARD_STRATEGY: request.strategy ?? "allAtOnce",
           RAILYARD_IDEMPOTENCY_KEY: `${request.idempotencyKey}@${environment}`,
         },
         this.options.env,

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { DeployRequest } from "../../engine/ports.js";
 import {
   GitopsDeployer,
@@ -412,6 +413,208 @@ describe("GitopsDeployer.rollback", () => {
     await expect(deployer().rollback(rollbackRequest({ undoStepKey: undefined }))).rejects.toThrow(
       /names no step to undo/,
     );
+  });
+});
+
+describe("GitopsDeployer progressive phases", () => {
+  const FILE = "environments/prod-eu.yaml";
+  const ON_TOP = "    replicas: 3\n";
+
+  /** The request of one step of wave `eu` in prod-eu. */
+  function step(stepKey: string, overrides: Partial<DeployRequest> = {}): DeployRequest {
+    return request({
+      environments: ["prod-eu"],
+      wave: "eu",
+      idempotencyKey: `web-42/${stepKey}#1`,
+      ...overrides,
+    });
+  }
+
+  async function fileAt(sha: string | null): Promise<string> {
+    return git(remote, "show", `${sha}:${FILE}`);
+  }
+
+  async function subjectOf(sha: string | null): Promise<string> {
+    return (await git(remote, "log", "-1", "--format=%s", sha!)).trim();
+  }
+
+  it("walks a canary 5% → 25% → promote, then one rollback of every step restores the file", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const deploying = deployer();
+    const canary = { strategy: "canary" as const };
+
+    const at5 = await deploying.deploy(step("deploy/eu/s1/api", { ...canary, phase: "canary", weight: 5 }));
+    expect(await fileAt(at5.reference)).toBe(
+      CANARY.replace(ON_TOP, `${ON_TOP}    canary:\n        version: 1.3.0\n        weight: 5\n`),
+    );
+    expect(await subjectOf(at5.reference)).toBe("canary api 1.3.0 at 5% in prod-eu (train web-42, wave eu)");
+    expect(at5.output).toContain("prod-eu: environments/prod-eu.yaml api.canary.weight (unset) → 5");
+
+    const at25 = await deploying.deploy(step("deploy/eu/s2/api", { ...canary, phase: "canary", weight: 25 }));
+    expect(await fileAt(at25.reference)).toBe(
+      CANARY.replace(ON_TOP, `${ON_TOP}    canary:\n        version: 1.3.0\n        weight: 25\n`),
+    );
+    expect(await subjectOf(at25.reference)).toBe(
+      "canary api 1.3.0 at 25% in prod-eu (train web-42, wave eu)",
+    );
+
+    const promoted = await deploying.deploy(
+      step("deploy/eu/s3/api", { ...canary, phase: "promote", weight: 100 }),
+    );
+    const afterPromote = await fileAt(promoted.reference);
+    expect(afterPromote).toBe(
+      CANARY.replace('"1.2.0"', '"1.3.0"').replace(ON_TOP, `${ON_TOP}    canary:\n        weight: 0\n`),
+    );
+    expect(parse(afterPromote).api).toEqual({ version: "1.3.0", replicas: 3, canary: { weight: 0 } });
+    expect(await subjectOf(promoted.reference)).toBe(
+      "promote api 1.3.0 to 100% in prod-eu (train web-42, wave eu)",
+    );
+    expect(promoted.output).toContain("api.canary.version 1.3.0 removed");
+
+    const rolledBack = await deploying.rollback(
+      step("rollback/eu/api", {
+        ...canary,
+        version: "1.2.0",
+        previousVersion: "1.3.0",
+        undoStepKey: "deploy/eu/s3/api",
+        undoStepKeys: ["deploy/eu/s1/api", "deploy/eu/s2/api", "deploy/eu/s3/api"],
+      }),
+    );
+    expect(await remoteFile(FILE)).toBe(CANARY);
+    expect(await remoteCommitCount()).toBe(5);
+    const [latest] = await listRailyardCommits(remote, "main");
+    expect(latest!.sha).toBe(rolledBack.reference);
+    expect(latest!.trailers["Railyard-Reverts"]).toBe(
+      `${promoted.reference} ${at25.reference} ${at5.reference}`,
+    );
+    expect(latest!.trailers["Railyard-Step"]).toBe("rollback/eu/api");
+
+    // Done once: the same rollback again finds its commit.
+    const again = await deploying.rollback(
+      step("rollback/eu/api", { undoStepKeys: ["deploy/eu/s1/api", "deploy/eu/s2/api", "deploy/eu/s3/api"] }),
+    );
+    expect(again).toMatchObject({ alreadyDone: true, reference: rolledBack.reference });
+  });
+
+  it("reverts only the named steps, of this train, and never a commit twice", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const deploying = deployer();
+    const at5 = await deploying.deploy(step("deploy/eu/s1/api", { phase: "canary", weight: 5 }));
+    await deploying.deploy(
+      step("deploy/eu/s1/web", { component: "web", version: "2.1.0", phase: "canary", weight: 5 }),
+    );
+    await deployer({ workDir: "other-train" }).deploy(
+      step("deploy/eu/s1/worker", {
+        trainId: "web-43",
+        idempotencyKey: "web-43/deploy/eu/s1/worker#1",
+        component: "worker",
+        version: "0.2.0",
+        phase: "canary",
+        weight: 5,
+      }),
+    );
+    const undoApi = { undoStepKeys: ["deploy/eu/s1/api", "deploy/eu/s2/api", "deploy/eu/s1/worker"] };
+    const first = await deploying.rollback(step("rollback/eu/api", undoApi));
+    const data = parse(await remoteFile(FILE));
+    expect(data.api).toEqual({ version: "1.2.0", replicas: 3 });
+    expect(data.web.canary).toEqual({ version: "2.1.0", weight: 5 });
+    expect(data.worker.canary).toEqual({ version: "0.2.0", weight: 5 });
+    expect((await listRailyardCommits(remote, "main"))[0]!.trailers["Railyard-Reverts"]).toBe(at5.reference);
+
+    const second = await deploying.rollback(
+      step("rollback/eu/api", { ...undoApi, idempotencyKey: "web-42/rollback/eu/api#2" }),
+    );
+    expect(second).toMatchObject({ alreadyDone: false, reference: null });
+    expect(second.output).toBe(
+      "nothing to revert: no commit of train web-42 for steps deploy/eu/s1/api, deploy/eu/s2/api, deploy/eu/s1/worker on main",
+    );
+    expect(first.reference).toBe((await git(remote, "rev-parse", "main")).trim());
+  });
+
+  it("previews, promotes keeping blue, and retires a blue-green deployment", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const deploying = deployer();
+    const blueGreen = { strategy: "blueGreen" as const };
+
+    const preview = await deploying.deploy(
+      step("deploy/eu/preview/api", { ...blueGreen, phase: "preview", weight: 0 }),
+    );
+    expect(await fileAt(preview.reference)).toBe(
+      CANARY.replace(ON_TOP, `${ON_TOP}    canary:\n        version: 1.3.0\n        weight: 0\n`),
+    );
+    expect(await subjectOf(preview.reference)).toBe(
+      "preview api 1.3.0 at 0% in prod-eu (train web-42, wave eu)",
+    );
+
+    const promote = await deploying.deploy(
+      step("deploy/eu/promote/api", { ...blueGreen, phase: "promote", weight: 100 }),
+    );
+    expect(await fileAt(promote.reference)).toBe(
+      CANARY.replace('"1.2.0"', '"1.3.0"').replace(
+        ON_TOP,
+        `${ON_TOP}    canary:\n        version: 1.2.0\n        weight: 0\n`,
+      ),
+    );
+    expect(await subjectOf(promote.reference)).toBe(
+      "promote api 1.3.0 to 100% in prod-eu, keeping 1.2.0 (train web-42, wave eu)",
+    );
+
+    const retire = await deploying.deploy(step("deploy/eu/retire/api", { ...blueGreen, phase: "retire" }));
+    expect(await fileAt(retire.reference)).toBe(
+      CANARY.replace('"1.2.0"', '"1.3.0"').replace(ON_TOP, `${ON_TOP}    canary:\n        weight: 0\n`),
+    );
+    expect(await subjectOf(retire.reference)).toBe(
+      "retire api 1.2.0 in prod-eu, 1.3.0 at 100% (train web-42, wave eu)",
+    );
+  });
+
+  it("promotes a blue-green deployment without a previous version by removing the canary", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const deploying = deployer();
+    const first = {
+      strategy: "blueGreen" as const,
+      component: "db",
+      version: "1.0.0",
+      previousVersion: null,
+    };
+    await deploying.deploy(step("deploy/eu/preview/db", { ...first, phase: "preview" }));
+    const promote = await deploying.deploy(step("deploy/eu/promote/db", { ...first, phase: "promote" }));
+    expect(parse(await fileAt(promote.reference)).db).toEqual({ version: "1.0.0", canary: { weight: 0 } });
+    expect(await subjectOf(promote.reference)).toBe(
+      "promote db 1.0.0 to 100% in prod-eu (train web-42, wave eu)",
+    );
+  });
+
+  it("does nothing the second time for the same key of a canary step", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const at5 = step("deploy/eu/s1/api", { phase: "canary", weight: 5, strategy: "canary" });
+    const first = await deployer().deploy(at5);
+    const second = await deployer({ workDir: "after-restart" }).deploy(at5);
+    expect(second).toMatchObject({ alreadyDone: true, reference: first.reference });
+    expect(await remoteCommitCount()).toBe(2);
+  });
+
+  it("fills placeholders in configured canary and weight paths", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    const deploying = deployer({
+      canaryPath: "rollouts.{component}.{environment}.image",
+      weightPath: "rollouts.{component}.{environment}.traffic",
+    });
+    const result = await deploying.deploy(step("deploy/eu/s1/api", { phase: "canary", weight: 50 }));
+    expect(parse(await fileAt(result.reference)).rollouts).toEqual({
+      api: { "prod-eu": { image: "1.3.0", traffic: 50 } },
+    });
+  });
+
+  it("refuses a canary without a weight in 0–100, touching nothing", async () => {
+    await pushAsPerson({ [FILE]: CANARY }, "seed");
+    await expect(deployer().deploy(step("deploy/eu/s1/api", { phase: "canary" }))).rejects.toThrow(
+      /as a canary: the request's weight is missing/,
+    );
+    await expect(
+      deployer().deploy(step("deploy/eu/s1/api", { phase: "canary", weight: 150 })),
+    ).rejects.toThrow(/weight 150 is not in 0–100/);
+    expect(await remoteCommitCount()).toBe(1);
   });
 });
 

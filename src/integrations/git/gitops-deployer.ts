@@ -1,19 +1,22 @@
 /**
  * The GitOps deployer: writes a component's version into a per-environment YAML file of a Git
  * repository that Argo CD or Flux read, as one commit per deploy step, and rolls back with one
- * revert commit. Every commit carries trailers naming the train, the step and the idempotency
- * key; before acting, the deployer looks for its key on the remote branch, so a step replayed
- * after a crash (even after the push) finds its commit and changes nothing.
+ * revert commit. Progressive steps write the canary's version and weight beside the stable
+ * version (see docs/design/rollout.md, "Deployers receive weight and phase"). Every commit
+ * carries trailers naming the train, the step and the idempotency key; before acting, the
+ * deployer looks for its key on the remote branch, so a step replayed after a crash (even after
+ * the push) finds its commit and changes nothing.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { Deployer, DeployRequest, DeployResult } from "../../engine/ports.js";
+import type { Deployer, DeployPhase, DeployRequest, DeployResult } from "../../engine/ports.js";
 import { abortableDelay, type BackoffOptions, backoffDelay } from "../backoff.js";
 import { parseIdempotencyKey } from "../idempotency-key.js";
+import { fillTemplate } from "../placeholders.js";
 import { Git, GitError, type GitIdentity, isRemoteUrl, redactCredentials } from "./git.js";
 import { findCommitByTrailer, logCommits, type RailyardCommit, TRAILER } from "./railyard-commits.js";
-import { setYamlValue } from "./yaml-edit.js";
+import { deleteYamlValue, setYamlValue, type YamlEditResult } from "./yaml-edit.js";
 
 export interface GitopsDeployerOptions {
   /** The `deployers:` entry name; the clone lives in `<workDir>/<name>`. */
@@ -26,6 +29,17 @@ export interface GitopsDeployerOptions {
   file: string;
   /** Dotted YAML path set to the version; placeholders `{component}`, `{environment}`, `{line}`. */
   path: string;
+  /**
+   * Dotted YAML path set to the canary's version (canary steps, blue-green's preview, and
+   * blue-green's old version after the promote); placeholders as `path`.
+   * @default "{component}.canary.version"
+   */
+  canaryPath?: string;
+  /**
+   * Dotted YAML path set to the canary's share of traffic, a number 0–100; placeholders as `path`.
+   * @default "{component}.canary.weight"
+   */
+  weightPath?: string;
   /** Author and committer of Railyard's commits. */
   author: GitIdentity;
   /** Limit for one git command. */
@@ -88,8 +102,27 @@ type Prepared =
   | { kind: "finished"; result: DeployResult }
   | { kind: "commit"; message: string; summary: string[] };
 
+/** One change to an environment's file: `path` (a template) set to a value, or removed. */
+type Edit = { kind: "set"; path: string; value: string | number } | { kind: "remove"; path: string };
+
+/** What a deploy request writes, and the commit's subject. */
+interface DeployPlan {
+  edits: Edit[];
+  subject: string;
+}
+
 /**
  * Deploys by committing versions to a GitOps repository; rolls back by reverting those commits.
+ *
+ * What a request writes depends on its phase (`path`, `canaryPath` and `weightPath` are the
+ * configured dotted paths):
+ * - none (a plain deployment): `path` = version;
+ * - `canary` at weight w: `canaryPath` = version, `weightPath` = w;
+ * - `preview` (blue-green's green): `canaryPath` = version, `weightPath` = 0;
+ * - `promote`: `path` = version, `weightPath` = 0, and `canaryPath` removed — except in a
+ *   blue-green wave, where it holds the previous version (blue, kept for the rollback window;
+ *   removed when there is none);
+ * - `retire`: `canaryPath` removed, `weightPath` = 0.
  *
  * Several trains may use one deployer at once: work on a clone is serialised within the process.
  * Two processes must not share a `workDir`; they may share the remote repository (a push that
@@ -116,53 +149,62 @@ export class GitopsDeployer implements Deployer {
   }
 
   /**
-   * Sets the component's version in each environment's file and pushes one commit for the
-   * request. Returns `alreadyDone` with the existing commit when the branch already holds a
-   * commit carrying the request's idempotency key.
+   * Writes the request's version (and, for a progressive phase, the canary's version and weight)
+   * into each environment's file and pushes one commit for the request. Returns `alreadyDone`
+   * with the existing commit when the branch already holds a commit carrying the request's
+   * idempotency key.
    * @throws {InvalidIdempotencyKeyError} when the key is not `<train>/<step key>#<attempt>`.
-   * @throws {GitopsError} when the request has no version (or one with control characters), a
-   *   file lies outside the repository, or the branch is missing from a non-empty repository.
-   * @throws {YamlEditError} when a file is not valid YAML or the path runs through a non-map.
+   * @throws {GitopsError} when the request has no version (only `retire` needs none), a version
+   *   with control characters, a canary phase without a weight in 0–100, a file outside the
+   *   repository, or the branch is missing from a non-empty repository.
+   * @throws {YamlEditError} when a file is not valid YAML or a path runs through a non-map.
    * @throws {GitError} when git fails (network, permissions, a push rejected for another reason
    *   than a race, or still rejected after the last attempt).
    * @throws the signal's reason (an `AbortError`) when aborted.
    */
   async deploy(request: DeployRequest): Promise<DeployResult> {
     request.signal.throwIfAborted();
-    const version = request.version;
-    if (version === null) {
-      throw new GitopsError(`cannot deploy ${request.component}: the request has no version (null)`);
-    }
-    if ([...version].some((char) => char < " " || char === "\u007f")) {
-      // A line break would let a version forge lines, trailers included, in the commit message.
-      throw new GitopsError(
-        `cannot deploy ${request.component}: version ${JSON.stringify(version)} contains control characters`,
-      );
-    }
+    const plan = this.plan(request);
     const key = parseIdempotencyKey(request.idempotencyKey);
     return this.attempt(request, "deploy", async () => {
       const summary: string[] = [];
       const files: string[] = [];
       for (const environment of request.environments) {
         const values = { environment, component: request.component, line: request.line };
-        const file = this.repositoryFile(fill(this.options.file, values));
-        const path = fill(this.options.path, values).split(".");
+        const file = this.repositoryFile(fillTemplate(this.options.file, values));
         const absolute = join(this.cloneDir, file);
         const before = await readIfExists(absolute);
-        const edit = setYamlValue(before, path, version, file);
-        if (edit.changed) {
+        let text = before;
+        for (const edit of plan.edits) {
+          const path = fillTemplate(edit.path, values).split(".");
+          let result: YamlEditResult;
+          let change: string;
+          if (edit.kind === "set") {
+            result = setYamlValue(text, path, edit.value, file);
+            const isNew = text === null ? " (new file)" : "";
+            change = result.changed
+              ? `${result.previous ?? "(unset)"} → ${edit.value}${isNew}`
+              : `already ${edit.value} (unchanged)`;
+          } else {
+            result =
+              text === null
+                ? { text: "", previous: null, changed: false }
+                : deleteYamlValue(text, path, file);
+            change = result.changed ? `${result.previous ?? "(map)"} removed` : "not set (unchanged)";
+          }
+          if (result.changed) text = result.text;
+          summary.push(`${environment}: ${file} ${path.join(".")} ${change}`);
+        }
+        if (text !== null && text !== before) {
           await mkdir(dirname(absolute), { recursive: true });
-          await writeFile(absolute, edit.text);
+          await writeFile(absolute, text);
         }
         files.push(file);
-        const change = edit.changed
-          ? `${edit.previous ?? "(unset)"} → ${version}${before === null ? " (new file)" : ""}`
-          : `already ${version} (unchanged)`;
-        summary.push(`${environment}: ${file} ${path.join(".")} ${change}`);
       }
-      await this.git.run(["add", "--", ...new Set(files)], { signal: request.signal });
+      const existing = [...new Set(files)].filter((file) => existsSync(join(this.cloneDir, file)));
+      if (existing.length > 0) await this.git.run(["add", "--", ...existing], { signal: request.signal });
       const message = [
-        `deploy ${request.component} ${version} to ${request.environments.join(", ")} (train ${request.trainId}, wave ${request.wave})`,
+        `${plan.subject} (train ${request.trainId}, wave ${request.wave})`,
         "",
         `${TRAILER.train}: ${request.trainId}`,
         `${TRAILER.step}: ${key.stepKey}`,
@@ -173,9 +215,96 @@ export class GitopsDeployer implements Deployer {
   }
 
   /**
-   * Reverts, in one commit, every commit of this train for the step `request.undoStepKey` that
-   * is not reverted yet. Succeeds with "nothing to revert" (and no commit) when there is none.
-   * @throws {GitopsError} when `undoStepKey` is missing.
+   * The edits of a deploy request by phase, and its commit subject.
+   * @throws {GitopsError} when a version the phase writes is missing or has control characters, or
+   *   a canary has no weight in 0–100.
+   */
+  private plan(request: DeployRequest): DeployPlan {
+    const phase: DeployPhase | undefined = request.phase;
+    const component = request.component;
+    const where = request.environments.join(", ");
+    const path = this.options.path;
+    const canaryPath = this.options.canaryPath ?? "{component}.canary.version";
+    const weightPath = this.options.weightPath ?? "{component}.canary.weight";
+    const version = (): string => {
+      if (request.version === null) {
+        throw new GitopsError(`cannot deploy ${component}: the request has no version (null)`);
+      }
+      return checkedVersion(component, request.version);
+    };
+    switch (phase) {
+      case undefined:
+        return {
+          edits: [{ kind: "set", path, value: version() }],
+          subject: `deploy ${component} ${version()} to ${where}`,
+        };
+      case "canary": {
+        const weight = request.weight;
+        if (weight === undefined || !Number.isFinite(weight) || weight < 0 || weight > 100) {
+          throw new GitopsError(
+            `cannot deploy ${component} as a canary: the request's weight ${weight === undefined ? "is missing" : `${weight} is not in 0–100`}`,
+          );
+        }
+        return {
+          edits: [
+            { kind: "set", path: canaryPath, value: version() },
+            { kind: "set", path: weightPath, value: weight },
+          ],
+          subject: `canary ${component} ${version()} at ${weight}% in ${where}`,
+        };
+      }
+      case "preview":
+        return {
+          edits: [
+            { kind: "set", path: canaryPath, value: version() },
+            { kind: "set", path: weightPath, value: 0 },
+          ],
+          subject: `preview ${component} ${version()} at 0% in ${where}`,
+        };
+      case "promote": {
+        // Blue-green keeps blue (the previous version) beside green for the rollback window.
+        const blue =
+          request.strategy === "blueGreen" && request.previousVersion !== null
+            ? checkedVersion(component, request.previousVersion)
+            : null;
+        return {
+          edits: [
+            { kind: "set", path, value: version() },
+            { kind: "set", path: weightPath, value: 0 },
+            blue === null
+              ? { kind: "remove", path: canaryPath }
+              : { kind: "set", path: canaryPath, value: blue },
+          ],
+          subject: `promote ${component} ${version()} to 100% in ${where}${blue === null ? "" : `, keeping ${blue}`}`,
+        };
+      }
+      case "retire": {
+        const old =
+          request.previousVersion === null
+            ? "the previous version"
+            : checkedVersion(component, request.previousVersion);
+        const kept =
+          request.version === null ? "" : `, ${checkedVersion(component, request.version)} at 100%`;
+        return {
+          edits: [
+            { kind: "remove", path: canaryPath },
+            { kind: "set", path: weightPath, value: 0 },
+          ],
+          subject: `retire ${component} ${old} in ${where}${kept}`,
+        };
+      }
+      default: {
+        const unknown: never = phase;
+        throw new GitopsError(`cannot deploy ${component}: unknown phase ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * Reverts, in one commit and newest first, every commit of this train not reverted yet whose
+   * step is `request.undoStepKey` or one of `request.undoStepKeys` (every canary step of a wave,
+   * say). Succeeds with "nothing to revert" (and no commit) when there is none.
+   * @throws {GitopsError} when the request names no step to undo.
    * @throws {RevertConflictError} when a later commit changed the same lines; the clone is
    *   reset and the remote untouched.
    * @throws {GitError} when git fails.
@@ -183,12 +312,16 @@ export class GitopsDeployer implements Deployer {
    */
   async rollback(request: DeployRequest): Promise<DeployResult> {
     request.signal.throwIfAborted();
-    const undoStepKey = request.undoStepKey;
-    if (!undoStepKey) {
+    const undo = new Set([
+      ...(request.undoStepKeys ?? []),
+      ...(request.undoStepKey ? [request.undoStepKey] : []),
+    ]);
+    if (undo.size === 0) {
       throw new GitopsError(
-        `cannot roll back ${request.component}: the request names no step to undo (undoStepKey)`,
+        `cannot roll back ${request.component}: the request names no step to undo (undoStepKey, undoStepKeys)`,
       );
     }
+    const steps = `step${undo.size > 1 ? "s" : ""} ${[...undo].join(", ")}`;
     const key = parseIdempotencyKey(request.idempotencyKey);
     const signal = request.signal;
     return this.attempt(request, "rollback", async (state) => {
@@ -205,7 +338,7 @@ export class GitopsDeployer implements Deployer {
       const targets = ofTrain.filter(
         (commit) =>
           commit.trailers[TRAILER.train] === request.trainId &&
-          commit.trailers[TRAILER.step] === undoStepKey &&
+          undo.has(commit.trailers[TRAILER.step] ?? "") &&
           commit.trailers[TRAILER.reverts] === undefined &&
           !reverted.has(commit.sha),
       );
@@ -215,7 +348,7 @@ export class GitopsDeployer implements Deployer {
           result: {
             alreadyDone: false,
             reference: null,
-            output: `nothing to revert: no commit of train ${request.trainId} for step ${undoStepKey} on ${this.options.branch}`,
+            output: `nothing to revert: no commit of train ${request.trainId} for ${steps} on ${this.options.branch}`,
           },
         };
       }
@@ -411,7 +544,7 @@ export class GitopsDeployer implements Deployer {
           ? `, changed since by ${changedBy.map((commit) => `${commit.sha.slice(0, 12)} "${commit.subject}"`).join(", ")}`
           : "";
       error = new RevertConflictError(
-        `cannot roll back ${request.component} (train ${request.trainId}, step ${request.undoStepKey}): reverting ${targets
+        `cannot roll back ${request.component} (train ${request.trainId}, step ${[...new Set(targets.map((commit) => commit.trailers[TRAILER.step]))].join(", ")}): reverting ${targets
           .map((commit) => commit.sha.slice(0, 12))
           .join(
             ", ",
@@ -439,8 +572,15 @@ export class GitopsDeployer implements Deployer {
   }
 }
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(environment|component|line)\}/g, (_, name: string) => values[name] ?? "");
+/** The version, if it has no control characters. @throws {GitopsError} otherwise. */
+function checkedVersion(component: string, version: string): string {
+  if ([...version].some((char) => char < " " || char === "\u007f")) {
+    // A line break would let a version forge lines, trailers included, in the commit message.
+    throw new GitopsError(
+      `cannot deploy ${component}: version ${JSON.stringify(version)} contains control characters`,
+    );
+  }
+  return version;
 }
 
 async function readIfExists(path: string): Promise<string | null> {

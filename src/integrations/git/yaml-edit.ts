@@ -1,5 +1,5 @@
 /**
- * Sets one value at a dotted path in a YAML file while leaving every other byte alone: people
+ * Sets or removes one value at a dotted path in a YAML file while leaving every other byte alone: people
  * review these files in pull requests and Argo CD / Flux diff them, so a version bump must be a
  * one-line change, comments, quoting, key order and indentation included.
  *
@@ -9,7 +9,17 @@
  * Document API rewrites the file instead, which keeps comments and key order.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type Document, isMap, isScalar, isSeq, parse, parseDocument, type Scalar, type YAMLMap } from "yaml";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  type Pair,
+  parse,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+} from "yaml";
 
 /** The header of a file Railyard creates. */
 export const MANAGED_FILE_HEADER = "# Managed by Railyard: versions per component.\n";
@@ -29,28 +39,25 @@ export interface YamlEditResult {
 }
 
 /**
- * Returns `text` with `path` set to the string `value`. `text` null means the file does not
- * exist yet; it is then created with {@link MANAGED_FILE_HEADER}.
- * @throws {YamlEditError} when the text is not valid YAML, holds several documents, or a
- *   segment of the path names something that is not a map.
+ * Returns `text` with `path` set to `value`: a string (written quoted when it would otherwise
+ * read as another type, such as `1.10` or `true`), or a number (written plain, so it reads back
+ * as a number even where a string was quoted before). `text` null means the file does not exist
+ * yet; it is then created with {@link MANAGED_FILE_HEADER}.
+ * @throws {YamlEditError} when the text is not valid YAML, holds several documents, a segment of
+ *   the path names something that is not a map, or the number is not finite.
  */
 export function setYamlValue(
   text: string | null,
   path: string[],
-  value: string,
+  value: string | number,
   file: string,
 ): YamlEditResult {
-  if (path.length === 0 || path.some((segment) => segment.length === 0)) {
-    throw new YamlEditError(`${file}: "${path.join(".")}" is not a valid path (empty segment)`);
+  checkPath(path, file);
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new YamlEditError(`${file}: cannot set ${path.join(".")} to ${value}: not a finite number`);
   }
   const source = text ?? MANAGED_FILE_HEADER;
-  const doc = parseDocument(source);
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : "";
-    const message = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-    throw new YamlEditError(`${file}${where}: not valid YAML: ${message}`);
-  }
+  const doc = parseChecked(source, file);
   const location = locate(doc, path, file);
   const previous =
     location.kind === "scalar" && location.node.value !== null ? String(location.node.value) : null;
@@ -76,6 +83,90 @@ export function setYamlValue(
   return { text: rewritten, previous, changed: true };
 }
 
+/**
+ * Returns `text` without the key at `path`, and without maps on the way that this leaves empty
+ * (removing `api.canary.version` from `api: {canary: {version: 1}}` removes `canary` too). The
+ * key's line goes (with a comment on it); comment lines above it stay. Removing a key that is not
+ * there changes nothing.
+ * @throws {YamlEditError} when the text is not valid YAML or a segment of the path before the
+ *   last names something that is not a map.
+ */
+export function deleteYamlValue(text: string, path: string[], file: string): YamlEditResult {
+  checkPath(path, file);
+  const doc = parseChecked(text, file);
+  const pairs: Array<{ map: YAMLMap; pair: Pair }> = [];
+  let node: unknown = doc.contents;
+  for (let index = 0; index < path.length; index++) {
+    if (node === null || node === undefined || (isScalar(node) && node.value === null)) {
+      return { text, previous: null, changed: false };
+    }
+    if (!isMap(node)) {
+      const here = path.slice(0, index).join(".") || "the document";
+      throw new YamlEditError(
+        `${file}: cannot remove ${path.join(".")}: ${here} is ${describeNode(node)}, not a map`,
+      );
+    }
+    const segment = path[index]!;
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+    if (!pair) return { text, previous: null, changed: false };
+    pairs.push({ map: node, pair });
+    node = pair.value;
+  }
+  const previous = isScalar(node) && node.value !== null ? String(node.value) : null;
+  // Remove the deepest pair whose map keeps other keys (or the root's).
+  let depth = pairs.length - 1;
+  while (depth > 0 && pairs[depth]!.map.items.length === 1) depth--;
+  const removed = path.slice(0, depth + 1);
+  const target = pairs[depth]!;
+
+  const copy = parseDocument(text);
+  copy.deleteIn(removed);
+  const expected = copy.toJS();
+  const spliced = removePair(text, target.map, target.pair);
+  // Removing the last key of the file leaves a document without data (null), not `{}`.
+  const emptied = depth === 0 && target.map.items.length === 1;
+  if (spliced !== null && (producesData(spliced, expected) || (emptied && producesData(spliced, null)))) {
+    return { text: spliced, previous, changed: true };
+  }
+  doc.deleteIn(removed);
+  const rewritten = doc.toString({ lineWidth: 0 });
+  if (!producesData(rewritten, expected)) {
+    throw new YamlEditError(`${file}: could not remove ${path.join(".")} without changing other data`);
+  }
+  return { text: rewritten, previous, changed: true };
+}
+
+/** The text without the lines of one pair of a block map, or null when the layout is not simple. */
+function removePair(source: string, map: YAMLMap, pair: Pair): string | null {
+  if (map.flow || !isScalar(pair.key) || !pair.key.range) return null;
+  const keyStart = pair.key.range[0];
+  const lineStart = source.lastIndexOf("\n", keyStart - 1) + 1;
+  // The key must open its line (not `- key:` or `a: {key: …}`).
+  if (source.slice(lineStart, keyStart).trim() !== "") return null;
+  const end = endOfPair(pair.key, pair.value);
+  if (end === null) return null;
+  const removeTo = source[end - 1] === "\n" ? end : lineEnd(source, end);
+  return source.slice(0, lineStart) + source.slice(removeTo);
+}
+
+function checkPath(path: string[], file: string): void {
+  if (path.length === 0 || path.some((segment) => segment.length === 0)) {
+    throw new YamlEditError(`${file}: "${path.join(".")}" is not a valid path (empty segment)`);
+  }
+}
+
+/** Parses one document. @throws {YamlEditError} naming the file, line and column of the first error. */
+function parseChecked(source: string, file: string): Document {
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : "";
+    const message = (first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    throw new YamlEditError(`${file}${where}: not valid YAML: ${message}`);
+  }
+  return doc;
+}
+
 type Location =
   /** The path exists and holds a scalar. */
   | { kind: "scalar"; node: Scalar }
@@ -91,12 +182,9 @@ function locate(doc: Document, path: string[], file: string): Location {
     const segment = path[index]!;
     const here = path.slice(0, index).join(".") || "the document";
     if (!isMap(node)) {
-      const what = isSeq(node)
-        ? "a list"
-        : isScalar(node)
-          ? `the value ${JSON.stringify(node.value)}`
-          : "an alias";
-      throw new YamlEditError(`${file}: cannot set ${path.join(".")}: ${here} is ${what}, not a map`);
+      throw new YamlEditError(
+        `${file}: cannot set ${path.join(".")}: ${here} is ${describeNode(node)}, not a map`,
+      );
     }
     const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
     if (!pair) return { kind: "missing", map: node, missing: path.slice(index) };
@@ -117,7 +205,14 @@ function locate(doc: Document, path: string[], file: string): Location {
   return { kind: "other" };
 }
 
-function splice(source: string, doc: Document, location: Location, value: string): string | null {
+/** What a node that is not a map is, for messages. */
+function describeNode(node: unknown): string {
+  if (isSeq(node)) return "a list";
+  if (isScalar(node)) return `the value ${JSON.stringify(node.value)}`;
+  return "an alias";
+}
+
+function splice(source: string, doc: Document, location: Location, value: string | number): string | null {
   switch (location.kind) {
     case "scalar": {
       const range = location.node.range;
@@ -157,7 +252,7 @@ function endOfPair(key: unknown, value: unknown): number | null {
 }
 
 /** Lines for `a:\n  b: value` starting at `column`, one `step` deeper per level, ending in a newline. */
-function block(keys: string[], value: string, column: number, step: number): string {
+function block(keys: string[], value: string | number, column: number, step: number): string {
   return keys
     .map((key, depth) => {
       const indent = " ".repeat(column + depth * step);
@@ -167,7 +262,8 @@ function block(keys: string[], value: string, column: number, step: number): str
     .join("");
 }
 
-function formatScalar(value: string, type: Scalar["type"]): string {
+function formatScalar(value: string | number, type: Scalar["type"]): string {
+  if (typeof value === "number") return String(value);
   switch (type) {
     case "QUOTE_SINGLE":
       return `'${value.replace(/'/g, "''")}'`;
@@ -222,14 +318,14 @@ function indentStep(source: string, doc: Document): number {
   return step > 0 ? step : 2;
 }
 
-function expectedData(source: string, path: string[], value: string): unknown {
+function expectedData(source: string, path: string[], value: string | number): unknown {
   const copy = parseDocument(source);
   setInCreating(copy, path, value);
   return copy.toJS();
 }
 
 /** `doc.setIn`, except that empty (null) values on the way become maps instead of failing. */
-function setInCreating(doc: Document, path: string[], value: string): void {
+function setInCreating(doc: Document, path: string[], value: string | number): void {
   for (let depth = 1; depth < path.length; depth++) {
     const prefix = path.slice(0, depth);
     const node = doc.getIn(prefix, true);

@@ -8,6 +8,7 @@ import { formatDuration, parseDuration } from "../../domain/duration.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { describeNetworkError } from "../network-error.js";
 import { fillPlaceholders } from "../placeholders.js";
+import { readBodyStart } from "./read-body-start.js";
 
 /** A `type: http` gate as configured. */
 export type HttpGateConfig = Extract<GateConfig, { type: "http" }>;
@@ -85,7 +86,7 @@ export async function runHttpGate(
       body: gate.method === "POST" ? gate.body : undefined,
       signal,
     });
-    const { text, truncated } = await readStart(response, maxBodyBytes);
+    const { text, truncated } = await readBodyStart(response, maxBodyBytes);
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
     const body =
       text.length > 0 ? `\n${redact(text, secrets)}${truncated ? "\n[… body truncated …]" : ""}` : "";
@@ -116,28 +117,6 @@ function redact(text: string, secrets: string[]): string {
     if (secret.length >= 4) result = result.split(secret).join(REDACTED);
   }
   return result;
-}
-
-/** Reads at most `limit` bytes of the body, then stops reading. */
-async function readStart(response: Response, limit: number): Promise<{ text: string; truncated: boolean }> {
-  if (!response.body) return { text: "", truncated: false };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    // Stop once past the limit: bytes beyond it only tell that the body was cut.
-    while (size <= limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  const bytes = Buffer.concat(chunks).subarray(0, limit);
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  return { text: size > limit ? text.replace(/\uFFFD$/, "") : text, truncated: size > limit };
 }
 
 /** A failed request in words: a known cause, or `request failed: …`. */

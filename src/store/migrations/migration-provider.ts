@@ -9,6 +9,7 @@ import { timetableMigration } from "./0002-timetable.js";
 import { boardingMigration } from "./0003-boarding.js";
 import { gatesMigration } from "./0004-gates.js";
 import { checklistsMigration } from "./0005-checklists.js";
+import { rolloutMigration } from "./0006-rollout.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -18,6 +19,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0003-boarding": boardingMigration(dialect),
     "0004-gates": gatesMigration(dialect),
     "0005-checklists": checklistsMigration(dialect),
+    "0006-rollout": rolloutMigration(dialect),
   };
 }
 
