@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { resolveBoarding } from "../dist/domain/boarding.js";
 import { deployGroups } from "../dist/domain/deploy-order.js";
 import { machineLine, utcNow, writeSection } from "./report.js";
+import { seededRandom } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const COMPONENTS = 10_000;
@@ -11,20 +12,8 @@ const RUNS = 20;
 const TARGET_MS = 100;
 const SEED = 20261127;
 
-/** mulberry32: a small seeded generator, so every run measures the same train. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function train() {
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   const int = (n) => Math.floor(rand() * n);
   const name = (i) => `c${String(i).padStart(5, "0")}`;
   const components = Array.from({ length: COMPONENTS }, (_, i) => {

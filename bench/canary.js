@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { judgeMetric } from "../dist/domain/canary/judge.js";
 import { machineLine, utcNow, writeSection } from "./report.js";
+import { seededRandom } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SIZE = 100_000;
@@ -23,18 +24,6 @@ const SMALL_CALLS = 2000;
 const TARGET_MS = 100;
 const SEED = 20261127;
 const OPTIONS = { direction: "increase", confidence: 0.98, tolerance: 0.25 };
-
-/** mulberry32: a small seeded generator, so every run measures the same samples. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` lognormal latencies in seconds around `median`, times `factor`. */
 function latencies(rand, n, median, factor) {
@@ -65,7 +54,7 @@ function measure(fn, runs = RUNS) {
   };
 }
 
-const rand = random(SEED);
+const rand = seededRandom(SEED);
 const baseline = latencies(rand, SIZE, 0.12, 1);
 const canary = latencies(rand, SIZE, 0.12, 1.05);
 const toMs = (values) => values.map((v) => Math.round(v * 1000));

@@ -14,24 +14,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { summarizeReport } from "../dist/domain/security/summarize.js";
 import { machineLine, utcNow, writeSection } from "./report.js";
+import { seededRandom } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET_BYTES = 50 * 1024 * 1024;
 const RUNS = 8;
 const TARGET_MS = 2000;
 const SEED = 20261127;
-
-/** mulberry32: a small seeded generator, so every run measures the same report. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   "a flaw was found in the handling of crafted input which allows a remote attacker to cause a " +
@@ -44,7 +33,7 @@ const VENDORS = ["nvd", "redhat", "ubuntu", "debian", "amazon", "ghsa", "alpine"
 
 /** The report as Trivy writes it (`trivy image --format json`), about `TARGET_BYTES` long. */
 function trivyReport() {
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   const int = (n) => Math.floor(rand() * n);
   const pick = (list) => list[int(list.length)];
   const sentence = (words) => Array.from({ length: words }, () => pick(WORDS)).join(" ");

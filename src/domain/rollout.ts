@@ -122,7 +122,6 @@ function phasePlans(
   items: readonly ManifestItem[],
   phase: string | null,
   request: Pick<StepPlan, "weight" | "phase" | "strategy">,
-  before: readonly string[],
 ): OrderedPlan[] {
   const batches = targetBatches(wave);
   const batchNumber = (k: number) => (batches.length > 1 ? k + 1 : null);
@@ -136,7 +135,7 @@ function phasePlans(
       const key = deployKey(wave.name, item.component, phase, batchNumber(k));
       const after =
         k === 0
-          ? [...before, ...(waitsFor.get(item.component) ?? []).map(lastKey)]
+          ? (waitsFor.get(item.component) ?? []).map(lastKey)
           : [deployKey(wave.name, item.component, phase, batchNumber(k - 1))];
       plans.push({
         key,
@@ -227,20 +226,17 @@ export function deployWave(view: TrainView, now: number, waveIndex: number): Wav
   const redoAt = undoneBy?.finishedAt ?? null;
   switch (strategy.type) {
     case "allAtOnce": {
-      const plans = phasePlans(view, wave, items, null, { strategy: "allAtOnce" }, []);
+      const plans = phasePlans(view, wave, items, null, { strategy: "allAtOnce" });
       return progressOf(plans, view, now, concurrency, "deployment") ?? { state: "done" };
     }
     case "canary":
       return canaryWave(view, now, wave, canarySteps(strategy.steps), redo, redoAt);
     case "blueGreen": {
-      const preview = phasePlans(
-        view,
-        wave,
-        items,
-        "preview",
-        { weight: 0, phase: "preview", strategy: "blueGreen" },
-        [],
-      );
+      const preview = phasePlans(view, wave, items, "preview", {
+        weight: 0,
+        phase: "preview",
+        strategy: "blueGreen",
+      });
       const previewing = progressOf(preview, view, now, concurrency, "green deployment");
       if (previewing) return previewing;
       const pre = strategy.prePromotion.map((name) => ({
@@ -265,14 +261,11 @@ export function deployWave(view: TrainView, now: number, waveIndex: number): Wav
           wakeAt: null,
         };
       }
-      const promote = phasePlans(
-        view,
-        wave,
-        items,
-        "promote",
-        { weight: 100, phase: "promote", strategy: "blueGreen" },
-        [],
-      );
+      const promote = phasePlans(view, wave, items, "promote", {
+        weight: 100,
+        phase: "promote",
+        strategy: "blueGreen",
+      });
       return progressOf(promote, view, now, concurrency, "traffic switch") ?? { state: "done" };
     }
     default: {
@@ -308,14 +301,11 @@ function canaryWave(
     switch (step.kind) {
       case "setWeight": {
         const phase = step.weight >= 100 ? "promote" : "canary";
-        const plans = phasePlans(
-          view,
-          wave,
-          items,
-          label,
-          { weight: step.weight, phase, strategy: "canary" },
-          [],
-        );
+        const plans = phasePlans(view, wave, items, label, {
+          weight: step.weight,
+          phase,
+          strategy: "canary",
+        });
         const working = progressOf(plans, view, now, concurrency, `canary at ${step.weight}%`);
         if (working) return working;
         previousDone = Math.max(
@@ -431,14 +421,11 @@ function canaryWave(
 export function retirePlans(view: TrainView, waveIndex: number): OrderedPlan[] {
   const wave = view.line.rollout.waves[waveIndex];
   if (wave?.strategy.type !== "blueGreen") return [];
-  return phasePlans(
-    view,
-    wave,
-    boardedItems(view.manifest),
-    "retire",
-    { weight: 100, phase: "retire", strategy: "blueGreen" },
-    [],
-  );
+  return phasePlans(view, wave, boardedItems(view.manifest), "retire", {
+    weight: 100,
+    phase: "retire",
+    strategy: "blueGreen",
+  });
 }
 
 /** When blue-green's switch finished in a wave (the rollback window counts from it). */

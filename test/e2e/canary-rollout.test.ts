@@ -10,22 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Step } from "../../src/domain/model.js";
 import { createBlocks, type RunningPrometheus, startPrometheus } from "../support/prometheus.js";
+import { seededRandom } from "../support/random.js";
 import { useWorldScenario } from "../support/scenario.js";
 
 const STEP_S = 15;
 const HISTORY_S = 30 * 60;
-
-/** A small seeded PRNG (mulberry32): the same noise on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Per service: latency (s) and error ratio of baseline and canary, each varying ±10%. */
 const SERVICES: Record<string, Record<"baseline" | "canary", { latency: number; errors: number }>> = {
@@ -39,7 +28,7 @@ function history(end: number): string {
   let seed = 7;
   for (const [service, variants] of Object.entries(SERVICES)) {
     for (const version of ["baseline", "canary"] as const) {
-      const noise = random(seed++);
+      const noise = seededRandom(seed++);
       const { latency, errors } = variants[version];
       for (let t = end - HISTORY_S; t <= end; t += STEP_S) {
         const labels = `service="${service}",version="${version}"`;

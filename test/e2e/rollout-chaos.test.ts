@@ -29,10 +29,12 @@
  * npx vitest run test/e2e/rollout-chaos.test.ts` (figures in BENCHMARKS.md).
  */
 
-import { writeFile } from "node:fs/promises";
+import { type FSWatcher, watch } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/domain/events.js";
 import type { Step, Train } from "../../src/domain/model.js";
@@ -67,7 +69,11 @@ const VERBOSE = process.env.RAILYARD_CHAOS_VERBOSE === "1";
 const ADMIN_TOKEN = "chaos-admin-token";
 const SECRET_ENV = "RAILYARD_CHAOS_WEBHOOK_SECRET";
 const SECRET = "chaos-webhook-secret-0123456789";
-const COMPONENTS = ["db", "api", "web"] as const;
+const COMPONENTS = ["db", "api"] as const;
+/** Share of trials whose kill is armed on a side effect landing (see {@link Arming}). */
+const ARMED_SHARE = 1 / 3;
+/** Actions an armed trial gives the server while waiting for its side effect. */
+const ARMED_MAX_ACTIONS = 4;
 /** Every fourth train fails its canary verification and is rolled back. */
 const failsVerification = (n: number) => n % 4 === 3;
 /** Simulated minutes after a departure at which the driver moves the clock. */
@@ -101,8 +107,7 @@ const WAVES = `        - name: canary
           environments: [eu, us]`;
 
 const COMPONENTS_YAML = `  db: { team: core, deployer: git }
-  api: { team: core, deployer: hook, depends_on: [{ component: db, version: ">=1.0.0" }] }
-  web: { team: core, deployer: hook, depends_on: [{ component: api, version: ">=1.0.0" }] }`;
+  api: { team: core, deployer: hook, depends_on: [{ component: db, version: ">=1.0.0" }] }`;
 
 const deployersYaml = (url: string) => `  hook:
     type: webhook
@@ -121,15 +126,35 @@ interface Delivery {
 }
 
 /**
+ * A kill armed on a side effect: `kill` SIGKILLs the current server and resolves once it exited;
+ * `beforeAnswer` says whether the receiver kills before answering (the engine can never record the
+ * step) or right after (a race with the engine recording it).
+ */
+interface Arming {
+  kill: () => Promise<unknown>;
+  beforeAnswer: boolean;
+}
+
+/**
  * A deploy service as a platform team would run it: checks the signature, applies a key once
- * (the change happens on receipt), answers after 50–150 ms, and answers a repeated key 409.
+ * (the change happens on receipt), answers after 10–40 ms, and answers a repeated key 409.
+ * When {@link Receiver.arm}ed, the next request that applies a key kills the server.
  */
 class Receiver {
   readonly deliveries: Delivery[] = [];
   readonly applied = new Map<string, Record<string, unknown>>();
   readonly refused: string[] = [];
+  /** Keys applied by a request during which the server was killed before the answer. */
+  readonly killedBeforeAnswer: string[] = [];
+  /** Keys applied by a request answered right before the server was killed. */
+  readonly killedAfterAnswer: string[] = [];
+  private armed: Arming | null = null;
   private server: Server | undefined;
   url = "";
+
+  arm(arming: Arming | null): void {
+    this.armed = arming;
+  }
 
   constructor(private readonly random: () => number) {}
 
@@ -168,12 +193,24 @@ class Receiver {
     const first = !this.applied.has(key);
     if (first) this.applied.set(key, body);
     this.deliveries.push({ key, body, applied: first });
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(this.random() * 100)));
+    const armed = first ? this.armed : null;
+    if (armed) this.armed = null;
+    if (armed?.beforeAnswer) {
+      // The key is applied; the server dies before it hears so.
+      this.killedBeforeAnswer.push(key);
+      await armed.kill();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(this.random() * 30)));
     if (res.destroyed) return;
     if (first) {
       res
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ reference: `dep-${this.applied.size}`, message: "applied" }));
+      if (armed) {
+        this.killedAfterAnswer.push(key);
+        await armed.kill();
+      }
     } else {
       res.writeHead(409, { "content-type": "application/json" }).end('{"message":"already applied"}');
     }
@@ -203,6 +240,21 @@ function errorLogs(stdout: string): LogLine[] {
 
 const versionOf = (n: number) => `1.${n}.0`;
 
+/**
+ * Loaded with `node --import` into each server process: loads the CLI's modules (the ~1.5 s of a
+ * start that does not touch the database), then waits until the harness creates the gate file, so
+ * the next server warms up while the current one is driven and opens the database only after the
+ * previous one died. Writes its pid next to the gate first, so an unused one can be killed.
+ */
+const PRELOAD = `import { existsSync, writeFileSync } from "node:fs";
+const gate = process.env.RAILYARD_CHAOS_GATE;
+if (gate) {
+  writeFileSync(gate + ".pid", String(process.pid));
+  for (const url of process.env.RAILYARD_CHAOS_WARM.split(" ")) await import(url);
+  while (!existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+`;
+
 let cli: CliSnapshot;
 beforeAll(async () => {
   cli = await snapshotCli();
@@ -217,8 +269,20 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
     async () => {
       const started = performance.now();
       const random = mulberry32(SEED);
+      const arming = mulberry32(SEED ^ 0xa4d);
       const receiver = new Receiver(mulberry32(SEED ^ 0x5eed));
       let world: World | undefined;
+      let gitWatcher: FSWatcher | undefined;
+      /** The next server, spawned and warming up behind its gate file. */
+      let next: { gate: string; spawned: Promise<ServeProcess> } | null = null;
+      const dropNext = async () => {
+        if (next === null) return;
+        const { gate, spawned } = next;
+        next = null;
+        const pid = await readFile(`${gate}.pid`, "utf8").catch(() => null);
+        if (pid !== null) process.kill(Number(pid), "SIGKILL");
+        await spawned.catch(() => undefined);
+      };
       let database: TestDatabase | undefined;
       const processes: ServeProcess[] = [];
       const previousSecret = process.env[SECRET_ENV];
@@ -233,7 +297,20 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
         world = await createWorld({
           waves: WAVES,
           components: COMPONENTS_YAML,
+          lineComponents: [...COMPONENTS],
           deployers: deployersYaml(receiver.url),
+        });
+        const preload = path.join(world.dir, "preload.mjs");
+        await writeFile(preload, PRELOAD);
+        const dist = path.join(path.dirname(cli.bin), "..", "dist", "cli");
+        const warm = ["main.js", "start-server.js"].map((f) => pathToFileURL(path.join(dist, f)).href);
+        // A push landing in the GitOps repository renames refs/heads/main into place.
+        let gitArmed: (() => void) | null = null;
+        gitWatcher = watch(path.join(world.gitops, "refs", "heads"), (_, name) => {
+          if (name !== "main" || gitArmed === null) return;
+          const fire = gitArmed;
+          gitArmed = null;
+          fire();
         });
         for (let n = 1; n <= 400; n++) {
           if (failsVerification(n)) await writeFile(path.join(world.dir, `fail-verify-shop-${n}`), "");
@@ -248,9 +325,18 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
         let pushes = 0;
         let advances = 0;
         let promotes = 0;
+        let armedTrials = 0;
+        let armedGitKills = 0;
+        let spawned = 0;
 
-        const serve = async (): Promise<ServeProcess> => {
-          const server = await spawnServe({
+        const prepare = () => {
+          const gate = path.join(world!.dir, `gate-${++spawned}`);
+          const saved = { ...process.env };
+          process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ""} --import=${pathToFileURL(preload).href}`;
+          process.env.RAILYARD_CHAOS_GATE = gate;
+          process.env.RAILYARD_CHAOS_WARM = warm.join(" ");
+          // spawnServe copies the environment when it spawns, before its first await.
+          const child = spawnServe({
             bin: cli.bin,
             configFile: world!.configFile,
             databaseUrl: database!.url,
@@ -258,10 +344,26 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
             clockStart: WORLD_START,
             adminToken: ADMIN_TOKEN,
             requestTimeoutMs: 30_000,
+            startTimeoutMs: TIMEOUT_MS,
           });
+          for (const name of ["NODE_OPTIONS", "RAILYARD_CHAOS_GATE", "RAILYARD_CHAOS_WARM"]) {
+            if (saved[name] === undefined) delete process.env[name];
+            else process.env[name] = saved[name];
+          }
+          child.catch(() => undefined);
+          return { gate, spawned: child };
+        };
+
+        /** Lets the warmed-up server start (the previous one is dead), and warms up the one after. */
+        const serve = async (warmNext = true): Promise<ServeProcess> => {
+          const current = next ?? prepare();
+          next = null;
+          await writeFile(current.gate, "");
+          const server = await current.spawned;
           processes.push(server);
           if (server.url === null)
             throw new Error(`${where()}: the server died at startup\n${server.diagnostics()}`);
+          if (warmNext) next = prepare();
           return server;
         };
 
@@ -390,22 +492,48 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
           if (trial > 1) restarts++;
           const before = Math.floor(random() * 3);
           const delay = Math.floor(random() * KILL_WINDOW_MS);
+          // Armed trials draw from their own generator, so the others keep their kill instants.
+          const armed = arming() < ARMED_SHARE;
+          const armedOn = arming() < 0.25 ? "git" : "hook";
+          const beforeAnswer = arming() < 0.75;
           try {
-            for (let i = 0; i < before; i++) {
+            if (armed) {
+              // Kill the server the instant a side effect lands, before the engine can record it.
+              armedTrials++;
+              trace(`armed on the next ${armedOn === "git" ? "GitOps push" : `webhook applied (${beforeAnswer ? "before" : "after"} its answer)`}`);
+              const kill = () => server.kill();
+              if (armedOn === "git")
+                gitArmed = () => {
+                  armedGitKills++;
+                  void kill();
+                };
+              else receiver.arm({ kill, beforeAnswer });
+              for (let i = 0; i < ARMED_MAX_ACTIONS && server.exited() === null; i++) {
+                const action = await nextAction(server, true);
+                if (action === null) break;
+                trace(action.what);
+                await action.run();
+                actions++;
+              }
+              trace(server.exited() === null ? "nothing landed: killed" : "killed as it landed");
+            }
+            for (let i = 0; i < (armed ? 0 : before); i++) {
               const action = await nextAction(server, true);
               if (action === null) break;
               trace(action.what);
               await action.run();
               actions++;
             }
-            const action = await nextAction(server, true);
-            trace(`${action?.what ?? "nothing"}, killed after ${delay} ms`);
-            const killer = new Promise<void>((resolve) =>
-              setTimeout(() => {
-                void server.kill().then(() => resolve());
-              }, delay),
-            );
-            await Promise.all([action?.run().then(() => actions++), killer]);
+            if (!armed) {
+              const action = await nextAction(server, true);
+              trace(`${action?.what ?? "nothing"}, killed after ${delay} ms`);
+              const killer = new Promise<void>((resolve) =>
+                setTimeout(() => {
+                  void server.kill().then(() => resolve());
+                }, delay),
+              );
+              await Promise.all([action?.run().then(() => actions++), killer]);
+            }
           } catch (error) {
             if (!(await died(server))) {
               throw new Error(`${where()}: ${(error as Error).message}\n${server.diagnostics()}`, {
@@ -413,6 +541,8 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
               });
             }
           }
+          gitArmed = null;
+          receiver.arm(null);
           await server.kill();
           expect(server.exited()?.signal, `${where()}\n${server.diagnostics()}`).toBe("SIGKILL");
           kills++;
@@ -422,7 +552,7 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
 
         // The last server runs undisturbed until every planned train has ended.
         trial = TRIALS + 1;
-        const server = await serve();
+        const server = await serve(false);
         restarts++;
         for (let round = 0; ; round++) {
           if (round > 500) throw new Error(`${where()}: the world did not settle in 500 actions`);
@@ -533,6 +663,12 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
         }
         const appliedTwice = receiver.deliveries.filter((d) => d.applied).length - receiver.applied.size;
         if (appliedTwice !== 0) problems.push(`${appliedTwice} keys applied twice by the receiver`);
+        // 1c. A key applied while the server died before hearing so was delivered again and
+        // answered 409, and its step recorded as already done, not attempted anew.
+        for (const key of receiver.killedBeforeAnswer) {
+          if (!receiver.deliveries.some((d) => d.key === key && !d.applied))
+            problems.push(`${key} was applied as the server was killed, but never delivered again`);
+        }
         if (receiver.refused.length > 0) problems.push(`receiver refused: ${receiver.refused.join("; ")}`);
         const commits = await world.commits();
         const commitKeys = new Map<string, number>();
@@ -560,10 +696,20 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
         for (const train of trains.filter((t) => planned.has(t.number)))
           outcomes[train.state] = (outcomes[train.state] ?? 0) + 1;
         const duplicates = receiver.deliveries.length - receiver.applied.size;
+        const alreadyDone = [...details.values()]
+          .flatMap((d) => d.steps)
+          .filter((s) => s.output?.startsWith("already done"));
+        const armedKills = {
+          hookBeforeAnswer: receiver.killedBeforeAnswer.length,
+          hookAfterAnswer: receiver.killedAfterAnswer.length,
+          gitPush: armedGitKills,
+        };
         const summary = {
           seed: SEED,
           trials: TRIALS,
           kills,
+          armedTrials,
+          armedKills,
           restarts,
           actions,
           pushes,
@@ -572,6 +718,10 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
           deliveries: receiver.deliveries.length,
           keysApplied: receiver.applied.size,
           duplicateDeliveriesAbsorbed: duplicates,
+          stepsAlreadyDone: {
+            hook: alreadyDone.filter((s) => !/\/db(\/|$)/.test(s.key)).length,
+            git: alreadyDone.filter((s) => /\/db(\/|$)/.test(s.key)).length,
+          },
           gitopsCommits: commits.length,
           trains: trains.length,
           plannedTrains: planned.size,
@@ -588,7 +738,15 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
           0,
         );
         expect(outcomes.released ?? 0, "trains were released").toBeGreaterThan(0);
+        if (TRIALS >= 30) {
+          // The dangerous window was hit: a key applied, the server killed before recording it,
+          // the repeated delivery answered 409 and absorbed.
+          expect(armedKills.hookBeforeAnswer, "armed kills landed after a webhook applied").toBeGreaterThan(0);
+          expect(duplicates, "repeated deliveries absorbed").toBeGreaterThan(0);
+        }
       } finally {
+        gitWatcher?.close();
+        await dropNext();
         await Promise.all(processes.map((p) => p.kill().catch(() => undefined)));
         await receiver.stop();
         await database?.cleanup();

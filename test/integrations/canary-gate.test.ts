@@ -16,23 +16,12 @@ import { createGateRunner } from "../../src/integrations/gate-runner.js";
 import { type CanaryDetail, runCanaryGate } from "../../src/integrations/prometheus/canary-gate.js";
 import { closedPort } from "../support/cli.js";
 import { createBlocks, type RunningPrometheus, startPrometheus } from "../support/prometheus.js";
+import { seededRandom } from "../support/random.js";
 
 const STEP_S = 15;
 const HISTORY_S = 30 * 60;
 /** Requests per 15-second step, of each variant of every service. */
 const REQUESTS = 1_000;
-
-/** A small seeded PRNG (mulberry32): the same noise on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Variant {
   /** Latency in seconds around which the gauge varies by ±10%. */
@@ -65,7 +54,7 @@ function history(end: number): string {
     for (const version of ["baseline", "canary"] as const) {
       const variant = variants[version];
       if (!variant) continue;
-      const noise = random(seed++);
+      const noise = seededRandom(seed++);
       const labels = `service="${service}",version="${version}"`;
       const errorsAt: number[] = [];
       for (let t = end - HISTORY_S; t <= end; t += STEP_S) {

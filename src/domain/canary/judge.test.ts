@@ -1,23 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../test/support/random.js";
 import { type JudgeOptions, judgeMetric } from "./judge.js";
 import { mannWhitney } from "./mann-whitney.js";
 
-/** mulberry32: a small seeded generator, so the random samples are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` latencies around `median` seconds (lognormal), from a seeded generator. */
 function latencies(n: number, median: number, seed: number): number[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from(
     { length: n },
     () => median * Math.exp(0.3 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())),

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../../test/support/random.js";
 import {
   EXACT_MAX_SIZE,
   erfc,
@@ -9,18 +10,6 @@ import {
   normalQuantile,
   sortAscending,
 } from "./mann-whitney.js";
-
-/** mulberry32: a small seeded generator, so the random samples are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal draws (Box–Muller) from a seeded generator. */
 function gaussian(random: () => number): () => number {
@@ -309,7 +298,7 @@ describe("mannWhitney against the brute force", () => {
   });
 
   it("agrees on 1,500 against 1,500 values, where the order statistics are found by narrowing", () => {
-    const random = seeded(20261127);
+    const random = seededRandom(20261127);
     const normal = gaussian(random);
     const baseline = Array.from({ length: 1500 }, () => Math.exp(3 + 0.6 * normal()));
     const canary = Array.from({ length: 1500 }, () => 1.05 * Math.exp(3 + 0.6 * normal()));
@@ -340,7 +329,7 @@ describe("mannWhitney against the brute force", () => {
 
 describe("mannWhitney on large samples", () => {
   it("finds a known shift of 0.1 between 20,000 normal values a side", () => {
-    const normal = gaussian(seeded(7));
+    const normal = gaussian(seededRandom(7));
     const baseline = Array.from({ length: 20_000 }, () => normal());
     const canary = Array.from({ length: 20_000 }, () => normal() + 0.1);
     const result = mannWhitney(baseline, canary);
@@ -354,7 +343,7 @@ describe("mannWhitney on large samples", () => {
   });
 
   it("finds no shift between two samples of one lognormal distribution (100,000 a side)", () => {
-    const normal = gaussian(seeded(11));
+    const normal = gaussian(seededRandom(11));
     const draw = () => Math.exp(-2 + 0.8 * normal());
     const result = mannWhitney(Array.from({ length: 100_000 }, draw), Array.from({ length: 100_000 }, draw));
     expect(result.ci[0]).toBeLessThan(0);

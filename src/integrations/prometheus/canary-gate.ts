@@ -19,7 +19,7 @@ import { formatValue } from "../../domain/gates/prometheus-analysis.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { fillPlaceholders } from "../placeholders.js";
 import { PrometheusError, type PrometheusResult } from "./client.js";
-import { clientForSource, gateTimer } from "./source.js";
+import { clientForSource, gateTimer, unknownSourceMessage } from "./source.js";
 
 export interface CanaryGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -132,14 +132,7 @@ export async function runCanaryGate(
   const maxPoints = Math.max(2, options.maxPoints ?? 1000);
 
   const source = options.sources[gate.source];
-  if (!source) {
-    const known = Object.keys(options.sources).sort();
-    return errored(
-      known.length > 0
-        ? `no Prometheus source "${gate.source}" is configured (known: ${known.join(", ")})`
-        : `no Prometheus source "${gate.source}" is configured (none are: add it under \`prometheus:\` in the configuration)`,
-    );
-  }
+  if (!source) return errored(unknownSourceMessage(gate.source, Object.keys(options.sources)));
 
   let lookbackMs: number;
   let stepMs: number;

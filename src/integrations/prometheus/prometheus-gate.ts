@@ -23,7 +23,7 @@ import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { abortableDelay } from "../backoff.js";
 import { fillPlaceholders } from "../placeholders.js";
 import { PrometheusError, type PrometheusSeries } from "./client.js";
-import { clientForSource, gateTimer } from "./source.js";
+import { clientForSource, gateTimer, unknownSourceMessage } from "./source.js";
 
 export interface PrometheusGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -73,14 +73,7 @@ export async function runPrometheusGate(
   const maxSeries = options.maxSeries ?? 20;
 
   const source = options.sources[gate.source];
-  if (!source) {
-    const known = Object.keys(options.sources).sort();
-    return errored(
-      known.length > 0
-        ? `no Prometheus source "${gate.source}" is configured (known: ${known.join(", ")})`
-        : `no Prometheus source "${gate.source}" is configured (none are: add it under \`prometheus:\` in the configuration)`,
-    );
-  }
+  if (!source) return errored(unknownSourceMessage(gate.source, Object.keys(options.sources)));
 
   let condition: Condition;
   let intervalMs: number;

@@ -19,7 +19,7 @@ import {
 import { fillWindow, promqlDuration } from "../../domain/slo/promql-window.js";
 import type { GateContext, GateOutcome } from "../../engine/ports.js";
 import { PrometheusError, type PrometheusResult } from "./client.js";
-import { clientForSource, gateTimer } from "./source.js";
+import { clientForSource, gateTimer, unknownSourceMessage } from "./source.js";
 
 export interface SloGateOptions {
   /** The configuration's `prometheus` map: sources by name. */
@@ -81,14 +81,8 @@ export async function runSloGate(
     );
   }
   const source = options.sources[slo.source];
-  if (!source) {
-    const known = Object.keys(options.sources).sort();
-    return errored(
-      known.length > 0
-        ? `no Prometheus source "${slo.source}" is configured for SLO "${gate.slo}" (known: ${known.join(", ")})`
-        : `no Prometheus source "${slo.source}" is configured for SLO "${gate.slo}" (none are: add it under \`prometheus:\` in the configuration)`,
-    );
-  }
+  if (!source)
+    return errored(unknownSourceMessage(slo.source, Object.keys(options.sources), `for SLO "${gate.slo}"`));
   const numeratorOf =
     slo.bad !== undefined
       ? { role: "bad" as const, query: slo.bad }

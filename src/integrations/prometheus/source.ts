@@ -66,3 +66,15 @@ export function gateTimer(): {
     }),
   };
 }
+
+/**
+ * Why a gate cannot run: its source is not configured. Names the sources that are, or says how
+ * to add one; `what` qualifies the source (e.g. `for SLO "checkout"`).
+ */
+export function unknownSourceMessage(name: string, known: readonly string[], what = ""): string {
+  const sorted = [...known].sort();
+  const subject = `no Prometheus source "${name}" is configured${what ? ` ${what}` : ""}`;
+  return sorted.length > 0
+    ? `${subject} (known: ${sorted.join(", ")})`
+    : `${subject} (none are: add it under \`prometheus:\` in the configuration)`;
+}
