@@ -500,7 +500,9 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
             if (armed) {
               // Kill the server the instant a side effect lands, before the engine can record it.
               armedTrials++;
-              trace(`armed on the next ${armedOn === "git" ? "GitOps push" : `webhook applied (${beforeAnswer ? "before" : "after"} its answer)`}`);
+              trace(
+                `armed on the next ${armedOn === "git" ? "GitOps push" : `webhook applied (${beforeAnswer ? "before" : "after"} its answer)`}`,
+              );
               const kill = () => server.kill();
               if (armedOn === "git")
                 gitArmed = () => {
@@ -741,7 +743,9 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
         if (TRIALS >= 30) {
           // The dangerous window was hit: a key applied, the server killed before recording it,
           // the repeated delivery answered 409 and absorbed.
-          expect(armedKills.hookBeforeAnswer, "armed kills landed after a webhook applied").toBeGreaterThan(0);
+          expect(armedKills.hookBeforeAnswer, "armed kills landed after a webhook applied").toBeGreaterThan(
+            0,
+          );
           expect(duplicates, "repeated deliveries absorbed").toBeGreaterThan(0);
         }
       } finally {

@@ -231,6 +231,58 @@ describe("sqlite: progressive rollout", () => {
     expect(await world.show("env/us.yaml")).toMatch(/web:\n\s+version: 1\.0\.0/);
   });
 
+  it("rolls a component's dependents back with it when the line says include", async () => {
+    const { world, server: s } = await setup({
+      rollbackPolicy: "{ policy: automatic, dependents: include }",
+    });
+    await releaseFirst(s);
+    await push(s, "db", "2.0.0");
+    await push(s, "api", "2.0.0", [{ component: "db", version: ">=2.0.0" }]);
+    await push(s, "web", "2.0.0");
+    await s.advance("21h30m");
+    await s.advance("2h");
+    const answer = await s.request<Train>("POST", "/api/v1/trains/shop-2/rollback", {
+      component: "db",
+      reason: "slow queries",
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    await s.advance("0s");
+    const d = await detail(s, "shop-2");
+    expect(d.manifest.filter((i) => i.status === "dropped").map((i) => [i.component, i.reason])).toEqual([
+      ["api", "rolled back with db, whose new version it needs: rolled back by admin: slow queries"],
+      ["db", "rolled back by admin: slow queries"],
+    ]);
+    const eu = parse(await world.show("env/eu.yaml"));
+    expect([eu.db.version, eu.api.version, eu.web.version]).toEqual(["1.0.0", "1.0.0", "2.0.0"]);
+    const rolled = (await events(s, "shop-2")).find((e) => e.type === "component.rolled_back");
+    expect(rolled).toMatchObject({ actor: "admin", payload: { component: "db", with: ["api"] } });
+  });
+
+  it("runs the line's hotfix runbook before a hotfix train integrates", async () => {
+    const { world, server: s } = await setup({
+      line: `    runbooks:
+      hotfix:
+        - { name: freeze-flags, type: command, command: "echo frozen >> runbook.log", timeout: 30s }
+`,
+    });
+    await releaseFirst(s);
+    await push(s, "api", "1.0.1");
+    const started = await s.request<Train>("POST", "/api/v1/lines/shop/hotfixes", {
+      components: [{ component: "api", version: "1.0.1" }],
+      reason: "api leaks connections",
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    await s.advance("0s");
+    const d = await detail(s, started.body.id);
+    const keys = d.steps.map((step: Step) => step.key);
+    expect(keys.indexOf("r1/runbook/hotfix/freeze-flags")).toBeLessThan(keys.indexOf("r1/integrate/api"));
+    expect(d.steps.find((step: Step) => step.key === "r1/runbook/hotfix/freeze-flags")).toMatchObject({
+      status: "succeeded",
+      kind: "runbook",
+    });
+    expect(await readFile(path.join(world.dir, "runbook.log"), "utf8")).toBe("frozen\n");
+  });
+
   it("rolls back the current wave only; retry deploys it again", async () => {
     const { world, server: s } = await setup({ bake: "1h", lineComponents: ["api"], components: API_ONLY });
     await board(s, { api: "1.0.0" });
