@@ -5,11 +5,10 @@
  * train back at the first interim analysis; a regression on one of two non-critical metrics is
  * inconclusive at the last analysis and pauses the train for a person, who promotes it.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Step } from "../../src/domain/model.js";
-import { createBlocks, type RunningPrometheus, startPrometheus } from "../support/prometheus.js";
+import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
 import { seededRandom } from "../support/random.js";
 import { useWorldScenario } from "../support/scenario.js";
 
@@ -41,17 +40,14 @@ function history(end: number): string {
 }
 
 let prometheus: RunningPrometheus;
-let blocks: string | undefined;
 
 beforeAll(async () => {
   const end = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S - STEP_S;
-  blocks = await createBlocks(history(end));
-  prometheus = await startPrometheus({ tsdb: blocks });
+  prometheus = await startBackfilledPrometheus(history(end));
 }, 90_000);
 
 afterAll(async () => {
   await prometheus?.stop();
-  if (blocks) await rm(blocks, { recursive: true, force: true });
 });
 
 /** A canary wave judged by a `canary` gate on `service`'s series, three analyses 5 minutes apart. */

@@ -43,6 +43,10 @@
  * Short form (CI): 50 trials. Long form: `RAILYARD_CHAOS_SEED=1 RAILYARD_CHAOS_TRIALS=300
  * RAILYARD_CHAOS_TIMEOUT_MS=7200000 npx vitest run test/e2e/rollout-chaos.test.ts` (figures in
  * BENCHMARKS.md).
+ *
+ * Why the wall clock: a SIGKILL lands at a real instant of a real process, so the unarmed kills
+ * wait a seeded 0–400 ms of real time (the trains themselves run on the simulated clock). No
+ * assertion depends on how long anything takes; a slow machine only moves where kills land.
  */
 
 import { type FSWatcher, watch } from "node:fs";

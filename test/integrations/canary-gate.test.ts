@@ -3,7 +3,6 @@
  * baseline and canary series, backfilled with promtool before it starts: real range queries, real
  * rate() windows over request counters, real gauges of latency, Prometheus's own error messages.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CanaryGateConfig,
@@ -15,7 +14,7 @@ import type { GateContext } from "../../src/engine/ports.js";
 import { createGateRunner } from "../../src/integrations/gate-runner.js";
 import { type CanaryDetail, runCanaryGate } from "../../src/integrations/prometheus/canary-gate.js";
 import { closedPort } from "../support/cli.js";
-import { createBlocks, type RunningPrometheus, startPrometheus } from "../support/prometheus.js";
+import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
 import { seededRandom } from "../support/random.js";
 
 const STEP_S = 15;
@@ -81,18 +80,15 @@ const END = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S - STEP_S;
 const at = () => new Date(END * 1000);
 
 let prometheus: RunningPrometheus;
-let blocks: string | undefined;
 let sources: Record<string, PrometheusSourceConfig>;
 
 beforeAll(async () => {
-  blocks = await createBlocks(history(END));
-  prometheus = await startPrometheus({ tsdb: blocks });
+  prometheus = await startBackfilledPrometheus(history(END));
   sources = { default: { url: prometheus.url, timeout: "10s", retries: 1, headersFromEnv: {} } };
 }, 60_000);
 
 afterAll(async () => {
   await prometheus?.stop();
-  if (blocks) await rm(blocks, { recursive: true, force: true });
 });
 
 function latency(service: string, overrides: Partial<CanaryMetricConfig> = {}): CanaryMetricConfig {

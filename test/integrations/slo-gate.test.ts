@@ -3,7 +3,6 @@
  * request counters, backfilled with promtool before it starts: real rate() windows from 5m to
  * 28d, real burn rates, real OpenSLO queries turned into {window} templates.
  */
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +12,7 @@ import type { PrometheusSourceConfig, SloConfig, SloGateConfig } from "../../src
 import type { GateContext } from "../../src/engine/ports.js";
 import { createGateRunner } from "../../src/integrations/gate-runner.js";
 import { runSloGate } from "../../src/integrations/prometheus/slo-gate.js";
-import { createBlocks, type RunningPrometheus, startPrometheus } from "../support/prometheus.js";
+import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
 
 const STEP_S = 30;
 const HISTORY_S = 4 * 86_400;
@@ -65,18 +64,15 @@ const END = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S - STEP_S;
 const at = () => new Date(END * 1000);
 
 let prometheus: RunningPrometheus;
-let blocks: string | undefined;
 let sources: Record<string, PrometheusSourceConfig>;
 
 beforeAll(async () => {
-  blocks = await createBlocks(history(END));
-  prometheus = await startPrometheus({ tsdb: blocks });
+  prometheus = await startBackfilledPrometheus(history(END));
   sources = { default: { url: prometheus.url, timeout: "10s", retries: 1, headersFromEnv: {} } };
 }, 60_000);
 
 afterAll(async () => {
   await prometheus?.stop();
-  if (blocks) await rm(blocks, { recursive: true, force: true });
 });
 
 function slo(service: string, overrides: Partial<SloConfig> = {}): SloConfig {

@@ -372,3 +372,22 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     throw error;
   }
 }
+
+/**
+ * A Prometheus whose history is backfilled from `openMetrics` (with promtool) before it starts;
+ * its `stop` also removes the blocks.
+ */
+export async function startBackfilledPrometheus(
+  openMetrics: string,
+  options: Omit<StartPrometheusOptions, "tsdb"> = {},
+): Promise<RunningPrometheus> {
+  const blocks = await createBlocks(openMetrics);
+  const prometheus = await startPrometheus({ ...options, tsdb: blocks });
+  return {
+    ...prometheus,
+    async stop() {
+      await prometheus.stop();
+      await rm(blocks, { recursive: true, force: true });
+    },
+  };
+}

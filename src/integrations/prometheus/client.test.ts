@@ -273,8 +273,10 @@ describe("retries and errors", () => {
   });
 
   it("rejects with the caller's abort reason, not a PrometheusError, and stops retrying", async () => {
-    handler = () => undefined;
     const controller = new AbortController();
+    const reason = new Error("train cancelled");
+    // The caller gives up once the query has reached Prometheus (which never answers): no timer.
+    handler = () => controller.abort(reason);
     const pending = createPrometheusClient({ url: base, timeoutMs: 10_000, retries: 5 }).query(
       "up",
       undefined,
@@ -282,8 +284,6 @@ describe("retries and errors", () => {
         signal: controller.signal,
       },
     );
-    const reason = new Error("train cancelled");
-    setTimeout(() => controller.abort(reason), 50);
     await expect(pending).rejects.toBe(reason);
     expect(received).toHaveLength(1);
   });
