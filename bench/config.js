@@ -37,6 +37,9 @@ export function benchConfig({ lines = 1, componentsPerLine = 50, approval = "aut
         - { name: us, environments: [us] }`;
   }).join("\n");
   return `version: 1
+# CI pushes as fast as it can here: the per-token limit on mutations is lifted.
+access:
+  rateLimit: { mutations: 100000000, per: 1s }
 teams:
   core:
     members:

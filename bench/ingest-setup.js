@@ -36,7 +36,12 @@ export async function startIngestServer({ configFile, databaseFile, workDir, log
   const answer = await fetch(`${server.url}/api/v1/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ name: "bench ci", subject: "ci-bot", roles: ["ci"] }),
+    body: JSON.stringify({
+      name: "bench ci",
+      subject: "ci-bot",
+      kind: "ci",
+      components: Object.keys(server.railyard.config.components),
+    }),
   });
   if (answer.status !== 201)
     throw new Error(`creating the CI token: ${answer.status} ${await answer.text()}`);

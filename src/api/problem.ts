@@ -52,6 +52,7 @@ export function problemHandler(logger: Logger) {
   return function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const instance = request.url;
     if (error instanceof RailyardError) {
+      if (error.status === 401) reply.header("www-authenticate", 'Bearer realm="railyard"');
       return sendProblem(
         reply,
         problem(error.status, error.code, error.message, { instance, ...error.details }),
@@ -84,14 +85,30 @@ export function problemHandler(logger: Logger) {
         problem(500, "internal", "unexpected error; see the server log", { instance }),
       );
     }
-    const code =
-      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
-        ? "body-too-large"
-        : error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-          ? "unsupported-media-type"
-          : status === 404
-            ? "not-found"
-            : "invalid-input";
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      const limit = request.routeOptions.bodyLimit;
+      return sendProblem(
+        reply,
+        problem(
+          413,
+          "payload-too-large",
+          `the request body is larger than this endpoint accepts (${limit} bytes; \`access.maxRequestBytes\` for JSON bodies): send less`,
+          { instance, limit },
+        ),
+      );
+    }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      return sendProblem(
+        reply,
+        problem(
+          415,
+          "unsupported-media-type",
+          `this endpoint does not accept ${request.headers["content-type"] ?? "a body without a Content-Type"}; /api/docs lists the content types it takes`,
+          { instance },
+        ),
+      );
+    }
+    const code = status === 404 ? "not-found" : status === 413 ? "payload-too-large" : "invalid-input";
     return sendProblem(reply, problem(status, code, error.message, { instance }));
   };
 }

@@ -114,6 +114,9 @@ export const ArtifactSchema = ref(
     trainId: z.string().nullable(),
     dropped: z.boolean(),
     pushedBy: z.string(),
+    authors: z
+      .array(z.string())
+      .describe("Login names of the authors of its commits, as CI gave them; they may not approve its train"),
     pushedAt: Instant,
   }),
   "Artifact",
@@ -187,6 +190,56 @@ export const ApprovalSchema = ref(
     at: Instant,
   }),
   "Approval",
+);
+
+export const ApprovalGroupTallySchema = ref(
+  z.object({
+    team: z.string(),
+    required: z.number().int(),
+    approvers: z.array(z.string()).describe("People counted toward this group, in the order they approved"),
+    satisfied: z.boolean(),
+  }),
+  "ApprovalGroupTally",
+  "One approving group: `required` distinct members of `team`; a person counts toward one group only.",
+);
+
+export const ApprovalExclusionSchema = ref(
+  z.object({
+    approver: z.string(),
+    reason: z
+      .enum(["stale", "expired", "self", "not-member", "before-rejection"])
+      .describe(
+        "stale: given for an earlier manifest revision; expired: older than the line's expiresAfter; self: the approver pushed or authored an artifact the train carries; not-member: in none of the approving teams; before-rejection: given before the latest rejection",
+      ),
+    approvalId: z.string().describe("The approval this reason is about (the person's latest)"),
+    at: Instant,
+  }),
+  "ApprovalExclusion",
+  "An approval that does not count, and why.",
+);
+
+/** The fields of an approval tally, shared by the approval responses and the train's detail. */
+const approvalTallyFields = {
+  required: z.number().int().describe("Seats to fill: the sum of the groups' required (0 for auto)"),
+  approvers: z
+    .array(z.string())
+    .describe("People who fill a seat, in the order they approved; as many as the seats filled"),
+  satisfied: z.boolean(),
+  groups: z.array(ApprovalGroupTallySchema).describe("Per approving group, in the configured order"),
+  surplus: z
+    .array(z.string())
+    .describe("People whose approval is valid but fills no seat: every group they could serve is full"),
+  excluded: z.array(ApprovalExclusionSchema).describe("People whose approval does not count, and why"),
+};
+
+export const ApprovalStatusSchema = ref(
+  z.object({
+    mode: z.enum(["auto", "manual"]),
+    ...approvalTallyFields,
+    records: z.array(ApprovalSchema).describe("Every approval and rejection, in the order recorded"),
+  }),
+  "ApprovalStatus",
+  "A train's approval tally now, with every record.",
 );
 
 export const DeploymentSchema = ref(
@@ -313,7 +366,9 @@ export const ArtifactReportResultSchema = z.object({
 
 export const CiStatusSchema = ref(
   z.object({
-    provider: z.enum(["github", "gitlab", "push"]),
+    provider: z
+      .enum(["github", "gitlab", "generic", "push"])
+      .describe("Who reported it: a webhook receiver, or the artifact's push"),
     repository: z.string().describe("Normalised repository path, lowercase: acme/api"),
     commit: z.string(),
     name: z.string().describe("The source within the provider: workflow, check suite app, pipeline"),
@@ -352,6 +407,31 @@ export const WebhookResultSchema = ref(
   "WebhookResult",
 );
 
+const WebhookReceivers = <T extends z.ZodType>(count: T) =>
+  z.object({ github: count, gitlab: count, generic: count });
+
+export const WebhookCountsSchema = ref(
+  z.object({
+    accepted: WebhookReceivers(z.number().int()).describe(
+      "Deliveries answered 202 since the server started, per receiver",
+    ),
+    rejected: WebhookReceivers(
+      z.object({
+        signature: z.number().int().describe("Missing or wrong signature (401)"),
+        token: z.number().int().describe("Missing or wrong GitLab token (401)"),
+        replay: z.number().int().describe("A delivery accepted before (409)"),
+        stale: z.number().int().describe("Older than webhooks.maxAge (400)"),
+        future: z.number().int().describe("Stamped more than 5 minutes ahead of the server's clock (400)"),
+        payload: z.number().int().describe("Verified, but the body or a header cannot be read (400)"),
+      }),
+    ).describe(
+      "Deliveries refused since the server started, per receiver and reason; none recorded anything",
+    ),
+  }),
+  "WebhookCounts",
+  "Inbound webhook deliveries counted in this process.",
+);
+
 export const TrainDetailSchema = ref(
   z.object({
     train: TrainSchema,
@@ -366,12 +446,7 @@ export const TrainDetailSchema = ref(
     manifest: z.array(ManifestItemSchema),
     artifacts: z.array(ArtifactSchema),
     gates: z.array(GateResultSchema),
-    approval: z.object({
-      mode: z.enum(["auto", "manual"]),
-      required: z.number().int(),
-      approvers: z.array(z.string()),
-      records: z.array(ApprovalSchema),
-    }),
+    approval: ApprovalStatusSchema,
     waves: z.array(WaveStatusSchema),
     steps: z.array(StepSchema),
     diff: ManifestDiffSchema,
@@ -451,6 +526,13 @@ export const ArtifactPushSchema = ref(
       .describe(
         "CI status of the build, when known at push time; webhooks (GitHub, GitLab) may report it too. A failed or running status holds the artifact at the cut-off.",
       ),
+    authors: z
+      .array(z.string().trim().min(1).max(100))
+      .max(200)
+      .nullish()
+      .describe(
+        "Login names of the authors of the commits it was built from (e.g. since the previous release). Like the pusher, they may not approve a train carrying it unless the line sets allowSelfApproval.",
+      ),
   }),
   "ArtifactPush",
 );
@@ -478,9 +560,7 @@ export const ApprovalRequestSchema = z.strictObject({
 
 export const ApprovalResultSchema = z.object({
   train: TrainSchema,
-  approvers: z.array(z.string()),
-  required: z.number().int(),
-  satisfied: z.boolean(),
+  ...approvalTallyFields,
   duplicate: z.boolean().describe("True when this person had already approved; it counts once"),
 });
 
@@ -698,6 +778,8 @@ export const TokenRecordSchema = ref(
     expiresAt: Instant.nullable(),
     revokedAt: Instant.nullable(),
     lastUsedAt: Instant.nullable(),
+    kind: z.enum(["user", "ci"]).describe("user: acts as its subject; ci: pushes artifacts and reports only"),
+    components: z.array(z.string()).nullable().describe("CI tokens: the components it may push for"),
   }),
   "Token",
 );
@@ -708,12 +790,27 @@ export const TokenCreateSchema = z.strictObject({
     .string()
     .min(1)
     .max(200)
-    .describe("The person or bot the token acts as (approvals count per subject)"),
+    .optional()
+    .describe(
+      "The person or bot the token acts as (approvals count per subject); omitted: the caller. Only admins create tokens for others.",
+    ),
+  kind: z
+    .enum(["user", "ci"])
+    .default("user")
+    .describe(
+      "user: acts as its subject with its roles; ci: may only push artifacts and reports for `components` (admins only)",
+    ),
   roles: z
-    .array(z.enum(["viewer", "member", "approver", "coordinator", "admin", "ci"]))
-    .min(1)
-    .default(["member"]),
-  expiresIn: z.string().nullish().describe("Lifetime such as 90d or PT12H; omitted: never expires"),
+    .array(z.enum(["viewer", "member", "approver", "coordinator", "admin"]))
+    .default(["member"])
+    .describe(
+      "Roles the token carries; for a configured person they are narrowed to the person's configured roles. Ignored for CI tokens.",
+    ),
+  components: z.array(z.string().min(1)).optional().describe("CI tokens: the components it may push for"),
+  expiresIn: z
+    .string()
+    .default("90d")
+    .describe("Lifetime such as 90d or PT12H, or `never` (admins only). @default 90d"),
 });
 
 export const ChainVerificationSchema = z.union([

@@ -11,9 +11,13 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from "fastify-type-provider-zod";
+import { parseDuration } from "../domain/duration.js";
 import type { Logger } from "../engine/ports.js";
 import type { Railyard } from "../engine/railyard.js";
+import { Sessions } from "../engine/sessions.js";
+import { accessHook } from "./auth.js";
 import { problem, problemHandler, sendProblem } from "./problem.js";
+import { TokenBucketLimiter } from "./rate-limit.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { calendarRoutes } from "./routes/calendar.js";
 import { checklistRoutes } from "./routes/checklists.js";
@@ -21,6 +25,7 @@ import { hotfixRoutes } from "./routes/hotfixes.js";
 import { incidentRoutes } from "./routes/incidents.js";
 import { pinRoutes } from "./routes/pins.js";
 import { reportRoutes } from "./routes/reports.js";
+import { sessionRoutes } from "./routes/session.js";
 import { systemRoutes } from "./routes/system.js";
 import { trainRoutes } from "./routes/trains.js";
 import { waiverRoutes } from "./routes/waivers.js";
@@ -29,19 +34,34 @@ import { webhookRoutes } from "./routes/webhooks.js";
 export interface ServerOptions {
   railyard: Railyard;
   logger: Logger;
-  /** Largest request body accepted. @default 1 MiB */
+  /** Largest request body accepted. @default the configuration's `access.maxRequestBytes` */
   bodyLimit?: number;
+  /** Counts mutations per token or address (tests inject one with their own time source). */
+  rateLimiter?: TokenBucketLimiter;
 }
 
 /** Builds the API server (not listening yet); `await app.ready()` before `inject` or `listen`. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { railyard, logger } = options;
   const app = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? railyard.config.access.maxRequestBytes,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
+  app.decorateRequest("session", null);
+  const sessions = new Sessions({
+    store: railyard.store,
+    clock: railyard.clock,
+    tokens: railyard.tokens,
+    ttlMs: () => parseDuration(railyard.config.access.session.ttl),
+  });
+  // One place decides who asks: every route below sees `request.principal` resolved.
+  app.addHook(
+    "onRequest",
+    accessHook({ railyard, sessions, logger, limiter: options.rateLimiter ?? new TokenBucketLimiter() }),
+  );
   app.setErrorHandler(problemHandler(options.logger));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, "not-found", `no route ${request.method} ${request.url}; see /api/docs`)),
@@ -53,7 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       info: {
         title: "Railyard API",
         description:
-          "Release-train orchestration: lines, trains, artifacts, gates, approvals, rollout and audit. Mutations need `Authorization: Bearer <token>`; errors are RFC 9457 problem details.",
+          "Release-train orchestration: lines, trains, artifacts, gates, approvals, rollout and audit. Requests authenticate with `Authorization: Bearer <token>` or the dashboard's session cookie (mutations made with the cookie also send `X-CSRF-Token`); reads need credentials unless `access.anonymousRead`. Mutations are rate-limited per token (429 with Retry-After). Errors are RFC 9457 problem details.",
         version: "0.1.0",
       },
       tags: [
@@ -64,7 +84,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: "security", description: "Waivers of findings the security gate would count" },
         {
           name: "webhooks",
-          description: "CI status from GitHub and GitLab, verified by their signature or token",
+          description:
+            "CI status from GitHub, GitLab or any CI signing Railyard's way, verified by signature or token and accepted once",
         },
         { name: "lines" },
         { name: "deployments" },
@@ -72,11 +93,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         { name: "audit", description: "The hash-chained event log" },
         { name: "config" },
         { name: "tokens" },
+        {
+          name: "session",
+          description: "Dashboard login: a token exchanged for an httpOnly session cookie and a CSRF token",
+        },
         { name: "system" },
       ],
       components: {
         securitySchemes: {
           bearer: { type: "http", scheme: "bearer" },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "railyard_session",
+            description:
+              "Set by POST /api/v1/session; mutations made with it must send the session's CSRF token as X-CSRF-Token",
+          },
           githubSignature: {
             type: "apiKey",
             in: "header",
@@ -88,6 +120,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
             in: "header",
             name: "X-Gitlab-Token",
             description: "The webhook's secret token",
+          },
+          railyardSignature: {
+            type: "apiKey",
+            in: "header",
+            name: "X-Railyard-Signature",
+            description:
+              'sha256=<HMAC-SHA256 of "<X-Railyard-Timestamp>.<exact body>", keyed with the shared secret>; with X-Railyard-Timestamp (Unix seconds) and X-Railyard-Delivery',
           },
         },
       },
@@ -109,5 +148,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   incidentRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);
+  sessionRoutes(app, sessions, logger);
   return app;
 }

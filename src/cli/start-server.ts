@@ -7,6 +7,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { buildServer } from "../api/server.js";
+import { signingKeyFromEnv } from "../engine/audit-keys.js";
 import { SimulatedClock, SystemClock } from "../engine/clock.js";
 import type { Clock, Failpoint, Logger, Store } from "../engine/ports.js";
 import { Railyard } from "../engine/railyard.js";
@@ -40,6 +41,8 @@ export interface StartOptions {
   tickIntervalMs?: number;
   /** Do not start the background reconciler (tests that drive ticks themselves). */
   manualTicks?: boolean;
+  /** Where the audit signing key's variable (`audit.signingKeyFromEnv`) is read. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningServer {
@@ -81,6 +84,11 @@ export function failpointFromEnv(spec = process.env.RAILYARD_FAILPOINT): Failpoi
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const loaded = await loadConfigFile(options.configFile);
+  // Read before the store opens: a malformed key stops the start, naming the variable (never the key).
+  const auditSigningKey = signingKeyFromEnv(
+    loaded.config.audit.signingKeyFromEnv,
+    options.env ?? process.env,
+  );
   const store = await openStore({
     ...(options.databaseUrl ? { url: options.databaseUrl } : {}),
     logger,
@@ -105,8 +113,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.failpoint ? { failpoint: options.failpoint } : {}),
       ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}),
+      ...(auditSigningKey ? { auditSigningKey } : {}),
     });
-    const app = await buildServer({ railyard, logger });
+    const app = await buildServer({ railyard, logger, bodyLimit: railyard.config.access.maxRequestBytes });
     await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 7300 });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;

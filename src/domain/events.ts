@@ -78,6 +78,8 @@ export interface EventPayloads {
     requestedTrain: string | null;
     /** The CI status the push carried (absent in older events: none). */
     ci?: ArtifactCi | null;
+    /** Login names of the commits' authors, as CI gave them (absent in older events and when none: []). */
+    authors?: string[];
   };
   /** A held artifact rides the next train (trainId is the train it left). */
   "artifact.carried": {
@@ -235,10 +237,73 @@ export interface EventPayloads {
     subject: string;
     roles: string[];
     expiresAt: Instant | null;
+    /** Absent in older events: user. */
+    kind?: "user" | "ci";
+    /** CI tokens: the components they may push for. */
+    components?: string[] | null;
   };
   "token.revoked": {
     tokenId: string;
   };
+  /** A dashboard session opened with a token (never the cookie or its CSRF token). */
+  "session.opened": {
+    /** The token it was opened with (null: the bootstrap admin token). */
+    tokenId: string | null;
+    expiresAt: Instant;
+    /** Where the login came from. */
+    source?: AuditSource | null;
+  };
+  /** A dashboard session ended: logged out, expired, or its token was revoked or expired. */
+  "session.closed": {
+    reason: "logout" | "expired" | "token-revoked" | "token-expired";
+    tokenId?: string | null;
+  };
+  /**
+   * A mutation and what it changed, appended in the same transaction as the action's own events
+   * (the actor is the person; `trainId` is set when the target is a train).
+   */
+  "action.audited": {
+    action: string;
+    /** What was acted on, e.g. `{kind: "train", id: "web-12"}`. */
+    target: AuditTarget;
+    source: AuditSource | null;
+    /** The target as it was when the action's transaction began (null: did not exist). */
+    before: unknown;
+    /** The target as the action left it (null: gone). */
+    after: unknown;
+  };
+  /** A refused attempt (403): who tried what, from where, and why it was refused. */
+  "access.denied": {
+    action: string;
+    target: AuditTarget | null;
+    source: AuditSource | null;
+    reason: string;
+  };
+}
+
+/** What an audited action touched. */
+export interface AuditTarget {
+  kind:
+    | "train"
+    | "artifact"
+    | "component"
+    | "token"
+    | "waiver"
+    | "incident"
+    | "line"
+    | "config"
+    | "clock"
+    | "report";
+  id: string;
+}
+
+/** Where an audited request came from. */
+export interface AuditSource {
+  via: string;
+  tokenId: string | null;
+  address: string | null;
+  userAgent: string | null;
+  requestId: string | null;
 }
 
 export type EventType = keyof EventPayloads;

@@ -80,7 +80,8 @@ export type CiState = "pending" | "success" | "failure";
  * or the artifact push itself. Each (repository, commit, provider, name) keeps its latest status.
  */
 export interface CiStatus {
-  provider: "github" | "gitlab" | "push";
+  /** Who reported it: a webhook (`github`, `gitlab`, `generic`) or the artifact's push. */
+  provider: "github" | "gitlab" | "generic" | "push";
   /** Normalised repository path, lowercase: `acme/api`, `group/sub/api`. */
   repository: string;
   commit: string;
@@ -119,6 +120,11 @@ export interface Artifact {
   /** True when dropped from its train by a coordinator. */
   dropped: boolean;
   pushedBy: string;
+  /**
+   * Login names of the authors of the commits the artifact was built from, as CI gave them on
+   * push (empty when it gave none). With `pushedBy`, what makes an approval a self-approval.
+   */
+  authors: string[];
   pushedAt: Instant;
 }
 
@@ -258,6 +264,40 @@ export interface TokenRecord {
   expiresAt: Instant | null;
   revokedAt: Instant | null;
   lastUsedAt: Instant | null;
+  /**
+   * `user`: acts as its subject with its roles. `ci`: may only push artifacts and reports, and only
+   * for `components`.
+   */
+  kind: TokenKind;
+  /** CI tokens: the components it may push for; null for user tokens. */
+  components: string[] | null;
+}
+
+export type TokenKind = "user" | "ci";
+
+/** A dashboard session: a token exchanged for a cookie (the cookie itself is never stored). */
+export interface SessionRecord {
+  /** SHA-256 hex of the cookie's value. */
+  idHash: string;
+  /** SHA-256 hex of the CSRF token the session's mutations must carry. */
+  csrfHash: string;
+  tokenId: string | null;
+  subject: string;
+  roles: string[];
+  createdAt: Instant;
+  expiresAt: Instant;
+  revokedAt: Instant | null;
+}
+
+/** An Ed25519 signature over the hash chain's head at `eventId`. */
+export interface AuditCheckpoint {
+  eventId: number;
+  hash: string;
+  signedAt: Instant;
+  /** Names the key: the first 16 hex digits of the SHA-256 of its raw public key. */
+  keyId: string;
+  /** base64 signature of {@link checkpointStatement}. */
+  signature: string;
 }
 
 /** A component held at its production version on every train of its line until unpinned. */

@@ -228,6 +228,34 @@ describe("decide", () => {
     expect(decide(v, T0).waitingFor).toBe("approval: 1 of 2 (carol)");
   });
 
+  it("judges approvals at the time it decides: one that expired while the train waited stops counting", () => {
+    const expiring = LineSchema.parse({
+      ...line,
+      approval: { mode: "manual", team: "board", required: 2, expiresAfter: "90m" },
+    });
+    // alice at minute 10 and bob at 50; at the departure (minute 120) alice's is 110 minutes old.
+    const v = view(
+      { state: "awaiting_approval" },
+      { line: expiring, approvals: [approval("alice"), approval("bob", "approve", 50)] },
+    );
+    expect(decide(v, T0 + 60 * 60_000)).toMatchObject({ transition: null, wakeAt: at(120) });
+    const atDeparture = decide(v, T0 + 120 * 60_000);
+    expect(atDeparture.transition).toBeNull();
+    expect(atDeparture.waitingFor).toBe("approval: 1 of 2 (bob)");
+  });
+
+  it("does not count the approval of someone who pushed or authored an artifact the train carries", () => {
+    const shipped = [
+      { id: "art_api", component: "api", version: "2.0.0", pushedBy: "alice", authors: [] },
+      { id: "art_web", component: "web", version: "3.0.0", pushedBy: "ci-bot", authors: ["carol"] },
+    ];
+    const v = view(
+      { state: "awaiting_approval" },
+      { approvals: [approval("alice"), approval("bob"), approval("carol")], shipped },
+    );
+    expect(decide(v, T0 + 120 * 60_000).waitingFor).toBe("approval: 1 of 2 (bob)");
+  });
+
   it("waits while another train of the line holds production", () => {
     const v = view(
       { state: "awaiting_approval" },

@@ -14,7 +14,7 @@
  *  - `gate/verify/<wave>/<gate>`      the wave's verification gates, after its bake time
  *  - `rollback/<wave>/<component>`    undo `deploy/<wave>/<component>`
  */
-import { tallyApprovals } from "./approval.js";
+import { describeTally, type ShippedArtifact, tallyApprovals } from "./approval.js";
 import type { DeploymentRules } from "./calendar/deploy-permit.js";
 import type { GateConfig, LineConfig, TeamConfig } from "./config/schema.js";
 import { dependencyOrder } from "./dependency-order.js";
@@ -49,6 +49,11 @@ export interface TrainView {
   manifest: readonly ManifestItem[];
   steps: readonly Step[];
   approvals: readonly Approval[];
+  /**
+   * The artifacts of the manifest's boarded items (see `shippedArtifacts`): who pushed and
+   * authored them may not approve unless the line allows self-approval. @default none
+   */
+  shipped?: readonly ShippedArtifact[];
   /** Ids of steps running in this process right now. */
   inFlight: ReadonlySet<string>;
   /** Another train of the same line that holds production (deploying, verifying, rolling back). */
@@ -637,11 +642,13 @@ export function decide(view: TrainView, now: number): Decision {
       return progress.done ? go("gates_passed") : fromProgress(progress, "gates");
     }
     case "awaiting_approval": {
-      const tally = tallyApprovals(line, view.teams, view.approvals, train.manifestRevision);
-      if (!tally.satisfied) {
-        const who = tally.approvers.length > 0 ? ` (${tally.approvers.join(", ")})` : "";
-        return wait(`approval: ${tally.approvers.length} of ${tally.required}${who}`);
-      }
+      // Judged at `now`: an approval that expires while the train waits simply stops counting.
+      const tally = tallyApprovals(line, view.teams, view.approvals, {
+        manifestRevision: train.manifestRevision,
+        now,
+        shipped: view.shipped ?? [],
+      });
+      if (!tally.satisfied) return wait(`approval: ${describeTally(tally)}`);
       if (now < Date.parse(train.departureAt))
         return wait(`departure at ${train.departureAt}`, train.departureAt);
       if (view.productionHeldBy && line.overlap !== "allow")

@@ -5,8 +5,17 @@
  */
 import { randomBytes } from "node:crypto";
 import semver from "semver";
-import { tallyApprovals } from "../domain/approval.js";
+import {
+  type ApprovalExclusion,
+  type ApprovalTally,
+  approvingTeams,
+  contributionsOf,
+  describeContributions,
+  type GroupTally,
+  tallyApprovals,
+} from "../domain/approval.js";
 import { resolveBoarding } from "../domain/boarding.js";
+import type { ManualApprovalConfig } from "../domain/config/schema.js";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type { Artifact, Incident, ManifestItem, Pin, Train, TrainException } from "../domain/model.js";
 import { dependentsNeeding } from "../domain/rollout.js";
@@ -16,14 +25,37 @@ import { pinnedReason, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "./errors.js";
 import type { StoreWriter } from "./ports.js";
+import { shippedArtifactsOf } from "./shipped-artifacts.js";
 import { transitionEvent } from "./transitions.js";
+
+/** Where a request came from, kept with every audit record of what it did. */
+export interface RequestSource {
+  /** How the caller authenticated. */
+  via: "token" | "session" | "bootstrap" | "webhook" | "cli";
+  /** The token (or the token a session was opened with); null for the bootstrap admin token. */
+  tokenId: string | null;
+  /** The client's address as the server saw it (honouring X-Forwarded-For only behind a trusted proxy). */
+  address: string | null;
+  userAgent: string | null;
+  /** The server's id of the request, also in its log lines. */
+  requestId: string | null;
+}
 
 /** Who is acting: the subject of a token (a person or a bot) and its roles. */
 export interface Principal {
   subject: string;
+  /** Effective roles: the token's roles, narrowed to the person's configured roles. */
   roles: string[];
   /** Token id, for the audit trail (null for the bootstrap admin token). */
   tokenId: string | null;
+  /** Teams the subject is a member of, from the configuration (empty for bots). */
+  teams?: string[];
+  /** `ci` tokens may only push artifacts and reports, for `components`. @default user */
+  kind?: "user" | "ci";
+  /** CI tokens: the components they may push for. */
+  components?: string[] | null;
+  /** Where the request came from (absent for work the engine does itself). */
+  source?: RequestSource;
 }
 
 /** What {@link TrainActions.grantException} did. */
@@ -58,11 +90,33 @@ export function nextWaveOf(train: Pick<Train, "currentWave">, waves: number): nu
 
 export interface ApprovalResult {
   train: Train;
+  /** People who fill a seat, in the order they approved. */
   approvers: string[];
+  /** Seats to fill: the sum of the groups' `required`. */
   required: number;
   satisfied: boolean;
   /** True when this person had already approved: recorded, but it counts once. */
   duplicate: boolean;
+  /** Per approving group: its required, who is counted toward it, whether it is satisfied. */
+  groups: GroupTally[];
+  /** People whose approval is valid but fills no seat (every group they could serve is full). */
+  surplus: string[];
+  /** People whose approval does not count, and why. */
+  excluded: ApprovalExclusion[];
+}
+
+/** An {@link ApprovalResult} from a tally. */
+export function approvalResult(train: Train, tally: ApprovalTally, duplicate: boolean): ApprovalResult {
+  return {
+    train,
+    approvers: tally.approvers,
+    required: tally.required,
+    satisfied: tally.satisfied,
+    duplicate,
+    groups: tally.groups,
+    surplus: tally.surplus,
+    excluded: tally.excluded,
+  };
 }
 
 export class TrainActions {
@@ -93,9 +147,10 @@ export class TrainActions {
   }
 
   /**
-   * Records an approval.
+   * Records an approval. A refused approval records nothing (the caller records the denial).
    * @throws {ConflictError} when the train is not awaiting approval or its line approves automatically
-   * @throws {ForbiddenError} when the approver is not in the line's approving team
+   * @throws {ForbiddenError} when the approver is in none of the line's approving teams, or pushed
+   *   or authored an artifact the train carries and the line does not allow self-approval
    */
   async approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
     let duplicate = false;
@@ -111,30 +166,40 @@ export class TrainActions {
           `line ${train.line} approves automatically when its gates pass; nothing to approve`,
         );
       }
-      this.requireApprover(who, line.approval.team, train);
-      const before = tallyApprovals(
-        line,
-        this.ctx.config().config.teams,
-        await tx.listApprovals(trainId),
-        train.manifestRevision,
-      );
-      duplicate = before.approvers.includes(who.subject);
+      this.requireApprover(who, line.approval, train);
+      const shipped = await shippedArtifactsOf(tx, await tx.getManifest(train.id));
+      if (!line.approval.allowSelfApproval) {
+        const own = contributionsOf(who.subject, shipped);
+        if (own.length > 0) {
+          throw new ForbiddenError(
+            `${who.subject} may not approve ${train.id}: they ${describeContributions(own)} (separation of duties; line ${train.line} sets allowSelfApproval: false)`,
+            { artifacts: own },
+          );
+        }
+      }
+      const before = tallyApprovals(line, this.ctx.config().config.teams, await tx.listApprovals(trainId), {
+        manifestRevision: train.manifestRevision,
+        now: this.ctx.clock.now().getTime(),
+        shipped,
+      });
+      duplicate = before.approvers.includes(who.subject) || before.surplus.includes(who.subject);
       return [approvalEvent(train, who, "approve", comment)];
     });
-    const line = this.ctx.config().line(train.line);
-    const tally = tallyApprovals(
-      line,
-      this.ctx.config().config.teams,
-      await this.ctx.store.listApprovals(trainId),
-      train.manifestRevision,
-    );
-    return {
-      train,
-      approvers: tally.approvers,
-      required: tally.required,
-      satisfied: tally.satisfied,
-      duplicate,
-    };
+    return approvalResult(train, await this.tally(train), duplicate);
+  }
+
+  /** The tally of a train's approvals now. */
+  async tally(train: Train): Promise<ApprovalTally> {
+    const store = this.ctx.store;
+    const [approvals, manifest] = await Promise.all([
+      store.listApprovals(train.id),
+      store.getManifest(train.id),
+    ]);
+    return tallyApprovals(this.ctx.config().line(train.line), this.ctx.config().config.teams, approvals, {
+      manifestRevision: train.manifestRevision,
+      now: this.ctx.clock.now().getTime(),
+      shipped: await shippedArtifactsOf(store, manifest),
+    });
   }
 
   /**
@@ -146,7 +211,8 @@ export class TrainActions {
       throw new InvalidInputError("a rejection needs a comment saying why", { field: "comment" });
     return this.act(trainId, async (train) => {
       const line = this.ctx.config().line(train.line);
-      if (line.approval.mode === "manual") this.requireApprover(who, line.approval.team, train);
+      // Self-rejection is fine: stopping a release you pushed is never a conflict of interest.
+      if (line.approval.mode === "manual") this.requireApprover(who, line.approval, train);
       return [
         approvalEvent(train, who, "reject", comment),
         transitionEvent(train, {
@@ -158,14 +224,23 @@ export class TrainActions {
     });
   }
 
-  private requireApprover(who: Principal, team: string, train: Train): void {
-    const members = this.ctx.config().config.teams[team]?.members ?? [];
-    if (!members.some((m) => m.name === who.subject)) {
+  /** @throws {ForbiddenError} when `who` is a member of none of the approving groups' teams */
+  private requireApprover(who: Principal, approval: ManualApprovalConfig, train: Train): void {
+    const teams = approvingTeams(approval);
+    const config = this.ctx.config().config;
+    const member = teams.some((team) => config.teams[team]?.members.some((m) => m.name === who.subject));
+    if (member) return;
+    const [only] = teams;
+    if (teams.length === 1 && only !== undefined) {
       throw new ForbiddenError(
-        `${who.subject} is not a member of team ${team}, which approves line ${train.line}`,
-        { team },
+        `${who.subject} is not a member of team ${only}, which approves line ${train.line}`,
+        { team: only, teams },
       );
     }
+    throw new ForbiddenError(
+      `${who.subject} is not a member of any team that approves line ${train.line} (${teams.join(", ")})`,
+      { teams },
+    );
   }
 
   /** Pauses a train; the reconciler leaves it alone until resumed. */

@@ -14,6 +14,7 @@ import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type { Artifact, ArtifactCi, DependencyConstraint, Train } from "../domain/model.js";
 import type { Departure, Timetable } from "../domain/timetable.js";
 import { ArtifactIngest, type PlannedPush } from "./artifact-ingest.js";
+import { auditEventFor, pendingAudit } from "./audit-trail.js";
 import {
   latestPerComponent,
   manifestItemsOf,
@@ -38,6 +39,8 @@ export interface ArtifactPush {
   ci?: { state: ArtifactCi["state"]; url?: string | null; name?: string | null } | null;
   /** Ask for a particular train (e.g. `web-42`). */
   train?: string | null;
+  /** Login names of the authors of the commits it was built from; they may not approve its train. */
+  authors?: string[] | null;
 }
 
 export interface PushResult {
@@ -268,9 +271,18 @@ export class BoardingDesk {
    */
   async push(input: ArtifactPush, actor: string): Promise<PushResult> {
     const { line, dependsOn } = this.checkPush(input);
-    const boarded = await this.pushes.submit(lineKey(line), (now) =>
-      this.plan(now, input, line, dependsOn, actor),
-    );
+    // The push's audit record rides in its own events: group commits mix many requests.
+    const audit = pendingAudit();
+    const boarded = await this.pushes.submit(lineKey(line), async (now) => {
+      const planned = await this.plan(now, input, line, dependsOn, actor);
+      if (!audit) return planned;
+      const pushed = planned.events.find((e) => e.type === "artifact.pushed");
+      const after = pushed
+        ? { artifact: pushed.payload, train: pushed.trainId }
+        : { component: input.component, version: input.version };
+      return { ...planned, events: [...planned.events, auditEventFor(audit, null, after)] };
+    });
+    if (audit && boarded.eventId !== null) audit.written = true;
     if (boarded.eventId !== null) {
       this.ctx.logger.info(
         {
@@ -411,6 +423,7 @@ export class BoardingDesk {
       trainId: train.id,
       dropped: false,
       pushedBy: actor,
+      authors: [...new Set((input.authors ?? []).map((a) => a.trim()).filter((a) => a.length > 0))],
       pushedAt: now.toISOString(),
     };
     const event: NewEvent = {
@@ -429,6 +442,7 @@ export class BoardingDesk {
         late,
         requestedTrain: input.train ?? null,
         ...(artifact.ci ? { ci: artifact.ci } : {}),
+        ...(artifact.authors.length > 0 ? { authors: artifact.authors } : {}),
       },
     };
     return {

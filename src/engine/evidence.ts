@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { ciNotReadyReason, commitMatches, foldCiStatus, repositoryPath } from "../domain/ci-status.js";
+import { parseDuration } from "../domain/duration.js";
 import type { Artifact, ArtifactReport, CiStatus, TestReport, Train } from "../domain/model.js";
 import { SecurityReportError, summarizeReport } from "../domain/security/summarize.js";
 import { detectReport, ReportFormatError } from "../domain/test-reports/detect.js";
@@ -15,7 +16,7 @@ import { versionChange } from "../domain/version-change.js";
 import type { Principal } from "./actions.js";
 import { ciStatusesOf, productionState } from "./boarding-plan.js";
 import { type EngineContext, nowInstant } from "./context.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "./errors.js";
+import { ConflictError, InvalidInputError, NotFoundError, RailyardError } from "./errors.js";
 
 /** Largest report accepted, in bytes. */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
@@ -28,6 +29,32 @@ export interface CiRecordResult {
   ignored: number;
   /** Artifacts whose commit the statuses are about. */
   matched: Array<{ artifact: string; component: string; version: string; train: string | null }>;
+}
+
+/**
+ * How far ahead of the engine's clock a webhook's time may be (a sender's clock running a little
+ * fast); deliveries are remembered for `webhooks.maxAge` plus this, so one stamped in the future
+ * is still known when its age would let it in again.
+ */
+export const WEBHOOK_FUTURE_SKEW_MS = 5 * 60_000;
+
+/** The keys a webhook delivery is accepted once by (see {@link Evidence.recordCi}). */
+export interface DeliveryClaim {
+  /** The receiver: `github`, `gitlab`, `generic`. */
+  provider: string;
+  /** E.g. `id:<delivery id>`, `sig:<SHA-256 of the signature>`. */
+  keys: readonly string[];
+}
+
+/** Thrown by {@link Evidence.recordCi} when a delivery's key was accepted before: a replay. */
+export class DeliveryReplayError extends ConflictError {
+  constructor(
+    readonly provider: string,
+    /** The key seen before, e.g. `id:…` or `sig:…`. */
+    readonly key: string,
+  ) {
+    super(`this ${provider} webhook delivery was accepted before; nothing recorded again`);
+  }
 }
 
 /** One line of a manifest diff. */
@@ -82,14 +109,22 @@ export class Evidence {
   ) {}
 
   /**
-   * Records CI statuses from a webhook. Only repositories some component names are kept; a
-   * status older than (or the same as) the stored one of its source changes nothing, so replayed
-   * and out-of-order deliveries are harmless.
+   * Records CI statuses from a webhook, all or none in one transaction. Only repositories some
+   * component names are kept; a status older than (or the same as) the stored one of its source
+   * changes nothing, so out-of-order deliveries are harmless.
+   *
+   * With `claim`, the delivery is accepted once: in the same transaction its keys are recorded
+   * (see `StoreWriter.claimWebhookDelivery`), and deliveries remembered for longer than
+   * `webhooks.maxAge` plus {@link WEBHOOK_FUTURE_SKEW_MS} are forgotten (the age check refuses
+   * them by then).
+   * @throws {DeliveryReplayError} when one of the claim's keys was accepted before; nothing is
+   *   recorded.
    */
   async recordCi(
     statuses: readonly CiStatus[],
     deliveryId: string | null,
     actor: string,
+    claim?: DeliveryClaim,
   ): Promise<CiRecordResult> {
     const config = this.ctx.config().config;
     const componentsOf = new Map<string, string[]>();
@@ -98,6 +133,7 @@ export class Evidence {
       const path = repositoryPath(component.repository);
       componentsOf.set(path, [...(componentsOf.get(path) ?? []), name]);
     }
+    const candidates: Array<{ status: CiStatus; repository: string; matched: Artifact[] }> = [];
     const result: CiRecordResult = { recorded: 0, ignored: 0, matched: [] };
     for (const status of statuses) {
       const repository = status.repository.toLowerCase();
@@ -111,42 +147,67 @@ export class Evidence {
         const artifacts = await this.ctx.store.listArtifacts({ component, limit: 200 });
         matched.push(...artifacts.filter((a) => commitMatches(a.commit, status.commit)));
       }
-      const recorded = await this.ctx.store.transaction(async (tx) => {
-        const stored = (await tx.listCiStatuses(repository, status.commit)).find(
-          (s) =>
-            s.provider === status.provider &&
-            s.name === status.name &&
-            s.commit === status.commit.toLowerCase(),
-        );
-        if (
-          stored &&
-          (stored.reportedAt > status.reportedAt ||
-            (stored.reportedAt === status.reportedAt &&
-              stored.state === status.state &&
-              stored.conclusion === status.conclusion &&
-              stored.url === status.url))
-        ) {
-          return false;
+      candidates.push({ status, repository, matched });
+    }
+    const now = nowInstant(this.ctx);
+    const recordOnce = () =>
+      this.ctx.store.transaction(async (tx) => {
+        if (claim) {
+          const remember = parseDuration(config.webhooks.maxAge) + WEBHOOK_FUTURE_SKEW_MS;
+          await tx.pruneWebhookDeliveries(new Date(Date.parse(now) - remember).toISOString());
+          const seen = await tx.claimWebhookDelivery(claim.provider, [...claim.keys], now);
+          if (seen !== null) throw new DeliveryReplayError(claim.provider, seen);
         }
-        await tx.append(
-          [
-            {
-              type: "ci.reported",
-              trainId: matched.find((a) => a.trainId !== null)?.trainId ?? null,
-              actor,
-              payload: {
-                ...status,
-                repository,
-                commit: status.commit.toLowerCase(),
-                deliveryId,
+        const fresh: boolean[] = [];
+        for (const { status, repository, matched } of candidates) {
+          const stored = (await tx.listCiStatuses(repository, status.commit)).find(
+            (s) =>
+              s.provider === status.provider &&
+              s.name === status.name &&
+              s.commit === status.commit.toLowerCase(),
+          );
+          if (
+            stored &&
+            (stored.reportedAt > status.reportedAt ||
+              (stored.reportedAt === status.reportedAt &&
+                stored.state === status.state &&
+                stored.conclusion === status.conclusion &&
+                stored.url === status.url))
+          ) {
+            fresh.push(false);
+            continue;
+          }
+          await tx.append(
+            [
+              {
+                type: "ci.reported",
+                trainId: matched.find((a) => a.trainId !== null)?.trainId ?? null,
+                actor,
+                payload: {
+                  ...status,
+                  repository,
+                  commit: status.commit.toLowerCase(),
+                  deliveryId,
+                },
               },
-            },
-          ],
-          nowInstant(this.ctx),
-        );
-        return true;
+            ],
+            now,
+          );
+          fresh.push(true);
+        }
+        return fresh;
       });
-      if (recorded) result.recorded++;
+    let recorded: boolean[];
+    try {
+      recorded = await recordOnce();
+    } catch (error) {
+      // Two deliveries sharing a key at once: on PostgreSQL the second one's insert waits for the
+      // first and then fails on the key it committed. Once more, its claim sees the key: a replay.
+      if (!claim || error instanceof RailyardError) throw error;
+      recorded = await recordOnce();
+    }
+    candidates.forEach(({ matched }, i) => {
+      if (recorded[i]) result.recorded++;
       else result.ignored++;
       for (const a of matched) {
         if (!result.matched.some((m) => m.artifact === a.id)) {
@@ -158,7 +219,7 @@ export class Evidence {
           });
         }
       }
-    }
+    });
     if (result.recorded > 0) {
       this.ctx.logger.info(
         { delivery: deliveryId, recorded: result.recorded, matched: result.matched.length },
@@ -429,4 +490,4 @@ export class Evidence {
 }
 
 /** The actor recorded for statuses webhooks deliver. */
-export const webhookActor = (provider: "github" | "gitlab") => `webhook:${provider}`;
+export const webhookActor = (provider: "github" | "gitlab" | "generic") => `webhook:${provider}`;

@@ -10,6 +10,7 @@ import type {
   Approval,
   Artifact,
   ArtifactReport,
+  AuditCheckpoint,
   CiStatus,
   Deployment,
   GateResult,
@@ -18,6 +19,7 @@ import type {
   ManifestItem,
   Pin,
   RolloutMark,
+  SessionRecord,
   Step,
   TestReport,
   TokenRecord,
@@ -145,6 +147,10 @@ export interface StoreReader {
 
   findTokenByHash(hash: string): Promise<(TokenRecord & { hash: string }) | undefined>;
   listTokens(): Promise<TokenRecord[]>;
+  /** A session by the hash of its cookie's value (revoked and expired ones too). */
+  findSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Signed checkpoints, oldest first: those at events in [fromId, toId] when given. */
+  listCheckpoints(range?: { fromId?: number; toId?: number }): Promise<AuditCheckpoint[]>;
   getSetting(key: string): Promise<string | undefined>;
 }
 
@@ -158,6 +164,18 @@ export interface StoreWriter extends StoreReader {
   setWakeAt(trainId: string, wakeAt: Instant | null): Promise<void>;
   insertToken(token: TokenRecord & { hash: string }): Promise<void>;
   touchToken(id: string, at: Instant): Promise<void>;
+  insertSession(session: SessionRecord): Promise<void>;
+  /** Marks a session revoked (a logout); false when there is no such live session. */
+  revokeSession(idHash: string, at: Instant): Promise<boolean>;
+  /**
+   * Records the keys of an inbound webhook delivery (its delivery id, its signature's hash) as
+   * accepted, unless one of them was accepted before: then nothing is recorded and the key seen
+   * before is returned (a replay).
+   */
+  claimWebhookDelivery(provider: string, keys: string[], at: Instant): Promise<string | null>;
+  /** Forgets deliveries accepted before `before` (older ones are refused by their age). */
+  pruneWebhookDeliveries(before: Instant): Promise<number>;
+  insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   setSetting(key: string, value: string): Promise<void>;
   /** Keeps a report's bytes beside the `report.received` event that names them. */
   putReportContent(reportId: string, content: string): Promise<void>;

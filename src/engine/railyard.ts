@@ -3,10 +3,16 @@
  * the configuration in force, and the read models the API, CLI and dashboard show. The shells
  * (`src/api`, `src/cli`) only validate input, call this, and render.
  */
-import { tallyApprovals } from "../domain/approval.js";
+import { type AccessDecision, type AccessResource, type Action, decide } from "../domain/access.js";
+import {
+  type ApprovalTally,
+  describeApprovalRule,
+  shippedArtifacts,
+  tallyApprovals,
+} from "../domain/approval.js";
 import type { RailyardConfig, ScheduleConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
-import { type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import { type AuditTarget, type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import type {
   Approval,
   Artifact,
@@ -19,6 +25,7 @@ import type {
   Pin,
   Step,
   TestReport,
+  TokenRecord,
   Train,
   TrainException,
   Waiver,
@@ -33,9 +40,11 @@ import {
   type ExceptionResult,
   type PinResult,
   type Principal,
-  requireOneOf,
   TrainActions,
 } from "./actions.js";
+import type { AuditSigningKey } from "./audit-keys.js";
+import { AuditSigner } from "./audit-signer.js";
+import { type AuditContext, auditEventFor, auditingStore, runAudited, snapshotOf } from "./audit-trail.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { Checklists, type ChecklistView, withChecklistGates } from "./checklists.js";
@@ -48,7 +57,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from "./errors.js";
-import { type CiRecordResult, Evidence, type ManifestDiff } from "./evidence.js";
+import { type CiRecordResult, type DeliveryClaim, Evidence, type ManifestDiff } from "./evidence.js";
 import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { withPolicyGates } from "./policy-gate-runner.js";
@@ -67,7 +76,7 @@ import { Reconciler, type TickSummary } from "./reconciler.js";
 import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
 import { withSecurityGates } from "./security-gate-runner.js";
 import { withTestsGates } from "./tests-gate-runner.js";
-import { Tokens } from "./tokens.js";
+import { type NewToken, newTokenId, Tokens } from "./tokens.js";
 import { transitionEvent } from "./transitions.js";
 import { type WaiverRequest, Waivers } from "./waivers.js";
 
@@ -92,30 +101,12 @@ export interface RailyardOptions {
   failpoint?: Failpoint;
   /** Real milliseconds between background ticks. @default 250 */
   tickIntervalMs?: number;
+  /** Signs checkpoints of the audit chain (`audit.signingKeyFromEnv`); without it checkpoints are off. */
+  auditSigningKey?: AuditSigningKey | undefined;
 }
 
-/** Mutations a principal may attempt; the authorisation seam roles plug into. */
-export type Action =
-  | "artifact.push"
-  | "train.approve"
-  | "train.reject"
-  | "train.pause"
-  | "train.resume"
-  | "train.abort"
-  | "train.rollback"
-  | "train.retry"
-  | "train.promote"
-  | "incident.resolve"
-  | "train.drop"
-  | "component.pin"
-  | "waiver.manage"
-  | "checklist.tick"
-  | "report.push"
-  | "train.exception"
-  | "train.hotfix"
-  | "config.reload"
-  | "token.manage"
-  | "clock.advance";
+/** Mutations a principal may attempt (see the permission matrix in `src/domain/access.ts`). */
+export type { Action } from "../domain/access.js";
 
 export type { TrainAction } from "../domain/train-actions.js";
 
@@ -142,7 +133,8 @@ export interface TrainDetail {
   /** Artifacts that boarded it (while boarding, the manifest is not frozen yet). */
   artifacts: Artifact[];
   gates: GateResult[];
-  approval: { mode: "auto" | "manual"; required: number; approvers: string[]; records: Approval[] };
+  /** The approval tally now (per group, and whose approvals do not count and why) and every record. */
+  approval: ApprovalTally & { records: Approval[] };
   waves: WaveStatus[];
   steps: Step[];
   /** The manifest against production: from → to per component, commits and compare links. */
@@ -165,6 +157,8 @@ export interface LineSummary {
 
 export class Railyard {
   readonly tokens: Tokens;
+  /** Signs the audit chain's head every `audit.checkpointEvery` of the engine's clock. */
+  readonly auditSigner: AuditSigner;
   private runtime: RuntimeConfig;
   private readonly ctx: EngineContext;
   private readonly desk: BoardingDesk;
@@ -179,7 +173,7 @@ export class Railyard {
     this.runtime = new RuntimeConfig(options.config.config, options.config.meta, options.deployerFactory);
     const locks = new KeyedMutex();
     this.ctx = {
-      store: options.store,
+      store: auditingStore(options.store),
       clock: options.clock,
       logger: options.logger,
       gates: withChecklistGates(
@@ -211,6 +205,13 @@ export class Railyard {
       }),
     );
     this.tokens = new Tokens(this.ctx, options.adminToken);
+    this.auditSigner = new AuditSigner({
+      store: options.store,
+      clock: options.clock,
+      logger: options.logger,
+      key: options.auditSigningKey,
+      every: () => parseDuration(this.runtime.config.audit.checkpointEvery),
+    });
   }
 
   /**
@@ -242,7 +243,7 @@ export class Railyard {
   private async recordConfig(actor: string): Promise<void> {
     const previous = await this.options.store.getSetting("config.hash");
     if (previous === this.runtime.meta.hash) return;
-    await this.options.store.append(
+    await this.ctx.store.append(
       [
         {
           type: "config.loaded",
@@ -261,16 +262,29 @@ export class Railyard {
 
   // -- lifecycle --------------------------------------------------------------------------------
 
-  start(): Promise<void> {
-    return this.reconciler.start();
+  async start(): Promise<void> {
+    await this.reconciler.start();
+    this.auditSigner.start(this.options.tickIntervalMs ?? 250);
   }
 
-  stop(): Promise<void> {
-    return this.reconciler.stop();
+  /** Stops ticking, then signs the events appended since the last audit checkpoint. */
+  async stop(): Promise<void> {
+    await this.reconciler.stop();
+    await this.auditSigner.stop();
   }
 
-  tick(): Promise<TickSummary> {
-    return this.reconciler.tick();
+  async tick(): Promise<TickSummary> {
+    const summary = await this.reconciler.tick();
+    await this.signCheckpointIfDue();
+    return summary;
+  }
+
+  private async signCheckpointIfDue(): Promise<void> {
+    try {
+      await this.auditSigner.tick();
+    } catch (error) {
+      this.options.logger.error({ err: error }, "audit checkpoint failed; retrying at the next tick");
+    }
   }
 
   settle(maxRounds?: number): Promise<void> {
@@ -285,7 +299,14 @@ export class Railyard {
    * Moves a simulated clock forward and lets the trains catch up.
    * @throws {ConflictError} when the engine runs on the real clock
    */
-  async advanceClock(ms: number): Promise<Date> {
+  advanceClock(ms: number, who?: Principal): Promise<Date> {
+    if (!who) return this.advanceClockNow(ms);
+    return this.guard(who, "clock.advance", { kind: "clock", id: "simulated" }, () =>
+      this.advanceClockNow(ms),
+    );
+  }
+
+  private async advanceClockNow(ms: number): Promise<Date> {
     const clock = this.options.clock;
     if (!(clock instanceof SimulatedClock)) {
       throw new ConflictError(
@@ -293,56 +314,174 @@ export class Railyard {
       );
     }
     const now = clock.advance(ms);
-    await this.options.store.transaction((tx) => tx.setSetting("clock.simulated", clock.now().toISOString()));
+    await this.ctx.store.transaction((tx) => tx.setSetting("clock.simulated", clock.now().toISOString()));
     await this.reconciler.settle();
+    await this.signCheckpointIfDue();
     return now;
   }
 
   // -- authorisation seam ------------------------------------------------------------------------
 
   /**
-   * Checks that a principal may attempt an action. Today: viewers may not change anything, and
-   * only admins manage tokens, reload the configuration or move a simulated clock; business rules
-   * (e.g. approvers must be in the approving team) are checked by the actions themselves.
+   * Checks that a principal may attempt an action under the permission matrix
+   * (`src/domain/access.ts`). Business rules (approvers in the approving group, checklist item
+   * roles, blackout exception roles) are checked by the actions themselves.
    * @throws {ForbiddenError}
    */
-  authorize(who: Principal, action: Action): void {
-    const roles = new Set(who.roles);
-    if (roles.has("admin")) return;
-    if (action === "token.manage" || action === "config.reload" || action === "clock.advance") {
-      throw new ForbiddenError(`${who.subject} may not ${action.replace(".", " ")}: it needs the admin role`);
+  authorize(who: Principal, action: Action, resource: AccessResource = {}): void {
+    const decision = decide(who, action, resource);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, { action });
+  }
+
+  /** Whether a principal may read (every authenticated person may; CI tokens may not). */
+  mayRead(who: Principal): AccessDecision {
+    return decide(who, "read");
+  }
+
+  /** The owning team of a component, for member-scoped permissions. */
+  private readonly teamOf = (component: string): string | undefined =>
+    this.runtime.config.components[component]?.team;
+
+  /**
+   * Runs a mutation as `who`: authorises it (a refusal is recorded as `access.denied` and thrown),
+   * then runs it so that its first transaction also appends the `action.audited` record with the
+   * target before and after (see `audit-trail.ts`). A refusal by the action's own rules (403) is
+   * recorded as denied too.
+   */
+  private async guard<T>(
+    who: Principal,
+    action: Action,
+    target: AuditTarget | null,
+    fn: () => Promise<T>,
+    resource: AccessResource = {},
+    /** The name the audit record gives the action. @default action */
+    recordAs: string = action,
+  ): Promise<T> {
+    const decision = decide(who, action, { teamOf: this.teamOf, ...resource });
+    if (!decision.allowed) {
+      await this.recordDenied(who, recordAs, target, decision.reason);
+      throw new ForbiddenError(decision.reason, { action });
     }
-    if (roles.size === 0 || (roles.size === 1 && roles.has("viewer"))) {
-      throw new ForbiddenError(`${who.subject} is a viewer and may not ${action.replace(".", " ")}`);
+    const context: AuditContext = {
+      who,
+      action: recordAs,
+      target,
+      snapshot: (reader) => snapshotOf(reader, target),
+      written: false,
+      closed: false,
+    };
+    // For the record of an action that appends no events. Pushes record their own (in the group
+    // commit, before: null), and CI's bursts should not pay for these reads.
+    const before = action === "artifact.push" ? null : await snapshotOf(this.options.store, target);
+    try {
+      const result = await runAudited(context, fn);
+      if (!context.written) {
+        // The action changed no event (a setting, a no-op): its record stands alone.
+        const after = await snapshotOf(this.options.store, target);
+        await this.options.store.append(
+          [auditEventFor(context, before, after)],
+          this.options.clock.now().toISOString(),
+        );
+      }
+      return result;
+    } catch (error) {
+      if (error instanceof ForbiddenError) await this.recordDenied(who, recordAs, target, error.message);
+      throw error;
+    }
+  }
+
+  /** Appends `access.denied`: who tried what, from where, and why it was refused. */
+  async recordDenied(
+    who: Principal,
+    action: string,
+    target: AuditTarget | null,
+    reason: string,
+  ): Promise<void> {
+    try {
+      await this.options.store.append(
+        [
+          {
+            type: "access.denied",
+            trainId: target?.kind === "train" ? target.id : null,
+            actor: who.subject,
+            payload: { action, target, source: who.source ?? null, reason },
+          },
+        ],
+        this.options.clock.now().toISOString(),
+      );
+    } catch (error) {
+      // The refusal stands even if it could not be recorded (a train that does not exist).
+      this.options.logger.warn(
+        { err: error, action, actor: who.subject },
+        "access denied; the record failed",
+      );
     }
   }
 
   // -- commands ---------------------------------------------------------------------------------
 
+  /** Creates a token: admins any, people their own with a subset of their roles. See {@link Tokens.create}. */
+  createToken(input: NewToken, who: Principal): Promise<{ token: string; record: TokenRecord }> {
+    const id = newTokenId();
+    return this.guard(
+      who,
+      "token.self",
+      { kind: "token", id },
+      () => this.tokens.create({ ...input, id }, who),
+      {},
+      "token.create",
+    );
+  }
+
+  /** Revokes a token: admins any, people their own. */
+  revokeToken(id: string, who: Principal): Promise<void> {
+    return this.guard(
+      who,
+      "token.self",
+      { kind: "token", id },
+      () => this.tokens.revoke(id, who),
+      {},
+      "token.revoke",
+    );
+  }
+
+  /** Every token for admins, a person's own for anyone else; never their secrets. */
+  listTokens(who: Principal): Promise<TokenRecord[]> {
+    this.authorize(who, "token.self");
+    return this.tokens.list(who);
+  }
+
   pushArtifact(input: ArtifactPush, who: Principal): Promise<PushResult> {
-    this.authorize(who, "artifact.push");
     // Boarding needs no reconciliation: artifacts matter at the cut-off, which the train's
-    // wake-up time already covers.
-    return this.desk.push(input, who.subject);
+    // wake-up time already covers. The push's audit record rides in its own group commit.
+    return this.guard(
+      who,
+      "artifact.push",
+      { kind: "component", id: input.component },
+      () => this.desk.push(input, who.subject),
+      { components: [input.component] },
+    );
   }
 
-  async approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
-    this.authorize(who, "train.approve");
-    const step = await this.awaitingStep(trainId);
-    if (step?.kind === "approval") return this.approveStep(trainId, step, who, comment);
-    return this.actions.approve(trainId, who, comment);
+  approve(trainId: string, who: Principal, comment: string | null): Promise<ApprovalResult> {
+    return this.guard(who, "train.approve", { kind: "train", id: trainId }, async () => {
+      const step = await this.awaitingStep(trainId);
+      if (step?.kind === "approval") return this.approveStep(trainId, step, who, comment);
+      return this.actions.approve(trainId, who, comment);
+    });
   }
 
-  async reject(trainId: string, who: Principal, comment: string): Promise<Train> {
-    this.authorize(who, "train.reject");
-    const step = await this.awaitingStep(trainId);
-    if (step?.kind === "approval") {
-      if (!comment.trim())
-        throw new InvalidInputError("a rejection needs a comment saying why", { field: "comment" });
-      this.requireStepApprover(trainId, step, who);
-      return this.actions.markStep(trainId, who, { ...step, kind: "reject" }, comment);
-    }
-    return this.actions.reject(trainId, who, comment);
+  reject(trainId: string, who: Principal, comment: string): Promise<Train> {
+    return this.guard(who, "train.reject", { kind: "train", id: trainId }, async () => {
+      const step = await this.awaitingStep(trainId);
+      if (step?.kind === "approval") {
+        if (!comment.trim())
+          throw new InvalidInputError("a rejection needs a comment saying why", { field: "comment" });
+        this.requireStepApprover(trainId, step, who);
+        return this.actions.markStep(trainId, who, { ...step, kind: "reject" }, comment);
+      }
+      return this.actions.reject(trainId, who, comment);
+    });
   }
 
   /** The rollout step a train waits at for a person, if any (with the train's version stamp). */
@@ -406,7 +545,10 @@ export class Railyard {
     const train = await this.actions.markStep(trainId, who, { ...step, kind: "approve" }, comment);
     const approvers = [...new Set([...before.map((m) => m.actor), who.subject])];
     const required = step.team?.required ?? 1;
-    return { train, approvers, required, satisfied: approvers.length >= required, duplicate };
+    const satisfied = approvers.length >= required;
+    // A step approval is one group: the step's team.
+    const groups = [{ team: step.team?.name ?? "", required, approvers, satisfied }];
+    return { train, approvers, required, satisfied, duplicate, groups, surplus: [], excluded: [] };
   }
 
   /**
@@ -414,8 +556,13 @@ export class Railyard {
    * a blue-green switch without autoPromote, or an inconclusive canary analysis (which resumes it).
    * @throws {ConflictError} when the train waits for no promotion
    */
-  async promote(trainId: string, who: Principal, comment: string | null): Promise<Train> {
-    this.authorize(who, "train.promote");
+  promote(trainId: string, who: Principal, comment: string | null): Promise<Train> {
+    return this.guard(who, "train.promote", { kind: "train", id: trainId }, () =>
+      this.promoteNow(trainId, who, comment),
+    );
+  }
+
+  private async promoteNow(trainId: string, who: Principal, comment: string | null): Promise<Train> {
     const step = await this.awaitingStep(trainId);
     if (step?.kind !== "promote") {
       const train = await this.options.store.getTrain(trainId);
@@ -435,23 +582,27 @@ export class Railyard {
 
   /** Resolves an incident; a line it stopped goes on. See {@link TrainActions.resolveIncident}. */
   resolveIncident(id: string, who: Principal, resolution: string): Promise<Incident> {
-    this.authorize(who, "incident.resolve");
-    return this.actions.resolveIncident(id, who, resolution);
+    return this.guard(who, "incident.resolve", { kind: "incident", id }, () =>
+      this.actions.resolveIncident(id, who, resolution),
+    );
   }
 
   pause(trainId: string, who: Principal, reason: string | null): Promise<Train> {
-    this.authorize(who, "train.pause");
-    return this.actions.pause(trainId, who, reason);
+    return this.guard(who, "train.pause", { kind: "train", id: trainId }, () =>
+      this.actions.pause(trainId, who, reason),
+    );
   }
 
   resume(trainId: string, who: Principal): Promise<Train> {
-    this.authorize(who, "train.resume");
-    return this.actions.resume(trainId, who);
+    return this.guard(who, "train.resume", { kind: "train", id: trainId }, () =>
+      this.actions.resume(trainId, who),
+    );
   }
 
   abort(trainId: string, who: Principal, reason: string): Promise<Train> {
-    this.authorize(who, "train.abort");
-    return this.actions.abort(trainId, who, reason);
+    return this.guard(who, "train.abort", { kind: "train", id: trainId }, () =>
+      this.actions.abort(trainId, who, reason),
+    );
   }
 
   /**
@@ -464,42 +615,54 @@ export class Railyard {
     reason: string | null,
     scope: { component?: string; wave?: string } = {},
   ): Promise<Train> {
-    this.authorize(who, "train.rollback");
-    if (scope.component && scope.wave)
-      throw new InvalidInputError("roll back a component or a wave, not both", { field: "wave" });
-    if (scope.component) return this.actions.rollbackComponent(trainId, scope.component, who, reason);
-    if (scope.wave) return this.actions.rollbackWave(trainId, scope.wave, who, reason);
-    return this.actions.rollback(trainId, who, reason);
+    return this.guard(who, "train.rollback", { kind: "train", id: trainId }, async () => {
+      if (scope.component && scope.wave)
+        throw new InvalidInputError("roll back a component or a wave, not both", { field: "wave" });
+      if (scope.component) return this.actions.rollbackComponent(trainId, scope.component, who, reason);
+      if (scope.wave) return this.actions.rollbackWave(trainId, scope.wave, who, reason);
+      return this.actions.rollback(trainId, who, reason);
+    });
   }
 
   retry(trainId: string, who: Principal): Promise<Train> {
-    this.authorize(who, "train.retry");
-    return this.actions.retry(trainId, who);
+    return this.guard(who, "train.retry", { kind: "train", id: trainId }, () =>
+      this.actions.retry(trainId, who),
+    );
   }
 
   /** Drops a component from a train (reason required). See {@link TrainActions.dropComponent}. */
   dropComponent(trainId: string, component: string, who: Principal, reason: string): Promise<DropResult> {
-    this.authorize(who, "train.drop");
-    return this.actions.dropComponent(trainId, component, who, reason);
+    return this.guard(
+      who,
+      "train.drop",
+      { kind: "train", id: trainId },
+      () => this.actions.dropComponent(trainId, component, who, reason),
+      { components: [component] },
+    );
   }
 
   /** Pins a component at its production version (coordinators and admins). See {@link TrainActions.pin}. */
   pin(component: string, who: Principal, reason: string): Promise<PinResult> {
-    this.authorize(who, "component.pin");
-    requireOneOf(who, ["coordinator", "admin"], `pin ${component}`);
-    return this.actions.pin(component, who, reason);
+    return this.guard(who, "component.pin", { kind: "component", id: component }, () =>
+      this.actions.pin(component, who, reason),
+    );
   }
 
   /** Lifts a pin (coordinators and admins). */
   unpin(component: string, who: Principal, reason: string): Promise<void> {
-    this.authorize(who, "component.pin");
-    requireOneOf(who, ["coordinator", "admin"], `unpin ${component}`);
-    return this.actions.unpin(component, who, reason);
+    return this.guard(who, "component.pin", { kind: "component", id: component }, () =>
+      this.actions.unpin(component, who, reason),
+    );
   }
 
   /** Waives a finding for a component until an expiry. See {@link Waivers.grant}. */
-  async grantWaiver(who: Principal, input: WaiverRequest): Promise<Waiver> {
-    this.authorize(who, "waiver.manage");
+  grantWaiver(who: Principal, input: WaiverRequest): Promise<Waiver> {
+    return this.guard(who, "waiver.manage", { kind: "component", id: input.component }, () =>
+      this.grantWaiverNow(who, input),
+    );
+  }
+
+  private async grantWaiverNow(who: Principal, input: WaiverRequest): Promise<Waiver> {
     const waiver = await this.waiverBook.grant(who, input);
     // Trains a gate blocked on findings are judged again with the waiver.
     for (const train of await this.options.store.listTrains({ states: ["blocked"], limit: 1000 })) {
@@ -513,8 +676,9 @@ export class Railyard {
 
   /** Revokes a waiver. See {@link Waivers.revoke}. */
   revokeWaiver(id: string, who: Principal, reason: string): Promise<Waiver> {
-    this.authorize(who, "waiver.manage");
-    return this.waiverBook.revoke(id, who, reason);
+    return this.guard(who, "waiver.manage", { kind: "waiver", id }, () =>
+      this.waiverBook.revoke(id, who, reason),
+    );
   }
 
   /** Waivers in force, or every one with `all`. */
@@ -535,8 +699,9 @@ export class Railyard {
     who: Principal,
     note: string | null,
   ): Promise<{ checklist: ChecklistView; retried: boolean }> {
-    this.authorize(who, "checklist.tick");
-    return this.checklists.tick(trainId, gate, item, who, note);
+    return this.guard(who, "checklist.tick", { kind: "train", id: trainId }, () =>
+      this.checklists.tick(trainId, gate, item, who, note),
+    );
   }
 
   /** Pinned components, by name. */
@@ -553,14 +718,16 @@ export class Railyard {
     who: Principal,
     input: { blackout?: string | null; reason: string },
   ): Promise<ExceptionResult> {
-    this.authorize(who, "train.exception");
-    return this.actions.grantException(trainId, who, input);
+    return this.guard(who, "train.exception", { kind: "train", id: trainId }, () =>
+      this.actions.grantException(trainId, who, input),
+    );
   }
 
   /** Starts a hotfix train on a line. See {@link HotfixTrains.start}. */
   startHotfix(line: string, input: HotfixRequest, who: Principal): Promise<Train> {
-    this.authorize(who, "train.hotfix");
-    return this.hotfixes.start(line, input, who);
+    return this.guard(who, "train.hotfix", { kind: "line", id: line }, () =>
+      this.hotfixes.start(line, input, who),
+    );
   }
 
   /** Exceptions granted to a train. @throws {NotFoundError} for an unknown train */
@@ -574,9 +741,10 @@ export class Railyard {
    * @throws {InvalidConfigError} with `details.problems` when the new file is invalid
    */
   reload(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
-    this.authorize(who, "config.reload");
     // One reload at a time, so an older file can never win over a newer one.
-    return this.ctx.locks.run("config:reload", () => this.reloadNow(who));
+    return this.guard(who, "config.reload", { kind: "config", id: "railyard" }, () =>
+      this.ctx.locks.run("config:reload", () => this.reloadNow(who)),
+    );
   }
 
   private async reloadNow(who: Principal): Promise<{ hash: string; changed: boolean; lines: string[] }> {
@@ -612,7 +780,7 @@ export class Railyard {
     if (changed) await this.recordConfig(who.subject);
     // Trains of a removed line that had not frozen yet have nowhere to go.
     for (const train of active.filter((t) => !next.hasLine(t.line))) {
-      await this.options.store.transaction(async (tx) => {
+      await this.ctx.store.transaction(async (tx) => {
         const current = await tx.getTrain(train.id);
         if (!current || isTerminal(current.state)) return;
         const at = this.options.clock.now().toISOString();
@@ -651,10 +819,7 @@ export class Railyard {
         description: line.description ?? null,
         components: line.components,
         schedule: line.schedule,
-        approval:
-          line.approval.mode === "auto"
-            ? "automatic when gates pass"
-            : `${line.approval.required} of team ${line.approval.team}`,
+        approval: describeApprovalRule(line.approval),
         waves: line.rollout.waves.map((w) => w.name),
         nextDepartures: this.runtime.timetable(name).departuresAfter(now, 5),
         activeTrains: active
@@ -705,9 +870,16 @@ export class Railyard {
         store.listTestReports(id, train.manifestRevision),
       ]);
     const line = this.runtime.hasLine(train.line) ? this.runtime.line(train.line) : null;
-    const tally = line
-      ? tallyApprovals(line, this.runtime.config.teams, approvals, train.manifestRevision)
-      : { mode: "auto" as const, required: 0, approvers: [] };
+    const tally = tallyApprovals(
+      line ?? { approval: { mode: "auto" } },
+      this.runtime.config.teams,
+      approvals,
+      {
+        manifestRevision: train.manifestRevision,
+        now: this.options.clock.now().getTime(),
+        shipped: shippedArtifacts(manifest, artifacts),
+      },
+    );
     return {
       train: this.present(train),
       waitingFor: decision?.waitingFor ?? null,
@@ -722,12 +894,7 @@ export class Railyard {
       manifest,
       artifacts,
       gates,
-      approval: {
-        mode: tally.mode,
-        required: tally.required,
-        approvers: tally.approvers,
-        records: approvals,
-      },
+      approval: { ...tally, records: approvals },
       waves: line ? waveStatuses(train, line.rollout.waves, steps, this.options.clock.now().getTime()) : [],
       steps,
       diff,
@@ -741,9 +908,18 @@ export class Railyard {
     return this.evidence.diff(trainId);
   }
 
-  /** Records CI statuses a verified webhook delivered. See {@link Evidence.recordCi}. */
-  recordCi(statuses: readonly CiStatus[], deliveryId: string | null, actor: string): Promise<CiRecordResult> {
-    return this.evidence.recordCi(statuses, deliveryId, actor);
+  /**
+   * Records CI statuses a verified webhook delivered, accepting the delivery once when `claim`
+   * names its keys. See {@link Evidence.recordCi}.
+   * @throws {DeliveryReplayError} when a key of the claim was accepted before
+   */
+  recordCi(
+    statuses: readonly CiStatus[],
+    deliveryId: string | null,
+    actor: string,
+    claim?: DeliveryClaim,
+  ): Promise<CiRecordResult> {
+    return this.evidence.recordCi(statuses, deliveryId, actor, claim);
   }
 
   /** CI statuses recorded for an artifact's commit. */
@@ -758,11 +934,19 @@ export class Railyard {
     name: string | null,
     who: Principal,
   ): Promise<{ report: ArtifactReport; replay: boolean }> {
-    this.authorize(who, "report.push");
-    const pushed = await this.evidence.pushArtifactReport(artifactId, content, name, who);
-    const trainId = (await this.options.store.getArtifact(artifactId))?.trainId;
-    if (!pushed.replay && trainId) await this.retryIfBlockedBy(trainId, ["security", "policy"], who);
-    return pushed;
+    const artifact = await this.artifact(artifactId);
+    return this.guard(
+      who,
+      "report.push",
+      { kind: "artifact", id: artifactId },
+      async () => {
+        const pushed = await this.evidence.pushArtifactReport(artifactId, content, name, who);
+        if (!pushed.replay && artifact.trainId)
+          await this.retryIfBlockedBy(artifact.trainId, ["security", "policy"], who);
+        return pushed;
+      },
+      { components: [artifact.component] },
+    );
   }
 
   /** Reports recorded for an artifact. */
@@ -790,10 +974,11 @@ export class Railyard {
     suite: string | null,
     who: Principal,
   ): Promise<TestReport> {
-    this.authorize(who, "report.push");
-    const report = await this.evidence.pushTestReport(trainId, xml, suite, who);
-    await this.retryIfBlockedBy(trainId, ["tests", "policy"], who);
-    return report;
+    return this.guard(who, "report.push", { kind: "train", id: trainId }, async () => {
+      const report = await this.evidence.pushTestReport(trainId, xml, suite, who);
+      await this.retryIfBlockedBy(trainId, ["tests", "policy"], who);
+      return report;
+    });
   }
 
   /**

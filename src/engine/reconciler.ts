@@ -28,6 +28,7 @@ import type { BoardingDesk } from "./boarding-desk.js";
 import { BudgetWatch } from "./budget-watch.js";
 import { type EngineContext, nowInstant } from "./context.js";
 import type { DeployResult } from "./ports.js";
+import { shippedArtifactsOf } from "./shipped-artifacts.js";
 import { transitionEvent } from "./transitions.js";
 
 export interface TickSummary {
@@ -212,6 +213,9 @@ export class Reconciler {
       asksLineStop ? store.listIncidents({ line: train.line, status: "open" }) : Promise.resolve([]),
     ]);
     const stop = incidents.find((i) => i.stopsLine);
+    // Who pushed or authored what the train carries matters only while people approve it.
+    const asksApproval = train.state === "awaiting_approval" && line.approval.mode === "manual";
+    const shipped = asksApproval ? await shippedArtifactsOf(store, manifest) : [];
     // Only a train about to start a production wave (or paused by the budget) asks the policy.
     const asksBudget =
       train.state === "awaiting_approval" ||
@@ -241,6 +245,7 @@ export class Reconciler {
       manifest,
       steps,
       approvals,
+      shipped,
       inFlight: this.inFlightIds(),
       productionHeldBy,
       permit: permitOf(config.deploymentRules(train.line), train, exceptions),

@@ -12,6 +12,16 @@ export interface ChainLink {
   hash: string;
 }
 
+/** What is wrong with a link: its kind and the words for it. */
+export interface ChainProblem {
+  /**
+   * `changed`: a hash does not match; `removed`: ids skip; `reordered`: an id goes back;
+   * `duplicated`: the previous event again.
+   */
+  kind: "changed" | "removed" | "reordered" | "duplicated";
+  message: string;
+}
+
 /** Checks events in id order; stop at the first problem. */
 export class ChainWalker {
   #last: { id: number; hash: string } | undefined;
@@ -42,24 +52,47 @@ export class ChainWalker {
    * event's content) equals its stored hash.
    * @returns the problem, in words, or null when the event continues the chain.
    */
-  step(link: ChainLink, recomputedHash: string): string | null {
+  step(link: ChainLink, recomputedHash: string | null): string | null {
+    return this.check(link, recomputedHash)?.message ?? null;
+  }
+
+  /**
+   * Same as {@link step}, with the kind of damage. `recomputedHash` null is an event whose
+   * content is not at hand (an omitted event in a filtered export): it links through its hashes.
+   */
+  check(link: ChainLink, recomputedHash: string | null): ChainProblem | null {
     const expectedId = this.nextId;
     if (link.id !== expectedId) {
       if (link.id < expectedId) {
-        return `event ${link.id} follows event ${expectedId - 1}: ids must increase by one`;
+        return link.id === expectedId - 1
+          ? { kind: "duplicated", message: `event ${link.id} appears twice` }
+          : {
+              kind: "reordered",
+              message: `event ${link.id} follows event ${expectedId - 1}: ids must increase by one`,
+            };
       }
       const gap = missing(expectedId, link.id - 1);
-      return this.#last === undefined
-        ? `event ${link.id} is the first event: ${gap}`
-        : `event ${link.id} follows event ${this.#last.id}: ${gap}`;
+      return {
+        kind: "removed",
+        message:
+          this.#last === undefined
+            ? `event ${link.id} is the first event: ${gap}`
+            : `event ${link.id} follows event ${this.#last.id}: ${gap}`,
+      };
     }
     const expectedPrev = this.#last?.hash ?? GENESIS_HASH;
     if (link.prevHash !== expectedPrev) {
-      return this.#last === undefined
-        ? `event ${link.id}: prev_hash is not the genesis hash`
-        : `event ${link.id}: prev_hash does not match event ${this.#last.id}'s hash`;
+      return {
+        kind: "changed",
+        message:
+          this.#last === undefined
+            ? `event ${link.id}: prev_hash is not the genesis hash`
+            : `event ${link.id}: prev_hash does not match event ${this.#last.id}'s hash`,
+      };
     }
-    if (recomputedHash !== link.hash) return `event ${link.id}: stored hash does not match its content`;
+    if (recomputedHash !== null && recomputedHash !== link.hash) {
+      return { kind: "changed", message: `event ${link.id}: stored hash does not match its content` };
+    }
     this.#last = { id: link.id, hash: link.hash };
     this.#intact++;
     return null;

@@ -79,6 +79,8 @@ export interface ArtifactsTable {
   /** JSON of the CI status the push carried, or null. Since 0003. */
   ci: string | null;
   pushed_by: string;
+  /** JSON array of the commits' authors' login names, or null (none given, or pushed before 0007). */
+  authors: string | null;
   pushed_at: string;
   event_id: number;
 }
@@ -304,6 +306,42 @@ export interface TokensTable {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** `user` (acts as its subject) or `ci` (pushes artifacts and reports only). */
+  kind: string;
+  /** CI tokens: JSON array of the components it may push for; null for user tokens. */
+  components: string | null;
+}
+
+/** Dashboard sessions (cookie login); the cookie's value and the CSRF token are kept hashed. */
+export interface SessionsTable {
+  id_hash: string;
+  csrf_hash: string;
+  /** The token exchanged for the session; null for the bootstrap admin token. */
+  token_id: string | null;
+  subject: string;
+  /** JSON array of role names. */
+  roles: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Inbound webhook deliveries accepted once: a delivery seen again is a replay. */
+export interface WebhookDeliveriesTable {
+  provider: string;
+  /** A delivery id, or `sig:<hash of the signature>`. */
+  key: string;
+  received_at: string;
+}
+
+/** Ed25519 signatures over the chain head at an event. */
+export interface AuditCheckpointsTable {
+  event_id: number;
+  hash: string;
+  signed_at: string;
+  key_id: string;
+  /** base64 Ed25519 signature of the checkpoint statement. */
+  signature: string;
 }
 
 /** Small key-value settings (`config.hash`, `clock.simulated`). */
@@ -336,6 +374,9 @@ export interface Database {
   checklist_ticks: ChecklistTicksTable;
   rollout_marks: RolloutMarksTable;
   incidents: IncidentsTable;
+  sessions: SessionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 /** The two databases Railyard runs on. */

@@ -34,6 +34,7 @@ export class Projector {
         train_id: slot("train_id"),
         dropped: slot("dropped"),
         pushed_by: slot("pushed_by"),
+        authors: slot("authors"),
         pushed_at: slot("pushed_at"),
         event_id: slot("event_id"),
       }),
@@ -127,6 +128,7 @@ export class Projector {
           train_id: payload.boardedTrain,
           dropped: toDbBoolean(false),
           pushed_by: event.actor,
+          authors: payload.authors?.length ? JSON.stringify(payload.authors) : null,
           pushed_at: event.time,
           event_id: event.id,
         });
@@ -515,9 +517,18 @@ export class Projector {
           .execute();
         return;
       }
+      case "action.audited":
+      case "access.denied":
+        // Audit records only: nothing to project.
+        return;
       case "token.created":
         // The token row is written by `insertToken` (it holds the secret's hash, which the
         // audit record must not); the event only records who created it.
+        return;
+      case "session.opened":
+      case "session.closed":
+        // The session row (keyed by the cookie's hash) is written by `insertSession` and
+        // `revokeSession`; the events only record who logged in and out.
         return;
       case "token.revoked": {
         const { tokenId } = event.payload;

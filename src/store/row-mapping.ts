@@ -89,6 +89,7 @@ export function toArtifact(row: Selectable<ArtifactsTable>): Artifact {
     trainId: row.train_id,
     dropped: fromDbBoolean(row.dropped),
     pushedBy: row.pushed_by,
+    authors: row.authors ? (JSON.parse(row.authors) as string[]) : [],
     pushedAt: row.pushed_at,
   };
 }
@@ -190,6 +191,8 @@ export function toToken(row: Selectable<TokensTable>): TokenRecord {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    kind: row.kind === "ci" ? "ci" : "user",
+    components: row.components === null ? null : (JSON.parse(row.components) as string[]),
   };
 }
 
@@ -205,6 +208,8 @@ export function fromToken(token: TokenRecord & { hash: string }): Selectable<Tok
     expires_at: token.expiresAt,
     revoked_at: token.revokedAt,
     last_used_at: token.lastUsedAt,
+    kind: token.kind,
+    components: token.components === null ? null : JSON.stringify(token.components),
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   Approval,
   Artifact,
   ArtifactReport,
+  AuditCheckpoint,
   CiStatus,
   Deployment,
   GateResult,
@@ -17,6 +18,7 @@ import type {
   ManifestItem,
   Pin,
   RolloutMark,
+  SessionRecord,
   Step,
   TestReport,
   TokenRecord,
@@ -405,6 +407,40 @@ export class KyselyStoreReader implements StoreReader {
   async listTokens(): Promise<TokenRecord[]> {
     const rows = await this.db.selectFrom("tokens").selectAll().orderBy("created_at").orderBy("id").execute();
     return rows.map(toToken);
+  }
+
+  async findSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("id_hash", "=", idHash)
+      .executeTakeFirst();
+    return (
+      row && {
+        idHash: row.id_hash,
+        csrfHash: row.csrf_hash,
+        tokenId: row.token_id,
+        subject: row.subject,
+        roles: JSON.parse(row.roles) as string[],
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        revokedAt: row.revoked_at,
+      }
+    );
+  }
+
+  async listCheckpoints(range: { fromId?: number; toId?: number } = {}): Promise<AuditCheckpoint[]> {
+    let query = this.db.selectFrom("audit_checkpoints").selectAll().orderBy("event_id");
+    if (range.fromId !== undefined) query = query.where("event_id", ">=", range.fromId);
+    if (range.toId !== undefined) query = query.where("event_id", "<=", range.toId);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      eventId: Number(row.event_id),
+      hash: row.hash,
+      signedAt: row.signed_at,
+      keyId: row.key_id,
+      signature: row.signature,
+    }));
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { NewEvent, StoredEvent } from "../domain/events.js";
-import type { Instant, TokenRecord } from "../domain/model.js";
+import type { AuditCheckpoint, Instant, SessionRecord, TokenRecord } from "../domain/model.js";
 import type { StoreWriter } from "../engine/ports.js";
 import type { Database } from "./database.js";
 import { StoreError } from "./errors.js";
@@ -43,6 +43,75 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where("id", "=", id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new StoreError(`cannot touch token ${id}: no such token`);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id_hash: session.idHash,
+        csrf_hash: session.csrfHash,
+        token_id: session.tokenId,
+        subject: session.subject,
+        roles: JSON.stringify(session.roles),
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        revoked_at: session.revokedAt,
+      })
+      .execute();
+  }
+
+  async revokeSession(idHash: string, at: Instant): Promise<boolean> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: at })
+      .where("id_hash", "=", idHash)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async claimWebhookDelivery(provider: string, keys: string[], at: Instant): Promise<string | null> {
+    if (keys.length === 0) return null;
+    const seen = await this.db
+      .selectFrom("webhook_deliveries")
+      .select("key")
+      .where("provider", "=", provider)
+      .where("key", "in", keys)
+      .executeTakeFirst();
+    if (seen) return seen.key;
+    const unique = [...new Set(keys)];
+    // A concurrent twin may commit the same key between the read and this insert: skip it here
+    // and report the replay; the caller's transaction then records nothing.
+    const inserted = await this.db
+      .insertInto("webhook_deliveries")
+      .values(unique.map((key) => ({ provider, key, received_at: at })))
+      .onConflict((conflict) => conflict.columns(["provider", "key"]).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? BigInt(unique.length)) < unique.length) return unique[0]!;
+    return null;
+  }
+
+  async pruneWebhookDeliveries(before: Instant): Promise<number> {
+    const result = await this.db
+      .deleteFrom("webhook_deliveries")
+      .where("received_at", "<", before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.db
+      .insertInto("audit_checkpoints")
+      .values({
+        event_id: checkpoint.eventId,
+        hash: checkpoint.hash,
+        signed_at: checkpoint.signedAt,
+        key_id: checkpoint.keyId,
+        signature: checkpoint.signature,
+      })
+      .onConflict((conflict) => conflict.column("event_id").doNothing())
+      .execute();
   }
 
   async setSetting(key: string, value: string): Promise<void> {

@@ -4,17 +4,20 @@
  * of an event (made with raw SQL) or in any line of an export makes verify exit 1 naming that event.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../../src/cli/start-server.js";
+import type { Logger } from "../../src/engine/ports.js";
 import { parseStoreUrl } from "../../src/store/store-url.js";
 import { linesOf, runCli } from "../support/cli.js";
-import { DIALECTS, pgBaseUrl } from "../support/dialects.js";
+import { createTestDatabase, DIALECTS, pgBaseUrl, type TestDatabase } from "../support/dialects.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createWorld, type World } from "../support/world.js";
+import { createWorld, WORLD_START, type World } from "../support/world.js";
 
 const COLUMNS = ["train_id", "type", "actor", "payload", "time", "prev_hash", "hash"] as const;
 type Column = (typeof COLUMNS)[number];
@@ -89,7 +92,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       world = await createWorld();
       server = await startTestServer(world, dialect);
-      const ci = await server.token("ci-bot", ["ci"]);
+      const ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
       await server.advance("0s");
       for (const [component, version] of [
         ["db", "1.0.0"],
@@ -124,9 +127,17 @@ for (const dialect of DIALECTS) {
     it("says an untouched chain is intact, as text and --json", async () => {
       const [text, json] = await Promise.all([verify(), verify("--json")]);
       expect(text.code, text.stderr).toBe(0);
-      expect(text.stdout).toMatch(new RegExp(`^intact: ${events} events, last hash [0-9a-f]{64}\\n$`));
+      expect(text.stdout).toMatch(
+        new RegExp(
+          `^intact: ${events} events, last hash [0-9a-f]{64}\\ncheckpoints: none \\(checkpoints are off unless the server has a signing key: audit.signingKeyFromEnv\\)\\n$`,
+        ),
+      );
       expect(json.code).toBe(0);
-      expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, events });
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: true,
+        events,
+        checkpoints: { count: 0, signatures: "not checked" },
+      });
     });
 
     it.each(COLUMNS)("exits 1 naming the event whose %s changed by one byte", async (column) => {
@@ -161,22 +172,32 @@ for (const dialect of DIALECTS) {
       const file = path.join(world.dir, "audit.jsonl");
       const exported = await runCli(["audit", "export", "--database", url, "-o", file]);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stderr).toBe(`exported ${events} events to ${file}\n`);
+      expect(exported.stderr).toBe(
+        `exported ${events} events and 0 checkpoints to ${file}, unsealed\n` +
+          "note: the export has no seal: RAILYARD_AUDIT_SIGNING_KEY is not set (its checkpoints still verify; the end of the export is not signed)\n",
+      );
       const text = await readFile(file, "utf8");
       const lines = linesOf(text);
-      expect(lines).toHaveLength(events);
-      expect(lines.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual(
+      expect(lines).toHaveLength(1 + events);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ kind: "header", version: 1, filter: {} });
+      expect(lines.slice(1).map((l) => (JSON.parse(l) as { id: number }).id)).toEqual(
         Array.from({ length: events }, (_, i) => i + 1),
       );
       const toStdout = await runCli(["audit", "export", "--database", url]);
-      expect(toStdout.stdout).toBe(text);
+      // The same export but for the header's export time.
+      expect(linesOf(toStdout.stdout).slice(1)).toEqual(lines.slice(1));
 
       const intact = await runCli(["audit", "verify", "--export", file]);
       expect(intact.code, intact.stderr).toBe(0);
-      expect(intact.stdout).toMatch(new RegExp(`^intact: ${events} events, last hash [0-9a-f]{64}\\n$`));
+      expect(intact.stdout).toMatch(
+        new RegExp(
+          `^intact: ${events} events, last hash [0-9a-f]{64}\\nunsigned: the export holds no signature \\(no checkpoint, no seal\\); only the chain was verified\\n$`,
+        ),
+      );
 
       // One byte of the middle event's actor, inside its JSON string: still valid JSON, wrong hash.
-      const index = middle - 1;
+      // Line 1 is the header, so event n is on line n + 1.
+      const index = middle;
       const line = lines[index]!;
       const at = line.indexOf('"actor":"') + '"actor":"'.length;
       const tampered = [...lines];
@@ -187,9 +208,16 @@ for (const dialect of DIALECTS) {
         runCli(["audit", "verify", "--export", file, "--json"]),
       ]);
       expect(broken.code).toBe(1);
-      expect(broken.stdout).toMatch(new RegExp(`^BROKEN at event ${middle}: `));
+      expect(broken.stdout).toBe(
+        `BROKEN at line ${middle + 1}, event ${middle} (changed): event ${middle}: stored hash does not match its content (${middle - 1} events checked)\n`,
+      );
       expect(json.code).toBe(1);
-      expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, brokenAt: middle });
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: false,
+        brokenAt: middle,
+        line: middle + 1,
+        kind: "changed",
+      });
 
       // A byte that breaks the JSON itself is named by event and line too.
       tampered[index] = line.replace(/}$/, "]");
@@ -197,7 +225,7 @@ for (const dialect of DIALECTS) {
       const unreadable = await runCli(["audit", "verify", "--export", file]);
       expect(unreadable.code).toBe(1);
       expect(unreadable.stdout).toBe(
-        `BROKEN at event ${middle}: line ${middle}: not valid JSON (${middle - 1} events checked)\n`,
+        `BROKEN at line ${middle + 1}, event ${middle} (malformed): not valid JSON (${middle - 1} events checked)\n`,
       );
     });
   });
@@ -225,5 +253,272 @@ describe("railyard audit without a database", () => {
     expect(exportFile.stderr).toContain("cannot read the export");
     expect(exportFile.stderr).toContain("(no such file)");
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("railyard audit keygen", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "railyard-keygen-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("writes a private key only its owner can read and a public key, then refuses to overwrite them", async () => {
+    const privateKey = path.join(dir, "audit.key");
+    const publicKey = path.join(dir, "audit.pub");
+    const made = await runCli([
+      "audit",
+      "keygen",
+      "--private-key",
+      privateKey,
+      "--public-key",
+      publicKey,
+      "--json",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const { keyId } = JSON.parse(made.stdout) as { keyId: string };
+    expect(keyId).toMatch(/^[0-9a-f]{16}$/);
+    expect((await stat(privateKey)).mode & 0o777).toBe(0o600);
+    expect(await readFile(privateKey, "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(await readFile(publicKey, "utf8")).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(made.stdout).not.toContain("PRIVATE KEY");
+
+    const before = await readFile(privateKey, "utf8");
+    const again = await runCli([
+      "audit",
+      "keygen",
+      "--private-key",
+      privateKey,
+      "--public-key",
+      path.join(dir, "new.pub"),
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(
+      `railyard: ${privateKey} exists; keygen never overwrites a key (move it away or choose another file)\n`,
+    );
+    const publicExists = await runCli([
+      "audit",
+      "keygen",
+      "--private-key",
+      path.join(dir, "new.key"),
+      "--public-key",
+      publicKey,
+    ]);
+    expect(publicExists.code).toBe(1);
+    expect(publicExists.stderr).toContain(`${publicKey} exists`);
+    expect(existsSync(path.join(dir, "new.key"))).toBe(false);
+    expect(existsSync(path.join(dir, "new.pub"))).toBe(false);
+    expect(await readFile(privateKey, "utf8")).toBe(before);
+
+    const text = await runCli([
+      "audit",
+      "keygen",
+      "--private-key",
+      path.join(dir, "b.key"),
+      "--public-key",
+      path.join(dir, "b.pub"),
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^key [0-9a-f]{16}\n/);
+    expect(text.stdout).toContain(`export RAILYARD_AUDIT_SIGNING_KEY="$(cat ${path.join(dir, "b.key")})"`);
+  });
+});
+
+describe("railyard audit with a signing key", () => {
+  let world: World;
+  let database: TestDatabase;
+  let server: RunningServer | undefined;
+  let privateKey: string;
+  let publicKey: string;
+  let signingEnv: Record<string, string>;
+  let keyId: string;
+  let url: string;
+
+  beforeAll(async () => {
+    world = await createWorld({ top: "audit: { checkpointEvery: 1h }\n" });
+    database = await createTestDatabase("sqlite");
+    url = database.url;
+    privateKey = path.join(world.dir, "audit.key");
+    publicKey = path.join(world.dir, "audit.pub");
+    const made = await runCli([
+      "audit",
+      "keygen",
+      "--private-key",
+      privateKey,
+      "--public-key",
+      publicKey,
+      "--json",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    keyId = (JSON.parse(made.stdout) as { keyId: string }).keyId;
+    signingEnv = { RAILYARD_AUDIT_SIGNING_KEY: await readFile(privateKey, "utf8") };
+    server = await startServer({
+      configFile: world.configFile,
+      databaseUrl: url,
+      port: 0,
+      clock: { kind: "simulated", start: WORLD_START, rate: 0 },
+      workDir: path.join(world.dir, "work"),
+      logger: pino({ level: "silent" }) as unknown as Logger,
+      manualTicks: true,
+      env: signingEnv,
+    });
+    // Hourly checkpoints on the simulated clock while the line's train is cut off, then one at shutdown.
+    for (let hour = 0; hour < 4; hour++) await server.railyard.advanceClock(3_600_000);
+    await server.railyard.store.append(
+      [
+        {
+          type: "config.loaded",
+          trainId: null,
+          actor: "ops",
+          payload: { hash: "x", source: "x", lines: [] },
+        },
+      ],
+      server.railyard.clock.now().toISOString(),
+    );
+    await server.close();
+    server = undefined;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await database?.cleanup();
+    await world?.cleanup();
+  });
+
+  it("refuses to start the server with a malformed key, naming the variable and not the key", async () => {
+    const garbled = signingEnv.RAILYARD_AUDIT_SIGNING_KEY!.replace(/[A-Za-z0-9+/]{24}/, "*");
+    await expect(
+      startServer({
+        configFile: world.configFile,
+        databaseUrl: url,
+        port: 0,
+        logger: pino({ level: "silent" }) as unknown as Logger,
+        manualTicks: true,
+        env: { RAILYARD_AUDIT_SIGNING_KEY: garbled },
+      }),
+    ).rejects.toThrow(/^the environment variable RAILYARD_AUDIT_SIGNING_KEY does not hold a PEM private key/);
+    const exported = await runCli(["audit", "export", "--database", url], {
+      env: { RAILYARD_AUDIT_SIGNING_KEY: garbled },
+    });
+    expect(exported.code).toBe(1);
+    expect(exported.stdout).toBe("");
+    expect(exported.stderr).toMatch(
+      /^railyard: the environment variable RAILYARD_AUDIT_SIGNING_KEY does not hold/,
+    );
+    expect(exported.stderr).not.toContain(garbled.split("\n")[1]!);
+  });
+
+  it("verifies the database's checkpoints with the public key or the configured key", async () => {
+    const [withFile, withEnv, unchecked] = await Promise.all([
+      runCli(["audit", "verify", "--database", url, "--public-key", publicKey, "--json"]),
+      runCli(["audit", "verify", "--database", url], { env: signingEnv }),
+      runCli(["audit", "verify", "--database", url]),
+    ]);
+    expect(withFile.code, withFile.stderr).toBe(0);
+    const result = JSON.parse(withFile.stdout) as {
+      events: number;
+      checkpoints: { count: number; unsigned: number };
+    };
+    expect(result).toMatchObject({ ok: true, checkpoints: { signatures: "verified", keyId, unsigned: 0 } });
+    expect(result.checkpoints.count).toBeGreaterThanOrEqual(2);
+    expect(withEnv.code, withEnv.stderr).toBe(0);
+    expect(withEnv.stdout).toContain(
+      `checkpoints: ${result.checkpoints.count} signed with key ${keyId}, newest at event ${result.events}`,
+    );
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toContain(
+      `checkpoints: ${result.checkpoints.count} match the chain; signatures were not checked (unsigned: pass --public-key FILE, or set RAILYARD_AUDIT_SIGNING_KEY)`,
+    );
+  });
+
+  it("exports a sealed file that verifies with the public key alone, and names a forged or cut-off one", async () => {
+    const file = path.join(world.dir, "signed.jsonl");
+    const exported = await runCli(["audit", "export", "--database", url, "-o", file], { env: signingEnv });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toMatch(
+      new RegExp(
+        `^exported \\d+ events and \\d+ checkpoints to ${file.replaceAll("/", "\\/")}, sealed with key ${keyId}\\n$`,
+      ),
+    );
+    const lines = linesOf(await readFile(file, "utf8"));
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ kind: "seal", keyId });
+
+    const [signed, unsigned] = await Promise.all([
+      runCli(["audit", "verify", "--export", file, "--public-key", publicKey]),
+      runCli(["audit", "verify", "--export", file]),
+    ]);
+    expect(signed.code, signed.stderr + signed.stdout).toBe(0);
+    expect(signed.stdout).toMatch(
+      new RegExp(
+        `^intact: \\d+ events, last hash [0-9a-f]{64}\\nsigned: \\d+ checkpoints and the seal verified with key ${keyId}\\n$`,
+      ),
+    );
+    expect(unsigned.code).toBe(0);
+    expect(unsigned.stdout).toMatch(
+      /\nunsigned: signatures were not checked \(pass --public-key FILE to check \d+ checkpoints and the seal\)/,
+    );
+
+    // Another key's public key: the first checkpoint is named as forged.
+    const other = path.join(world.dir, "other");
+    await runCli(["audit", "keygen", "--private-key", `${other}.key`, "--public-key", `${other}.pub`]);
+    const wrongKey = await runCli([
+      "audit",
+      "verify",
+      "--export",
+      file,
+      "--public-key",
+      `${other}.pub`,
+      "--json",
+    ]);
+    expect(wrongKey.code).toBe(1);
+    const firstCheckpoint = lines.findIndex((l) => l.includes('"kind":"checkpoint"'));
+    expect(JSON.parse(wrongKey.stdout)).toMatchObject({
+      ok: false,
+      kind: "forged",
+      line: firstCheckpoint + 1,
+    });
+
+    // The seal removed: the end is no longer proven.
+    await writeFile(file, `${lines.slice(0, -1).join("\n")}\n`);
+    const cut = await runCli(["audit", "verify", "--export", file, "--public-key", publicKey]);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(
+      new RegExp(
+        `^BROKEN at line ${lines.length}, event \\d+ \\(truncated\\): the export ends without its seal`,
+      ),
+    );
+  });
+
+  it("exports one train with the rest as stubs, still verifiable with the public key", async () => {
+    const file = path.join(world.dir, "train.jsonl");
+    const exported = await runCli(
+      ["audit", "export", "--database", url, "--train", "shop-1", "-o", file, "--json"],
+      {
+        env: signingEnv,
+      },
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    const summary = JSON.parse(exported.stdout) as { events: number; omitted: number; sealed: boolean };
+    expect(summary).toMatchObject({ sealed: true });
+    expect(summary.events).toBeGreaterThan(0);
+    expect(summary.omitted).toBeGreaterThan(0);
+    const lines = linesOf(await readFile(file, "utf8")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const line of lines.filter((l) => l.omitted === true)) expect(line.payload).toBeUndefined();
+    for (const line of lines.filter((l) => l.kind === undefined && l.omitted === undefined))
+      expect(line.trainId).toBe("shop-1");
+    const verified = await runCli(["audit", "verify", "--export", file, "--public-key", publicKey]);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(
+      new RegExp(`^intact: ${summary.events} events, ${summary.omitted} omitted, `),
+    );
+  });
+
+  it("exports without the key as unsealed, which a verify with the public key refuses", async () => {
+    const file = path.join(world.dir, "unsealed.jsonl");
+    const exported = await runCli(["audit", "export", "--database", url, "-o", file]);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toContain("note: the export has no seal: RAILYARD_AUDIT_SIGNING_KEY is not set");
+    const verified = await runCli(["audit", "verify", "--export", file, "--public-key", publicKey]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("(truncated): the export ends without its seal");
   });
 });

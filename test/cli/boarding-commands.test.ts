@@ -23,7 +23,12 @@ for (const dialect of DIALECTS) {
   describe(`railyard boarding commands (${dialect})`, () => {
     let world: World;
     let server: TestServer;
-    const tokens: Record<"ci" | "carol" | "ann", string> = { ci: "", carol: "", ann: "" };
+    const tokens: Record<"ci" | "carol" | "ann" | "viewer", string> = {
+      ci: "",
+      carol: "",
+      ann: "",
+      viewer: "",
+    };
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
@@ -34,9 +39,11 @@ for (const dialect of DIALECTS) {
   web: { team: core, deployer: git, depends_on: [{ component: api, version: ">=1.0.0" }] }`,
       });
       server = await startTestServer(world, dialect);
-      tokens.ci = await server.token("ci-bot", ["ci"]);
+      tokens.ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
       tokens.carol = await server.token("carol", ["coordinator"]);
       tokens.ann = await server.token("ann", ["member"]);
+      // Reads need credentials: runs without a token of their own read as a viewer.
+      tokens.viewer = await server.token("vic", ["viewer"]);
       await server.advance("0s");
     });
     afterAll(async () => {
@@ -44,8 +51,8 @@ for (const dialect of DIALECTS) {
       await world?.cleanup();
     });
 
-    const cli = (args: string[], token?: string): Promise<CliResult> =>
-      runCli(["--server", server.url, ...args], { env: token ? { RAILYARD_TOKEN: token } : {} });
+    const cli = (args: string[], token: string = tokens.viewer): Promise<CliResult> =>
+      runCli(["--server", server.url, ...args], { env: { RAILYARD_TOKEN: token } });
     const ok = (result: CliResult) => {
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
       return result.stdout;
@@ -277,7 +284,7 @@ for (const dialect of DIALECTS) {
       const refused = await cli(["pin", "db", "--reason", "storage migration"], tokens.ann);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(
-        "railyard: ann may not pin db: it needs one of the roles coordinator, admin (ann has member)\n",
+        "railyard: ann may not pin components: it needs one of the roles coordinator, admin (ann has member)\n",
       );
       const pinned = ok(await cli(["pin", "db", "--reason", "storage migration"], tokens.carol));
       expect(pinned.split("\n")[0]).toBe(

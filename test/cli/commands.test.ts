@@ -29,16 +29,25 @@ for (const dialect of DIALECTS) {
   describe(`railyard against a running server (${dialect})`, () => {
     let world: World;
     let server: TestServer;
-    const tokens: Record<"ci" | "alice" | "ann", string> = { ci: "", alice: "", ann: "" };
+    const tokens: Record<"ci" | "alice" | "ann" | "cora" | "viewer", string> = {
+      ci: "",
+      alice: "",
+      ann: "",
+      cora: "",
+      viewer: "",
+    };
     /** Every run, to check at the end that no token was ever printed. */
     const runs: Array<{ args: string[]; result: CliResult }> = [];
 
     beforeAll(async () => {
       world = await createWorld(WORLD);
       server = await startTestServer(world, dialect);
-      tokens.ci = await server.token("ci-bot", ["ci"]);
+      tokens.ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
       tokens.alice = await server.token("alice", ["approver"]);
       tokens.ann = await server.token("ann", ["member"]);
+      tokens.cora = await server.token("cora", ["coordinator"]);
+      // Reads need credentials: the runs without a token of their own read as a viewer.
+      tokens.viewer = await server.token("vic", ["viewer"]);
       await server.advance("0s");
     });
     afterAll(async () => {
@@ -50,10 +59,15 @@ for (const dialect of DIALECTS) {
     const created: string[] = [];
 
     /**
-     * `railyard --server <url> ...args` with RAILYARD_TOKEN set to `token` (none when undefined).
+     * `railyard --server <url> ...args` with RAILYARD_TOKEN set to `token` (a viewer's by default;
+     * none when null).
      * The run is recorded for the final check that no token was printed, unless it may print one.
      */
-    async function cli(args: string[], token?: string, { mayPrintToken = false } = {}): Promise<CliResult> {
+    async function cli(
+      args: string[],
+      token: string | null = tokens.viewer,
+      { mayPrintToken = false } = {},
+    ): Promise<CliResult> {
       const full = ["--server", server.url, ...args];
       const result = await runCli(full, { env: token ? { RAILYARD_TOKEN: token } : {} });
       if (!mayPrintToken) runs.push({ args: full, result });
@@ -65,7 +79,10 @@ for (const dialect of DIALECTS) {
     };
     const detail = async (id: string) =>
       (await server.request<TrainDetail>("GET", `/api/v1/trains/${id}`)).body as TrainDetail;
-    /** Runs a command the server must refuse: exit 1, its reason on stderr, and the train unchanged. */
+    /**
+     * Runs a command the server must refuse: exit 1, its reason on stderr, and the train unchanged
+     * but for the audit record of a refusal by the permission rules (`access.denied`).
+     */
     async function refused(args: string[], token: string, trainId: string, reason: string) {
       const before = await detail(trainId);
       const result = await cli(args, token);
@@ -74,7 +91,9 @@ for (const dialect of DIALECTS) {
       expect(result.stderr).toBe(`railyard: ${reason}\n`);
       const after = await detail(trainId);
       expect(after.train).toEqual(before.train);
-      expect(after.events.length).toBe(before.events.length);
+      const denials = after.events.slice(before.events.length);
+      expect(denials.every((e) => e.type === "access.denied")).toBe(true);
+      expect(after.events.slice(0, before.events.length)).toEqual(before.events);
     }
 
     it("lists lines and trains and shows a train, as text and as --json", async () => {
@@ -142,13 +161,16 @@ for (const dialect of DIALECTS) {
       expect(ok(await push("db", "1.0.0", SHA(1)))).toMatch(
         /^boarded {2}db 1\.0\.0 boarded shop-1 \(cut-off 2026-03-02T07:00:00\.000Z, departs 2026-03-02T09:00:00\.000Z\)\nartifact art_\S+\n$/,
       );
-      const json = JSON.parse(ok(await push("api", "1.0.0", SHA(2), "--json"))) as PushResult;
+      const json = JSON.parse(
+        ok(await push("api", "1.0.0", SHA(2), "--author", "ann", "--author", "ben", "--json")),
+      ) as PushResult;
       expect(json.train.id).toBe("shop-1");
       expect(json.artifact).toMatchObject({
         component: "api",
         version: "1.0.0",
         commit: SHA(2),
         pushedBy: "ci-bot",
+        authors: ["ann", "ben"],
       });
       expect(json.replay).toBe(false);
       expect(ok(await push("web", "1.0.0", SHA(3), "--depends-on", "api@>=1.0.0"))).toMatch(
@@ -190,22 +212,28 @@ for (const dialect of DIALECTS) {
     });
 
     it("pauses and resumes a train; refusals say why, exit 1 and change nothing", async () => {
-      expect(ok(await cli(["pause", "shop-1", "--reason", "hold the line"], tokens.ann))).toBe(
-        "shop-1: paused — hold the line\n",
-      );
       await refused(
         ["pause", "shop-1"],
         tokens.ann,
         "shop-1",
+        "ann may not pause trains: it needs one of the roles coordinator, admin (ann has member)",
+      );
+      expect(ok(await cli(["pause", "shop-1", "--reason", "hold the line"], tokens.cora))).toBe(
+        "shop-1: paused — hold the line\n",
+      );
+      await refused(
+        ["pause", "shop-1"],
+        tokens.cora,
+        "shop-1",
         "shop-1: cannot pause a train that is paused (from boarding); you can: resume, abort, drop",
       );
-      const resumed = JSON.parse(ok(await cli(["resume", "shop-1", "--json"], tokens.ann))) as {
+      const resumed = JSON.parse(ok(await cli(["resume", "shop-1", "--json"], tokens.cora))) as {
         state: string;
       };
       expect(resumed.state).toBe("boarding");
       await refused(
         ["resume", "shop-1"],
-        tokens.ann,
+        tokens.cora,
         "shop-1",
         "shop-1: cannot resume a train that is boarding; you can: pause, abort, drop",
       );
@@ -239,22 +267,22 @@ for (const dialect of DIALECTS) {
         ["reject", "shop-1", "--comment", "no"],
         tokens.ann,
         "shop-1",
-        "ann is not a member of team board, which approves line shop",
+        "ann may not reject trains: it needs one of the roles approver, admin (ann has member)",
       );
       expect(ok(await cli(["reject", "shop-1", "--comment", "not today"], tokens.alice))).toBe(
         "rejected shop-1: now blocked\n",
       );
       await refused(
         ["retry", "shop-2"],
-        tokens.ann,
+        tokens.cora,
         "shop-2",
         "shop-2: cannot retry a train that is boarding; you can: pause, abort, drop",
       );
-      expect(ok(await cli(["retry", "shop-1"], tokens.ann))).toBe(
-        "shop-1: awaiting_approval — retried by ann\n",
+      expect(ok(await cli(["retry", "shop-1"], tokens.cora))).toBe(
+        "shop-1: awaiting_approval — retried by cora\n",
       );
       expect(ok(await cli(["approve", "shop-1", "--comment", "ok"], tokens.alice))).toBe(
-        "approved shop-1: 1 of 1 — approval complete\n",
+        "approved shop-1 (1/1: board 1/1) — approval complete\n",
       );
       const again = JSON.parse(ok(await cli(["approve", "shop-1", "--json"], tokens.alice))) as {
         duplicate: boolean;
@@ -264,23 +292,25 @@ for (const dialect of DIALECTS) {
     });
 
     it("aborts a train with a reason", async () => {
-      const reasonless = await cli(["abort", "shop-2"], tokens.ann);
+      const reasonless = await cli(["abort", "shop-2"], tokens.cora);
       expect(reasonless.code).toBe(1);
       expect(reasonless.stderr).toContain("error: required option '--reason <text>' not specified");
       expect((await detail("shop-2")).train.state).toBe("boarding");
-      expect(ok(await cli(["abort", "shop-2", "--reason", "skip this one"], tokens.ann))).toBe(
-        "shop-2: aborted — aborted by ann: skip this one\n",
+      expect(ok(await cli(["abort", "shop-2", "--reason", "skip this one"], tokens.cora))).toBe(
+        "shop-2: aborted — aborted by cora: skip this one\n",
       );
       await refused(
         ["abort", "shop-2", "--reason", "again"],
-        tokens.ann,
+        tokens.cora,
         "shop-2",
         "shop-2: cannot abort a train that is aborted; the train has ended",
       );
     });
 
     it("follows a train with `train watch` until it is released: one plain line per event", async () => {
-      const watch = spawnCli(["--server", server.url, "train", "watch", "shop-1", "--interval", "100"]);
+      const watch = spawnCli(["--server", server.url, "train", "watch", "shop-1", "--interval", "100"], {
+        env: { RAILYARD_TOKEN: tokens.viewer },
+      });
       // The first poll has printed the train's history so far.
       await watch.waitFor("stdout", /gating → awaiting_approval/);
       await server.advance("2h"); // departure: wave eu deploys and bakes
@@ -288,7 +318,8 @@ for (const dialect of DIALECTS) {
       const result = await watch.finished(20_000);
       runs.push({ args: ["train", "watch", "shop-1"], result });
       expect(result.code, result.stderr).toBe(0);
-      const events = (await detail("shop-1")).events;
+      // The plain watch leaves out audit records (they restate the action; --json keeps them).
+      const events = (await detail("shop-1")).events.filter((e) => e.type !== "action.audited");
       expect(events.at(-1)?.type).toBe("train.transitioned");
       const printed = linesOf(result.stdout);
       expect(printed).toHaveLength(events.length);
@@ -307,7 +338,7 @@ for (const dialect of DIALECTS) {
       ]);
       expect(result.code).toBe(1);
       expect(linesOf(result.stdout).at(-1)).toMatch(
-        /shop-2 boarding → aborted \(aborted by ann: skip this one\) \[ann\]$/,
+        /shop-2 boarding → aborted \(aborted by cora: skip this one\) \[cora\]$/,
       );
       expect(json.code).toBe(1);
       const events = linesOf(json.stdout).map((l) => JSON.parse(l) as { id: number; trainId: string });
@@ -318,7 +349,9 @@ for (const dialect of DIALECTS) {
     // Needs a pseudo-terminal, made with util-linux `script`; .ci/run installs it, other machines
     // without it skip this one test rather than fail.
     it.skipIf(!canRunInTerminal())("redraws the train on a terminal and says how it ended", async () => {
-      const result = await runCliInTerminal(["--server", server.url, "train", "watch", "shop-2"]);
+      const result = await runCliInTerminal(["--server", server.url, "train", "watch", "shop-2"], {
+        env: { RAILYARD_TOKEN: tokens.viewer },
+      });
       runs.push({ args: ["(terminal) train watch shop-2"], result });
       expect(result.code).toBe(1);
       expect(result.stdout).toContain("\u001b[2J\u001b[H");
@@ -348,7 +381,9 @@ for (const dialect of DIALECTS) {
       });
       const member = await cli(["config", "reload"], tokens.ann);
       expect(member.code).toBe(1);
-      expect(member.stderr).toBe("railyard: ann may not config reload: it needs the admin role\n");
+      expect(member.stderr).toBe(
+        "railyard: ann may not reload the configuration: it needs the admin role (ann has member)\n",
+      );
       expect((await server.request<{ hash: string }>("GET", "/api/v1/config")).body.hash).toBe(hash);
 
       await world.writeConfig(WORLD);
@@ -364,11 +399,14 @@ for (const dialect of DIALECTS) {
       const secret = create.stdout.trim();
       created.push(secret);
       const [, id] =
-        create.stderr.match(/^token (tok_\S+) for dave \(member\); it is not shown again\n$/) ?? [];
+        create.stderr.match(/^token (tok_\S+) for dave \(member; expires \S+\); it is not shown again\n$/) ??
+        [];
       expect(id).toBeDefined();
 
       const denied = await cli(["clock", "advance", "1m"], secret);
-      expect(denied.stderr).toBe("railyard: dave may not clock advance: it needs the admin role\n");
+      expect(denied.stderr).toBe(
+        "railyard: dave may not move the simulated clock: it needs the admin role (dave has member)\n",
+      );
       const [list, listJson] = await Promise.all([
         cli(["token", "list"], ADMIN_TOKEN),
         cli(["token", "list", "--json"], ADMIN_TOKEN),
@@ -386,7 +424,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("says how to fix a missing or unknown token, and an unreachable or malformed server", async () => {
-      const anonymous = await cli(["pause", "shop-1"]);
+      const anonymous = await cli(["pause", "shop-1"], null);
       expect(anonymous.code).toBe(1);
       expect(anonymous.stderr).toBe(
         "railyard: a valid bearer token is required: send `Authorization: Bearer <token>` (set RAILYARD_TOKEN or pass --token)\n",
@@ -413,7 +451,9 @@ for (const dialect of DIALECTS) {
       expect(json.code).toBe(3);
       expect(JSON.parse(json.stdout)).toMatchObject({ error: "unreachable", status: 0 });
 
-      const fromEnv = await runCli(["trains", "--json"], { env: { RAILYARD_SERVER: server.url } });
+      const fromEnv = await runCli(["trains", "--json"], {
+        env: { RAILYARD_SERVER: server.url, RAILYARD_TOKEN: tokens.viewer },
+      });
       expect(fromEnv.code).toBe(0);
       expect(JSON.parse(fromEnv.stdout)).toEqual(
         (await server.request("GET", "/api/v1/trains?limit=30")).body,
@@ -460,7 +500,15 @@ for (const dialect of DIALECTS) {
     });
 
     it("never printed a token it was given", () => {
-      const secrets = [ADMIN_TOKEN, tokens.ci, tokens.alice, tokens.ann, ...created];
+      const secrets = [
+        ADMIN_TOKEN,
+        tokens.ci,
+        tokens.alice,
+        tokens.ann,
+        tokens.cora,
+        tokens.viewer,
+        ...created,
+      ];
       expect(runs.length).toBeGreaterThan(40);
       for (const { args, result } of runs) {
         for (const secret of secrets) {

@@ -59,6 +59,7 @@ for (const dialect of DIALECTS) {
           "POST /api/v1/tokens",
           "POST /api/v1/webhooks/github",
           "POST /api/v1/webhooks/gitlab",
+          "POST /api/v1/webhooks/generic",
           "POST /api/v1/artifacts/{id}/reports",
           "GET /api/v1/artifacts/{id}/reports",
           "GET /api/v1/artifacts/{id}/reports/{reportId}",
@@ -77,6 +78,9 @@ for (const dialect of DIALECTS) {
           "POST /api/v1/trains/{id}/promote",
           "GET /api/v1/incidents",
           "POST /api/v1/incidents/{id}/resolve",
+          "POST /api/v1/session",
+          "GET /api/v1/session",
+          "DELETE /api/v1/session",
         ]),
       );
       // every mutation declares how it is authenticated (webhooks by their sender's signature or
@@ -84,16 +88,24 @@ for (const dialect of DIALECTS) {
       const webhookSecurity: Record<string, unknown> = {
         "/api/v1/webhooks/github": [{ githubSignature: [] }],
         "/api/v1/webhooks/gitlab": [{ gitlabToken: [] }],
+        "/api/v1/webhooks/generic": [{ railyardSignature: [] }],
+      };
+      // the dashboard's login takes the token in its body; its logout ends the cookie's session
+      const sessionSecurity: Record<string, unknown> = {
+        "post /api/v1/session": [],
+        "delete /api/v1/session": [{ session: [] }, { bearer: [] }],
       };
       for (const [path, methods] of Object.entries(doc.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
           if (method === "get" || path.startsWith("/api/docs")) continue;
-          expect(operation.security, `${method} ${path}`).toEqual(webhookSecurity[path] ?? [{ bearer: [] }]);
+          expect(operation.security, `${method} ${path}`).toEqual(
+            sessionSecurity[`${method} ${path}`] ?? webhookSecurity[path] ?? [{ bearer: [] }],
+          );
           expect(Object.keys(operation.responses), `${method} ${path}`).toContain("401");
         }
       }
       expect(Object.keys(doc.components.securitySchemes)).toEqual(
-        expect.arrayContaining(["bearer", "githubSignature", "gitlabToken"]),
+        expect.arrayContaining(["bearer", "githubSignature", "gitlabToken", "railyardSignature"]),
       );
       expect(Object.keys(doc.components.schemas)).toEqual(
         expect.arrayContaining([

@@ -16,7 +16,7 @@ import type { CiRecordResult, ManifestDiff } from "../../src/engine/evidence.js"
 import type { TrainDetail } from "../../src/engine/railyard.js";
 import { DIALECTS } from "../support/dialects.js";
 import { commitOf } from "../support/scenario.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { ADMIN_TOKEN, startTestServer, type TestServer } from "../support/server.js";
 import { createWorld, type World, type WorldOptions } from "../support/world.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
@@ -45,10 +45,15 @@ const COMPONENTS = `  db: { team: core, deployer: git, repository: "https://gith
     repository: Codertocat/Hello-World
     depends_on: [{ component: api, version: ">=1.0.0" }]`;
 
-/** Both webhook receivers, their secrets in the environment. */
+/**
+ * Both webhook receivers, their secrets in the environment. The vendored payloads are signed as
+ * they are, so their events keep their times (2016 to 2020): a maxAge of 5000 days lets them in.
+ * These tests are about matching and recording; test/e2e/webhook-forgery.test.ts judges age.
+ */
 const WEBHOOKS = `webhooks:
   github: { secretFromEnv: ${GITHUB_ENV} }
   gitlab: { tokenFromEnv: ${GITLAB_ENV} }
+  maxAge: 5000d
 `;
 
 const sign = (body: Buffer, secret = GITHUB_SECRET) =>
@@ -200,10 +205,15 @@ for (const dialect of DIALECTS) {
         payload: { deliveryId: "delivery-workflow_run" },
       });
 
-      // GitHub redelivers: the same status again changes nothing.
+      // GitHub redelivers: a delivery is accepted once.
       const replay = await github(s, "workflow_run", workflowRun);
-      expect(replay.status).toBe(202);
-      expect(replay.body).toMatchObject({ recorded: 0, ignored: 1 });
+      expect(replay.status).toBe(409);
+      // The same status in another delivery (other bytes, another id) changes nothing.
+      const again = await github(s, "workflow_run", Buffer.concat([workflowRun, Buffer.from("\n")]), {
+        "x-github-delivery": "delivery-workflow_run-again",
+      });
+      expect(again.status, JSON.stringify(again.body)).toBe(202);
+      expect(again.body).toMatchObject({ recorded: 0, ignored: 1 });
 
       const checkSuite = await github(
         s,
@@ -293,7 +303,13 @@ for (const dialect of DIALECTS) {
           payload: expect.objectContaining({ deliveryId: "1a2b3c4d-0000-4000-8000-000000000001" }),
         }),
       ]);
-      expect((await gitlab(s, pipeline)).body).toMatchObject({ recorded: 0, ignored: 1 });
+      // The same delivery again is refused; the same status in another delivery changes nothing.
+      expect((await gitlab(s, pipeline)).status).toBe(409);
+      const again = await gitlab(s, Buffer.concat([pipeline, Buffer.from("\n")]), {
+        "x-gitlab-event-uuid": "1a2b3c4d-0000-4000-8000-000000000002",
+      });
+      expect(again.status, JSON.stringify(again.body)).toBe(202);
+      expect(again.body).toMatchObject({ recorded: 0, ignored: 1 });
       const mergeRequest = await gitlab(s, await fixture("gitlab-webhooks", "merge_request.json"), {
         "x-gitlab-event": "Merge Request Hook",
       });
@@ -382,12 +398,13 @@ for (const dialect of DIALECTS) {
       );
       expect(listed.body).toHaveLength(3);
 
-      const content = await fetch(`${s.url}${reports}/${first.body.report.id}`);
+      const asAdmin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+      const content = await fetch(`${s.url}${reports}/${first.body.report.id}`, asAdmin);
       expect(content.status).toBe(200);
       expect(content.headers.get("content-type")).toBe("application/json; charset=utf-8");
       expect(content.headers.get("x-report-kind")).toBe("vulnerabilities");
       expect(Buffer.from(await content.arrayBuffer()).equals(sbom)).toBe(true);
-      const xml = await fetch(`${s.url}${reports}/${tests.body.report.id}`);
+      const xml = await fetch(`${s.url}${reports}/${tests.body.report.id}`, asAdmin);
       expect(xml.headers.get("content-type")).toBe("application/xml; charset=utf-8");
       expect(await xml.text()).toBe(junit.toString("utf8"));
       const missing = await s.request<{ detail: string }>("GET", `${reports}/rep_nope`);

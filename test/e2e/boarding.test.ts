@@ -248,7 +248,7 @@ for (const dialect of DIALECTS) {
             path.join(REPO_ROOT, "test/fixtures/github-webhooks/workflow_run_completed.payload.json"),
             "utf8",
           ),
-        ) as { workflow_run: { head_sha: string; conclusion: string } };
+        ) as { workflow_run: { head_sha: string; conclusion: string; updated_at: string } };
         const sha = payload.workflow_run.head_sha;
         await board(s, { db: "1.0.0", web: "1.0.0" });
         await push(s, { component: "api", version: "1.0.0", commit: sha });
@@ -256,6 +256,8 @@ for (const dialect of DIALECTS) {
         expect((await detail(s, "shop-1")).train.state).toBe("awaiting_approval");
 
         payload.workflow_run.conclusion = "failure";
+        // The failure is reported now: a delivery older than webhooks.maxAge would be refused.
+        payload.workflow_run.updated_at = s.clock.now().toISOString();
         const body = Buffer.from(JSON.stringify(payload));
         const delivered = await s.send<{ recorded: number }>("POST", "/api/v1/webhooks/github", body, {
           "content-type": "application/json",

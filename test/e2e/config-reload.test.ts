@@ -68,7 +68,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       world = await createWorld();
       server = await startTestServer(world, dialect);
-      ci = await server.token("ci-bot", ["ci"]);
+      ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
       await server.advance("0s");
       before = {
         config: (await server.request<ConfigAnswer>("GET", "/api/v1/config")).body,
@@ -158,7 +158,7 @@ for (const dialect of DIALECTS) {
     async function setup() {
       world = await createWorld();
       server = await startTestServer(world, dialect);
-      ci = await server.token("ci-bot", ["ci"]);
+      ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
       await server.advance("0s");
     }
     const push = async (component: string, version: string) => {
@@ -275,7 +275,9 @@ for (const dialect of DIALECTS) {
         member,
       );
       expect(forbidden.status).toBe(403);
-      expect(forbidden.body.detail).toBe("ann may not config reload: it needs the admin role");
+      expect(forbidden.body.detail).toBe(
+        "ann may not reload the configuration: it needs the admin role (ann has member)",
+      );
       expect((await server.request<ConfigAnswer>("GET", "/api/v1/config")).body).toEqual(old);
       expect(await configLoaded()).toHaveLength(1);
     });
@@ -319,7 +321,10 @@ describe("SIGHUP to `railyard serve`", () => {
     );
     const running = serve;
     const [, url] = await running.waitFor("stderr", /railyard listening on (http:\/\/[\d.:]+)/);
-    const config = async () => (await (await fetch(`${url}/api/v1/config`)).json()) as ConfigAnswer;
+    const config = async () =>
+      (await (
+        await fetch(`${url}/api/v1/config`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      ).json()) as ConfigAnswer;
     const before = await config();
     expect(before.hash).toBe(hashOf(await readFile(world.configFile, "utf8"), world.configFile));
 

@@ -163,7 +163,8 @@ for (const dialect of DIALECTS) {
       const { token: ci } = await api<{ token: string }>(server, "POST", "/api/v1/tokens", {
         name: "ci",
         subject: "ci-bot",
-        roles: ["ci"],
+        kind: "ci",
+        components: [...COMPONENTS],
       });
       for (const [index, component] of COMPONENTS.entries()) {
         const commit = `${index + 1}`.repeat(40);

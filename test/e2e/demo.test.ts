@@ -2,32 +2,129 @@
  * The README's run command works: `railyard demo` (what `npm start` runs) plays its whole
  * scenario on a fast simulated clock and exits 0 with `--stop-when-done`. Uses the demo's fixed
  * ports (7300, 7301) and its folder `.railyard/demo/` in the checkout.
+ *
+ * The same run is searched for leaked secrets: its output, its log, its database and its audit
+ * export must hold none of the run's admin token, any Railyard token, the audit signing key or
+ * the values of variables the configuration reads secrets from.
  */
 import { execFile, spawn } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { RAILYARD_BIN, REPO_ROOT } from "../support/serve-process.js";
 
 const run = promisify(execFile);
+const DEMO = path.join(REPO_ROOT, ".railyard", "demo");
+
+/** What a Railyard token looks like (`ry_` + 256 bits base64url is 43 characters). */
+const TOKEN_PATTERN = /ry_[A-Za-z0-9_-]{40,}/g;
+
+interface Secret {
+  /** What it is, for the failure message (never the secret itself). */
+  name: string;
+  value: string;
+}
+
+interface Place {
+  name: string;
+  text: string;
+}
+
+/**
+ * Where each secret (and anything shaped like a Railyard token) appears: one message per finding
+ * naming the secret and the place, without the secret's text.
+ */
+function findLeaks(secrets: readonly Secret[], places: readonly Place[]): string[] {
+  const found: string[] = [];
+  for (const place of places) {
+    for (const secret of secrets) {
+      if (secret.value.length > 0 && place.text.includes(secret.value))
+        found.push(`${secret.name} appears in ${place.name}`);
+    }
+    const tokens = place.text.match(TOKEN_PATTERN) ?? [];
+    if (tokens.length > 0) found.push(`${tokens.length} Railyard token(s) (ry_…) appear in ${place.name}`);
+  }
+  return found;
+}
+
+/** The names of the variables the configuration reads from (`*FromEnv`, `secretEnv`), anywhere in it. */
+function secretVariables(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) secretVariables(item, into);
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (/FromEnv$/.test(key) || key === "secretEnv") {
+        if (typeof value === "string") into.add(value);
+        else if (value && typeof value === "object")
+          for (const v of Object.values(value)) if (typeof v === "string") into.add(v);
+      } else secretVariables(value, into);
+    }
+  }
+  return into;
+}
+
+/** The private key as it could leak: each base64 line of its PEM, and its raw seed in common encodings. */
+function privateKeySecrets(pem: string): Secret[] {
+  const lines = pem
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith("-----"));
+  const seed = Buffer.from(createPrivateKey(pem).export({ format: "jwk" }).d ?? "", "base64url");
+  return [
+    ...lines.map((value, i) => ({ name: `the audit signing key (PEM line ${i + 1})`, value })),
+    { name: "the audit signing key (raw, base64)", value: seed.toString("base64").replace(/=+$/, "") },
+    { name: "the audit signing key (raw, base64url)", value: seed.toString("base64url") },
+    { name: "the audit signing key (raw, hex)", value: seed.toString("hex") },
+  ];
+}
+
+describe("the leak search", () => {
+  it("finds a token, a named secret, and nothing in clean text", () => {
+    const fake = `ry_${Buffer.alloc(32, 7).toString("base64url")}`;
+    const secrets = [{ name: "the admin token", value: "ry_admin-secret" }];
+    expect(findLeaks(secrets, [{ name: "stdout", text: `pushed with token ${fake}\n` }])).toEqual([
+      "1 Railyard token(s) (ry_…) appear in stdout",
+    ]);
+    expect(findLeaks(secrets, [{ name: "the log", text: "auth ry_admin-secret ok" }])).toEqual([
+      "the admin token appears in the log",
+    ]);
+    expect(findLeaks(secrets, [{ name: "stdout", text: "token tok_abc, hash 9f86d08" }])).toEqual([]);
+    // The message names the secret, never its text.
+    expect(findLeaks(secrets, [{ name: "x", text: `${fake} ry_admin-secret` }]).join(" ")).not.toMatch(
+      /ry_[A-Za-z0-9]/,
+    );
+  });
+
+  it("finds the variables the example configuration reads secrets from", async () => {
+    const config = parse(await readFile(path.join(REPO_ROOT, "examples", "railyard.yaml"), "utf8"));
+    expect(secretVariables(config)).toContain("RAILYARD_RELEASES_WEBHOOK_URL");
+  });
+});
 
 describe("the demo", () => {
-  it("shows trains boarding, held, approved, released, rolled back and retried", async () => {
+  it("shows trains boarding, held, approved, released, rolled back and retried, leaking no secret", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    // The demo makes its own signing key unless one is set.
+    delete env.RAILYARD_AUDIT_SIGNING_KEY;
     const child = spawn(
       process.execPath,
       [RAILYARD_BIN, "demo", "--stop-when-done", "--rate", "7200", "--timeout", "150"],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, NO_COLOR: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
+    let stdout = "";
+    let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      stdout += chunk.toString();
     });
     child.stderr.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      stderr += chunk.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code, out).toBe(0);
@@ -48,16 +145,87 @@ describe("the demo", () => {
     ]) {
       expect(out).toMatch(line);
     }
-    const gitops = path.join(REPO_ROOT, ".railyard", "demo", "gitops.git");
-    const { stdout } = await run("git", ["--git-dir", gitops, "log", "--format=%s"]);
-    expect(stdout).toContain("rollback search in eu-west (train web-2, wave canary)");
-    const verify = await run(process.execPath, [
-      RAILYARD_BIN,
-      "audit",
-      "verify",
-      "--database",
-      path.join(REPO_ROOT, ".railyard", "demo", "railyard.db"),
-    ]);
-    expect(verify.stdout).toMatch(/^intact: \d+ events/);
+    // Every request the simulated world made was allowed; no simulator step failed.
+    expect(out).not.toMatch(/^demo: |simulator: .* failed/m);
+    expect(out).toContain("export RAILYARD_TOKEN=$(cat .railyard/demo/admin-token)");
+    expect(out).toContain(
+      'RAILYARD_AUDIT_SIGNING_KEY="$(cat .railyard/demo/audit-signing-key.pem)" npx railyard audit export --database .railyard/demo/railyard.db -o audit.jsonl',
+    );
+    expect(out).toContain(
+      "npx railyard audit verify --export audit.jsonl --public-key .railyard/demo/audit-public-key.pem",
+    );
+
+    const gitops = path.join(DEMO, "gitops.git");
+    const log = await run("git", ["--git-dir", gitops, "log", "--format=%s"]);
+    expect(log.stdout).toContain("rollback search in eu-west (train web-2, wave canary)");
+    const database = path.join(DEMO, "railyard.db");
+    const verify = await run(process.execPath, [RAILYARD_BIN, "audit", "verify", "--database", database], {
+      cwd: REPO_ROOT,
+    });
+    expect(verify.stdout).toMatch(/intact/);
+
+    // The secret files: only their owner may read them.
+    const tokenFile = path.join(DEMO, "admin-token");
+    const keyFile = path.join(DEMO, "audit-signing-key.pem");
+    const publicKeyFile = path.join(DEMO, "audit-public-key.pem");
+    for (const file of [tokenFile, keyFile]) {
+      expect(((await stat(file)).mode & 0o777).toString(8), file).toBe("600");
+    }
+    const adminToken = (await readFile(tokenFile, "utf8")).trim();
+    expect(adminToken).toMatch(/^ry_[A-Za-z0-9_-]{43}$/);
+    const privateKey = await readFile(keyFile, "utf8");
+
+    // The audit export, as the banner suggests: sealed with the run's key, checked with its public half.
+    const scratch = await mkdtemp(path.join(tmpdir(), "railyard-demo-test-"));
+    try {
+      const exportFile = path.join(scratch, "audit.jsonl");
+      const exported = await run(
+        process.execPath,
+        [RAILYARD_BIN, "audit", "export", "--database", database, "-o", exportFile],
+        { cwd: REPO_ROOT, env: { ...env, RAILYARD_AUDIT_SIGNING_KEY: privateKey } },
+      );
+      const exportText = await readFile(exportFile, "utf8");
+      expect(exportText).toMatch(/"kind":"checkpoint"/);
+      expect(exportText).toMatch(/"kind":"seal"/);
+      const verifyExport = await run(
+        process.execPath,
+        [RAILYARD_BIN, "audit", "verify", "--export", exportFile, "--public-key", publicKeyFile],
+        { cwd: REPO_ROOT, env },
+      );
+      expect(verifyExport.stdout).toMatch(/intact/);
+
+      const config = parse(await readFile(path.join(REPO_ROOT, "examples", "railyard.yaml"), "utf8"));
+      const variables = secretVariables(config);
+      variables.add("RAILYARD_AUDIT_SIGNING_KEY");
+      const secrets: Secret[] = [
+        { name: "the admin token (.railyard/demo/admin-token)", value: adminToken },
+        ...privateKeySecrets(privateKey),
+        // Values the demo's environment gives the variables the configuration reads secrets from.
+        ...[...variables]
+          .filter((name) => (env[name] ?? "").trim().length >= 8)
+          .map((name) => ({ name: `the value of ${name}`, value: env[name]!.trim() })),
+      ];
+      const places: Place[] = [
+        { name: "the demo's standard output", text: stdout },
+        { name: "the demo's standard error", text: stderr },
+        {
+          name: ".railyard/demo/railyard.log",
+          text: await readFile(path.join(DEMO, "railyard.log"), "utf8"),
+        },
+        { name: "the audit export", text: exportText },
+        { name: "the audit export's messages", text: exported.stdout + exported.stderr },
+      ];
+      // The database holds tokens only as hashes (binary search of the file and its journal).
+      for (const file of [database, `${database}-wal`]) {
+        if (existsSync(file))
+          places.push({
+            name: path.relative(REPO_ROOT, file),
+            text: (await readFile(file)).toString("latin1"),
+          });
+      }
+      expect(findLeaks(secrets, places)).toEqual([]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }, 180_000);
 });

@@ -504,7 +504,8 @@ describe("sqlite: rollouts under random SIGKILLs", () => {
           ({ token: ciToken } = await api<{ token: string }>(server, "POST", "/api/v1/tokens", {
             name: "ci",
             subject: "ci-bot",
-            roles: ["ci"],
+            kind: "ci",
+            components: [...COMPONENTS],
           }));
           await server.stop();
         }

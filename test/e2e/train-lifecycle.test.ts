@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
     async function setup(options: WorldOptions = {}) {
       world = await createWorld(options);
       server = await startTestServer(world, dialect);
-      ci = await server.token("ci-bot", ["ci"]);
+      ci = await server.ciToken("ci-bot", ["db", "api", "web"]);
     }
 
     const push = (component: string, version: string, extra: Record<string, unknown> = {}) =>
@@ -136,14 +136,20 @@ for (const dialect of DIALECTS) {
       const exported = await server.request<string>("GET", "/api/v1/audit/export");
       expect(exported.contentType).toContain("application/x-ndjson");
       const lines = exported.body.split("\n").filter((l) => l.length > 0);
-      expect(verifyExportLines(lines)).toMatchObject({ ok: true, events: lines.length });
+      // One header line before the events (no checkpoints or seal: this server has no signing key).
+      expect(verifyExportLines(lines)).toMatchObject({ ok: true, events: lines.length - 1 });
       const shop1 = await server.request<string>("GET", "/api/v1/audit/export?train=shop-1");
-      expect(
-        shop1.body
-          .split("\n")
-          .filter(Boolean)
-          .every((l) => JSON.parse(l).trainId === "shop-1"),
-      ).toBe(true);
+      const shop1Lines = shop1.body
+        .split("\n")
+        .filter(Boolean)
+        .map(
+          (l) => JSON.parse(l) as { kind?: string; omitted?: boolean; trainId?: string; payload?: unknown },
+        );
+      // Other trains' events are hash-only stubs that keep the chain verifiable, without content.
+      const full = shop1Lines.filter((l) => l.kind === undefined && !l.omitted);
+      expect(full.length).toBeGreaterThan(0);
+      expect(full.every((l) => l.trainId === "shop-1")).toBe(true);
+      expect(shop1Lines.filter((l) => l.omitted).every((l) => l.payload === undefined)).toBe(true);
     });
 
     it("rolls back automatically when verification fails, with revert commits", async () => {

@@ -23,7 +23,13 @@ import { REPO_ROOT } from "../support/serve-process.js";
 import { T0, trainCreated } from "../support/store-fixtures.js";
 import { WORLD_START, worldConfig } from "../support/world.js";
 
-const CI: Principal = { subject: "ci-bot", roles: ["ci"], tokenId: null };
+const CI: Principal = {
+  subject: "ci-bot",
+  roles: [],
+  tokenId: null,
+  kind: "ci",
+  components: ["db", "api", "web"],
+};
 const SHA = (n: number) => n.toString(16).padStart(40, "0");
 
 /** Counts the transactions a store runs. */
@@ -135,7 +141,17 @@ for (const dialect of DIALECTS) {
       const batch = events.slice(1);
       expect(batch.map((e) => e.artifactId)).toEqual(answers.map((a) => a.artifact.id));
       expect(new Set(batch.map((e) => e.artifactId)).size).toBe(inputs.length);
-      expect(batch.map((e) => e.id)).toEqual(batch.map((_, i) => events[0]!.id + 1 + i));
+      // Each push is its `artifact.pushed` and, right behind it, its audit record (`action.audited`).
+      expect(batch.map((e) => e.id)).toEqual(batch.map((_, i) => events[0]!.id + 2 + 2 * i));
+      const audited = new Map(
+        (await store.listEvents({ types: ["action.audited"], limit: 1000 })).map((e) => [e.id, e]),
+      );
+      for (const event of events) {
+        expect(audited.get(event.id + 1)).toMatchObject({
+          actor: "ci-bot",
+          payload: { action: "artifact.push", target: { kind: "component", id: event.component } },
+        });
+      }
       expect(await store.verifyChain()).toMatchObject({ ok: true });
       expect(await store.listArtifacts({ trainId: "shop-1", limit: 100 })).toHaveLength(inputs.length + 1);
     });

@@ -64,6 +64,7 @@ for (const dialect of DIALECTS) {
         { name: "0004-gates" },
         { name: "0005-checklists" },
         { name: "0006-rollout" },
+        { name: "0007-access" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
@@ -166,6 +167,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "approvals",
       "artifact_reports",
       "artifacts",
+      "audit_checkpoints",
       "calendar_events",
       "chain_head",
       "checklist_ticks",
@@ -180,6 +182,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "pins",
       "report_contents",
       "rollout_marks",
+      "sessions",
       "settings",
       "steps",
       "test_reports",
@@ -187,6 +190,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "train_exceptions",
       "trains",
       "waivers",
+      "webhook_deliveries",
     ]);
   });
 

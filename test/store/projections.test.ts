@@ -257,6 +257,7 @@ for (const dialect of DIALECTS) {
           trainId: "web-1",
           dropped: true,
           pushedBy: "ci-bot",
+          authors: [],
           pushedAt: at(2),
         });
         expect(snapshot.found?.id).toBe("api@1.4.0");
@@ -386,6 +387,36 @@ for (const dialect of DIALECTS) {
       }
       expect(await store.listEvents()).toHaveLength(1);
       expect(await store.verifyChain()).toMatchObject({ ok: true, events: 1 });
+    });
+
+    it("keeps the authors of an artifact's commits, through a batch append too; none when the event has none", async () => {
+      const withAuthors = (event: NewEvent, authors: string[]): NewEvent =>
+        ({ ...event, payload: { ...event.payload, authors } }) as NewEvent;
+      await store.append(
+        [
+          trainCreated("web", 1),
+          withAuthors(artifactPushed("api", "1.0.0", "web-1"), ["alice", "bob"]),
+          artifactPushed("db", "1.0.0", "web-1"),
+        ],
+        T0,
+      );
+      const results = await store.appendArtifacts(
+        [
+          {
+            component: "ui",
+            version: "1.0.0",
+            events: [withAuthors(artifactPushed("ui", "1.0.0", "web-1"), ["carol"])],
+          },
+          // Exists already: answered with the stored artifact, its authors included.
+          { component: "api", version: "1.0.0", events: [artifactPushed("api", "1.0.0", "web-1")] },
+        ],
+        at(1),
+      );
+      expect(results[1]).toMatchObject({ kind: "exists", artifact: { authors: ["alice", "bob"] } });
+      expect((await store.getArtifact("api@1.0.0"))?.authors).toEqual(["alice", "bob"]);
+      expect((await store.getArtifact("db@1.0.0"))?.authors).toEqual([]);
+      expect((await store.getArtifact("ui@1.0.0"))?.authors).toEqual(["carol"]);
+      expect(await store.verifyChain()).toMatchObject({ ok: true });
     });
 
     it("refuses a second artifact with the same component and version, naming the event", async () => {

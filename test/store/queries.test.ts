@@ -27,6 +27,8 @@ const token = {
   expiresAt: at(60 * 24 * 90),
   revokedAt: null,
   lastUsedAt: null,
+  kind: "user" as const,
+  components: null,
 };
 
 for (const dialect of DIALECTS) {

@@ -5,7 +5,14 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  generateAuditKeys,
+  publicKeyFromPem,
+  signCheckpoint,
+  signingKeyFromPem,
+} from "../../src/engine/audit-keys.js";
 import type { Store } from "../../src/engine/ports.js";
+import { verifyAudit } from "../../src/store/audit.js";
 import type { KyselyStore } from "../../src/store/kysely-store.js";
 import { createTestStore, DIALECTS, type TestStore } from "../support/dialects.js";
 import { at, smallChain } from "../support/store-fixtures.js";
@@ -140,6 +147,29 @@ for (const dialect of DIALECTS) {
       expect(await store.verifyChain()).toMatchObject({
         brokenAt: 10,
         problem: "event 10 is past the chain head (event 9)",
+      });
+    });
+
+    it("notices the last events removed with the chain head moved back, by a checkpoint past the end", async () => {
+      const keys = generateAuditKeys();
+      const key = signingKeyFromPem(keys.privateKeyPem, "test key");
+      const event9 = (await store.listEvents({ afterId: 8, limit: 1 }))[0]!;
+      await store.transaction((tx) =>
+        tx.insertCheckpoint(signCheckpoint(key, { eventId: 9, hash: event9.hash, signedAt: at(60) })),
+      );
+      const publicKey = publicKeyFromPem(keys.publicKeyPem, "public.pem");
+      expect(await verifyAudit(store, { publicKey })).toMatchObject({
+        ok: true,
+        checkpoints: { count: 1, last: { eventId: 9 }, unsigned: 1 },
+      });
+      await sql`delete from events where id >= 8`.execute(store.kysely);
+      const event7 = (await store.listEvents({ afterId: 6, limit: 1 }))[0]!;
+      await sql`update chain_head set last_id = 7, last_hash = ${event7.hash}`.execute(store.kysely);
+      expect(await store.verifyChain()).toMatchObject({ ok: true, events: 7 });
+      expect(await verifyAudit(store, { publicKey })).toMatchObject({
+        ok: false,
+        brokenAt: 8,
+        problem: `checkpoint at event 9 (signed ${at(60)}) names an event past the end of the log (event 7): events 8–9 were removed`,
       });
     });
 

@@ -133,6 +133,7 @@ for (const dialect of DIALECTS) {
             "0004-gates",
             "0005-checklists",
             "0006-rollout",
+            "0007-access",
           ],
         }),
       ]);

@@ -58,6 +58,8 @@ for (const dialect of DIALECTS) {
           expiresAt: null,
           revokedAt: null,
           lastUsedAt: null,
+          kind: "user",
+          components: null,
         });
         await tx.setSetting("clock.simulated", at(2));
         throw new PlannedFailure("boom");

@@ -39,6 +39,8 @@ export interface TestServer {
   ): Promise<ApiAnswer<T>>;
   /** Creates a token for a subject (through the API, as an admin would). */
   token(subject: string, roles?: string[]): Promise<string>;
+  /** Creates a CI token that may push artifacts and reports for `components`. */
+  ciToken(subject: string, components: string[]): Promise<string>;
   /** Moves the simulated clock and waits for the trains to settle. */
   advance(by: string): Promise<void>;
   /** Stops the server; the database stays until `cleanup`. */
@@ -46,11 +48,18 @@ export interface TestServer {
   cleanup(): Promise<void>;
 }
 
+/** What else a test server may be started with. */
+export interface TestServerOptions {
+  /** The server's logger, e.g. pino writing to an array a test reads. @default silent (TEST_LOG sets the level) */
+  logger?: Logger;
+}
+
 /** Starts a server for `world` on a fresh database (or `database`, to restart on the same one). */
 export async function startTestServer(
   world: World,
   dialect: TestDialect,
   existing?: TestDatabase,
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const database = existing ?? (await createTestDatabase(dialect));
   const server = await startServer({
@@ -59,7 +68,7 @@ export async function startTestServer(
     port: 0,
     clock: { kind: "simulated", start: WORLD_START, rate: 0 },
     workDir: path.join(world.dir, "work"),
-    logger: pino({ level: process.env.TEST_LOG ?? "silent" }) as unknown as Logger,
+    logger: options.logger ?? (pino({ level: process.env.TEST_LOG ?? "silent" }) as unknown as Logger),
     adminToken: ADMIN_TOKEN,
     manualTicks: true,
   });
@@ -122,6 +131,17 @@ export async function startTestServer(
       });
       if (answer.status !== 201)
         throw new Error(`token for ${subject}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.token;
+    },
+    async ciToken(subject, components) {
+      const answer = await request<{ token: string }>("POST", "/api/v1/tokens", {
+        name: `test ${subject}`,
+        subject,
+        kind: "ci",
+        components,
+      });
+      if (answer.status !== 201)
+        throw new Error(`CI token for ${subject}: ${answer.status} ${JSON.stringify(answer.body)}`);
       return answer.body.token;
     },
     async advance(by) {

@@ -109,7 +109,7 @@ teams:
     members:
       - { name: alice, roles: [approver] }
       - { name: bob, roles: [approver] }
-      - { name: carol, roles: [approver] }
+      - { name: carol, roles: [approver, coordinator] }
 deployers:
   git:
     type: gitops

@@ -3,12 +3,13 @@ import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { auditLine } from "../../domain/audit-line.js";
 import { parseDuration } from "../../domain/duration.js";
+import type { EventType } from "../../domain/events.js";
 import { SimulatedClock } from "../../engine/clock.js";
 import { InvalidConfigError, InvalidInputError } from "../../engine/errors.js";
 import type { Logger } from "../../engine/ports.js";
 import type { Railyard } from "../../engine/railyard.js";
+import { exportAuditLines, verifyAudit } from "../../store/audit.js";
 import { principalOf, requireAuth } from "../auth.js";
 import {
   ChainVerificationSchema,
@@ -21,7 +22,9 @@ import {
   TimetableDeparture,
   TokenCreateSchema,
   TokenRecordSchema,
+  WebhookCountsSchema,
 } from "../schemas.js";
+import { webhookCountersOf } from "../webhook-counters.js";
 
 const VERSION = "0.1.0";
 
@@ -52,6 +55,7 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
             clock: z.object({ now: Instant, simulated: z.boolean(), rate: z.number() }),
             stepsInFlight: z.number().int(),
             config: z.object({ source: z.string(), hash: z.string() }),
+            webhooks: WebhookCountsSchema,
           }),
         },
       },
@@ -69,6 +73,7 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
         },
         stepsInFlight: railyard.stepsInFlight,
         config: { source: railyard.configSource.source, hash: railyard.configSource.hash },
+        webhooks: webhookCountersOf(railyard).snapshot(),
       };
     },
   );
@@ -204,16 +209,23 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
         querystring: z.object({
           afterId: z.coerce.number().int().min(0).optional(),
           train: z.string().optional(),
+          actor: z.string().optional().describe("Only this actor's events"),
+          type: z
+            .string()
+            .optional()
+            .describe("Only events of these types, comma-separated (e.g. access.denied,action.audited)"),
           limit: z.coerce.number().int().min(1).max(5000).default(500),
         }),
         response: { 200: z.array(EventSchema) },
       },
     },
     async (request) => {
-      const { afterId, train, limit } = request.query;
+      const { afterId, train, actor, type, limit } = request.query;
       return railyard.events({
         ...(afterId === undefined ? {} : { afterId }),
         ...(train ? { trainId: train } : {}),
+        ...(actor ? { actor } : {}),
+        ...(type ? { types: type.split(",").map((t) => t.trim()) as EventType[] } : {}),
         limit,
       });
     },
@@ -225,12 +237,34 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       preHandler: auth,
       schema: {
         tags: ["audit"],
-        summary: "Recompute the hash chain and name the first broken event",
+        summary: "Recompute the hash chain, check the signed checkpoints and name the first broken event",
+        description:
+          "Every stored checkpoint must still match its event's hash, and its signature must verify with the server's key. `checkpoints.signing` is `off` when the server has no signing key (`audit.signingKeyFromEnv` unset): then no checkpoints are made and signatures are not checked.",
         security: [{ bearer: [] }],
-        response: { 200: ChainVerificationSchema, 401: ProblemSchema },
+        response: {
+          200: ChainVerificationSchema.and(
+            z.object({
+              checkpoints: z.object({
+                count: z.number().int(),
+                signatures: z.enum(["verified", "not checked"]),
+                keyId: z.string().nullable(),
+                last: z.object({ eventId: z.number().int(), signedAt: Instant }).nullable(),
+                unsigned: z.number().int().describe("Events after the newest checkpoint"),
+                signing: z.enum(["on", "off"]).optional(),
+              }),
+            }),
+          ),
+          401: ProblemSchema,
+        },
       },
     },
-    async () => railyard.store.verifyChain(),
+    async () => {
+      const signer = railyard.auditSigner;
+      return verifyAudit(railyard.store, {
+        publicKey: signer.publicKey,
+        signing: signer.enabled ? "on" : "off",
+      });
+    },
   );
 
   r.get(
@@ -239,7 +273,9 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       preHandler: auth,
       schema: {
         tags: ["audit"],
-        summary: "The audit log as JSON Lines (application/x-ndjson)",
+        summary: "The audit log as JSON Lines (application/x-ndjson), verifiable without the server",
+        description:
+          "A header line, the events (train and actor filters leave the others in as stubs without their content, so the chain still links), each signed checkpoint after its event, and, when the server holds the signing key, a signed seal. `railyard audit verify --export FILE --public-key FILE` checks it.",
         security: [{ bearer: [] }],
         querystring: z.object({
           from: Instant.optional().describe("Inclusive lower bound on event time"),
@@ -252,14 +288,18 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
     },
     async (request, reply) => {
       const { from, to, train, actor } = request.query;
-      const events = railyard.store.streamEvents({
-        ...(from ? { from } : {}),
-        ...(to ? { to } : {}),
-        ...(train ? { trainId: train } : {}),
-        ...(actor ? { actor } : {}),
+      const exported = exportAuditLines(railyard.store, {
+        filter: {
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+          ...(train ? { trainId: train } : {}),
+          ...(actor ? { actor } : {}),
+        },
+        exportedAt: railyard.clock.now().toISOString(),
+        key: railyard.auditSigner.key,
       });
       async function* lines() {
-        for await (const event of events) yield `${auditLine(event)}\n`;
+        for await (const line of exported) yield `${line}\n`;
       }
       return reply.type("application/x-ndjson").send(Readable.from(lines()) as never);
     },
@@ -271,14 +311,13 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       preHandler: auth,
       schema: {
         tags: ["tokens"],
-        summary: "API tokens (never their secrets)",
+        summary: "API tokens (never their secrets): every token for admins, your own for anyone else",
         security: [{ bearer: [] }],
         response: { 200: z.array(TokenRecordSchema), 401: ProblemSchema, 403: ProblemSchema },
       },
     },
     async (request) => {
-      railyard.authorize(principalOf(request), "token.manage");
-      return railyard.tokens.list();
+      return railyard.listTokens(principalOf(request));
     },
   );
 
@@ -289,6 +328,8 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       schema: {
         tags: ["tokens"],
         summary: "Create an API token; its secret is shown in this answer only",
+        description:
+          "Anyone may create a token for themselves with a subset of their own roles (roles are narrowed to the person's configured roles when used). Admins create tokens for anyone, CI tokens (`kind: ci`, pushing artifacts and reports for `components` only) and tokens that never expire. Tokens are stored as SHA-256 hashes; creation is audited.",
         security: [{ bearer: [] }],
         body: TokenCreateSchema,
         response: { 201: z.object({ token: z.string(), record: TokenRecordSchema }), ...errors },
@@ -296,11 +337,18 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
     },
     async (request, reply) => {
       const who = principalOf(request);
-      railyard.authorize(who, "token.manage");
-      const { name, subject, roles, expiresIn } = request.body;
-      const created = await railyard.tokens.create(
-        { name, subject, roles, expiresInMs: expiresIn ? duration("expiresIn", expiresIn) : null },
-        who.subject,
+      const { name, subject, kind, roles, components, expiresIn } = request.body;
+      if (expiresIn === "never") railyard.authorize(who, "token.manage");
+      const created = await railyard.createToken(
+        {
+          name,
+          subject: subject ?? who.subject,
+          kind,
+          roles: kind === "ci" ? [] : roles,
+          components: components ?? null,
+          expiresInMs: expiresIn === "never" ? null : duration("expiresIn", expiresIn),
+        },
+        who,
       );
       return reply.code(201).send(created);
     },
@@ -312,16 +360,14 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       preHandler: auth,
       schema: {
         tags: ["tokens"],
-        summary: "Revoke a token",
+        summary: "Revoke a token (admins: any; others: their own)",
         security: [{ bearer: [] }],
         params: z.object({ id: z.string() }),
         response: { 204: z.null(), ...errors },
       },
     },
     async (request, reply) => {
-      const who = principalOf(request);
-      railyard.authorize(who, "token.manage");
-      await railyard.tokens.revoke(request.params.id, who.subject);
+      await railyard.revokeToken(request.params.id, principalOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -339,8 +385,7 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
       },
     },
     async (request) => {
-      railyard.authorize(principalOf(request), "clock.advance");
-      const now = await railyard.advanceClock(duration("by", request.body.by));
+      const now = await railyard.advanceClock(duration("by", request.body.by), principalOf(request));
       return { now: now.toISOString() };
     },
   );

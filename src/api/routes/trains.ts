@@ -7,7 +7,7 @@ import { principalOf, requireAuth } from "../auth.js";
 import {
   ApprovalRequestSchema,
   ApprovalResultSchema,
-  ApprovalSchema,
+  ApprovalStatusSchema,
   CommentSchema,
   DropResultSchema,
   DropSchema,
@@ -106,12 +106,14 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
     {
       schema: {
         tags: ["approvals"],
-        summary: "Approvals and rejections recorded for a train",
+        summary: "A train's approval tally now, and the approvals and rejections recorded for it",
+        description:
+          "`groups` says who counts toward each approving group, `excluded` whose approval does not count and why (stale, expired, self, not-member, before-rejection); `records` lists every approval and rejection in the order recorded.",
         params: TrainParams,
-        response: { 200: z.array(ApprovalSchema), 404: ProblemSchema },
+        response: { 200: ApprovalStatusSchema, 404: ProblemSchema },
       },
     },
-    async (request) => (await railyard.train(request.params.id)).approval.records,
+    async (request) => (await railyard.train(request.params.id)).approval,
   );
 
   r.post(
@@ -122,7 +124,7 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
         tags: ["approvals"],
         summary: "Approve or reject a train awaiting approval",
         description:
-          "Approvals count per distinct person (the token's subject) of the line's approving team; approving twice counts once. A rejection needs a comment and blocks the train.",
+          "An approval counts for the train's current manifest revision, after the latest rejection and within the line's expiresAfter; a person (the token's subject) counts toward at most one of the line's approving groups, and approving twice counts once. Someone in none of the approving teams, or who pushed or authored an artifact the train carries (unless the line sets allowSelfApproval), is refused with 403 and nothing is recorded. A rejection needs a comment (400 without) and blocks the train; approvers may reject a train they pushed to.",
         security: [{ bearer: [] }],
         params: TrainParams,
         body: ApprovalRequestSchema,
@@ -135,13 +137,8 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
       if (decision === "reject") {
         const train = await railyard.reject(request.params.id, who, comment ?? "");
         const detail = await railyard.train(train.id);
-        return reply.code(201).send({
-          train: detail.train,
-          approvers: detail.approval.approvers,
-          required: detail.approval.required,
-          satisfied: false,
-          duplicate: false,
-        });
+        const { mode: _mode, records: _records, ...tally } = detail.approval;
+        return reply.code(201).send({ ...tally, train: detail.train, satisfied: false, duplicate: false });
       }
       const result = await railyard.approve(request.params.id, who, comment ?? null);
       return reply.code(201).send({ ...result, train: railyard.present(result.train) });

@@ -46,6 +46,23 @@ export function usageError(command: Command, message: string): never {
   throw new CommanderError(2, "railyard.usage", message);
 }
 
+/** What `POST /trains/{id}/approvals` answers to an approval (the parts the CLI shows). */
+interface ApprovalAnswer {
+  train: Train;
+  approvers: string[];
+  required: number;
+  satisfied: boolean;
+  duplicate: boolean;
+  /** Absent from servers older than approval groups. */
+  groups?: Array<{ team: string; required: number; approvers: string[]; satisfied: boolean }>;
+}
+
+/** `2/3: release-managers 2/2, qa 0/1`: seats filled, then per group. */
+export function approvalCount(result: Pick<ApprovalAnswer, "approvers" | "required" | "groups">): string {
+  const groups = (result.groups ?? []).map((g) => `${g.team} ${g.approvers.length}/${g.required}`);
+  return `${result.approvers.length}/${result.required}${groups.length > 0 ? `: ${groups.join(", ")}` : ""}`;
+}
+
 const trainPath = (id: string, action: string) => `/api/v1/trains/${encodeURIComponent(id)}/${action}`;
 
 export function registerActionCommands(program: Command): void {
@@ -72,13 +89,19 @@ export function registerActionCommands(program: Command): void {
     )
     .option("--ci-url <url>", "link to the CI run (with --ci-status)")
     .option("--ci-name <name>", "what ran, e.g. the workflow's name (with --ci-status; default: ci)")
+    .option(
+      "--author <login>",
+      "login name of an author of the commits it was built from (repeatable); authors may not approve its train",
+      (login: string, previous: string[] = []) => [...previous, login],
+    )
     .addHelpText(
       "after",
       `
 Examples:
   railyard artifact push --component api --version 1.4.2 --commit 3f2a9c1 \\
     --depends-on 'db@>=42.0.0 <50.0.0' --ci-status success --ci-url https://ci.example.com/run/7
-  railyard artifact push --component api --version 2.0.0 --commit 9b8e7d6 --depends-on 'db@^3.0.0${SAME_TRAIN}'`,
+  railyard artifact push --component api --version 2.0.0 --commit 9b8e7d6 --depends-on 'db@^3.0.0${SAME_TRAIN}'
+  railyard artifact push --component web --version 1.3.0 --commit 5e4d3c2 --author alice --author bob`,
     )
     .action(
       async (
@@ -93,6 +116,7 @@ Examples:
           ciStatus?: "success" | "failure" | "pending";
           ciUrl?: string;
           ciName?: string;
+          author?: string[];
         },
         command: Command,
       ) => {
@@ -108,6 +132,7 @@ Examples:
           ...(options.buildUrl ? { buildUrl: options.buildUrl } : {}),
           ...(options.digest ? { digest: options.digest } : {}),
           ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+          ...(options.author ? { authors: options.author } : {}),
           ...(options.ciStatus
             ? {
                 ci: {
@@ -136,24 +161,18 @@ Examples:
     .option("--comment <text>", "why")
     .action(async (id: string, options: { comment?: string }, command: Command) => {
       const ctx = contextOf(command);
-      const result = await ctx.client().request<{
-        train: Train;
-        approvers: string[];
-        required: number;
-        satisfied: boolean;
-        duplicate: boolean;
-      }>("POST", trainPath(id, "approvals"), {
+      const result = await ctx.client().request<ApprovalAnswer>("POST", trainPath(id, "approvals"), {
         decision: "approve",
         ...(options.comment ? { comment: options.comment } : {}),
       });
       if (ctx.json) return ctx.out.json(result);
-      const count = `${result.approvers.length} of ${result.required}`;
+      const count = approvalCount(result);
+      const complete = result.satisfied ? " — approval complete" : "";
       if (result.duplicate)
-        ctx.out.line(`${paint(ctx.out, "yellow", "already approved")}: your approval counts once (${count})`);
-      else
         ctx.out.line(
-          `${paint(ctx.out, "green", "approved")} ${id}: ${count}${result.satisfied ? " — approval complete" : ""}`,
+          `${paint(ctx.out, "yellow", "already approved")} ${id}: your approval counts once (${count})${complete}`,
         );
+      else ctx.out.line(`${paint(ctx.out, "green", "approved")} ${id} (${count})${complete}`);
     });
 
   program

@@ -70,39 +70,62 @@ export function registerAdminCommands(program: Command): void {
       process.stdout.write(configJsonSchemaText());
     });
 
-  const token = program.command("token").description("API tokens (admin)");
+  const token = program.command("token").description("API tokens: your own, or anyone's (admin)");
   token
     .command("create")
     .description("create a token; its secret is printed once")
-    .requiredOption("--subject <name>", "who it acts as (a person from the configuration, or a bot)")
+    .option("--subject <name>", "who it acts as (a person from the configuration, or a bot); default: you")
     .option("--name <name>", "what it is for", "cli")
     .option(
       "--role <role>",
-      "role (repeatable): viewer, member, approver, coordinator, admin, ci",
+      "role (repeatable): viewer, member, approver, coordinator, admin; narrowed to the person's configured roles",
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option("--expires-in <duration>", "lifetime, e.g. 90d; default never")
+    .option("--ci", "a CI token: may only push artifacts and reports for --component (admin)")
+    .option(
+      "--component <name>",
+      "CI tokens: a component it may push for (repeatable)",
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option("--expires-in <duration>", "lifetime, e.g. 90d, 12h, or never (admin)", "90d")
     .action(
       async (
-        options: { subject: string; name: string; role?: string[]; expiresIn?: string },
+        options: {
+          subject?: string;
+          name: string;
+          role?: string[];
+          ci?: boolean;
+          component?: string[];
+          expiresIn: string;
+        },
         command: Command,
       ) => {
         const ctx = contextOf(command);
+        if (options.ci && !options.component?.length)
+          throw new Error("a CI token needs --component (repeatable): the components it may push for");
+        if (!options.ci && options.component?.length)
+          throw new Error("--component is for CI tokens; add --ci");
         const created = await ctx
           .client()
           .request<{ token: string; record: TokenRecord }>("POST", "/api/v1/tokens", {
             name: options.name,
-            subject: options.subject,
-            roles: options.role ?? ["member"],
-            ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
+            ...(options.subject ? { subject: options.subject } : {}),
+            kind: options.ci ? "ci" : "user",
+            ...(options.ci ? { components: options.component } : { roles: options.role ?? ["member"] }),
+            expiresIn: options.expiresIn,
           });
         if (ctx.json) return ctx.out.json(created);
         ctx.out.line(created.token);
+        const scope =
+          created.record.kind === "ci"
+            ? `CI, pushes for ${created.record.components?.join(", ")}`
+            : created.record.roles.join(", ");
+        const expiry = created.record.expiresAt ? `expires ${created.record.expiresAt}` : "never expires";
         ctx.out.error(
           paint(
             ctx.out,
             "dim",
-            `token ${created.record.id} for ${created.record.subject} (${created.record.roles.join(", ")}); it is not shown again`,
+            `token ${created.record.id} for ${created.record.subject} (${scope}; ${expiry}); it is not shown again`,
           ),
         );
       },
@@ -122,7 +145,7 @@ export function registerAdminCommands(program: Command): void {
             t.id,
             t.name,
             t.subject,
-            t.roles.join(","),
+            t.kind === "ci" ? `ci:${(t.components ?? []).join(",")}` : t.roles.join(","),
             when(t.expiresAt),
             when(t.revokedAt),
             when(t.lastUsedAt),

@@ -1,8 +1,10 @@
 /** `railyard demo` (what `npm start` runs): the whole yard on a simulated clock. */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Train } from "../../domain/model.js";
+import type { NewToken } from "../../engine/tokens.js";
 import { RailyardClient } from "../client.js";
 import { contextOf } from "../context.js";
 import { paint } from "../output.js";
@@ -11,9 +13,15 @@ import { handleSignals } from "./serve.js";
 
 /** The repository root (where examples/ lives), from dist/cli/commands or src/cli/commands. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const DEMO_ADMIN_TOKEN = "railyard-demo";
-/** Monday 2 March 2026, 06:00 in Berlin. */
-export const DEMO_START = new Date("2026-03-02T05:00:00.000Z");
+/** The variable the example configuration's `audit.signingKeyFromEnv` names (the default). */
+const SIGNING_KEY_VARIABLE = "RAILYARD_AUDIT_SIGNING_KEY";
+/** How long the demo's tokens live, in real time (their expiry is on the simulated clock). */
+const TOKEN_LIFETIME_REAL_MS = 24 * 3_600_000;
+/**
+ * Monday 2 March 2026, 04:00 in Berlin: four simulated hours before web-1's boarding closes (two
+ * real seconds at the test's rate), so a slow start on a busy machine still leaves CI time to push.
+ */
+export const DEMO_START = new Date("2026-03-02T03:00:00.000Z");
 
 interface DemoOptions {
   port: string;
@@ -38,21 +46,31 @@ export function registerDemoCommand(program: Command): void {
       const ctx = contextOf(command);
       const out = ctx.out;
       // Loaded here, not at the top: the other commands start faster without the server's modules.
-      const [{ narrate }, { demoPaths, prepareDemo }, { startDemoService }, { DemoSimulator }, serverModule] =
-        await Promise.all([
-          import("../demo/narrator.js"),
-          import("../demo/prepare.js"),
-          import("../demo/service.js"),
-          import("../demo/simulator.js"),
-          import("../start-server.js"),
-        ]);
+      const [
+        { narrate },
+        { createDemoSecrets, demoPaths, prepareDemo },
+        { startDemoService },
+        { DemoSimulator },
+        serverModule,
+      ] = await Promise.all([
+        import("../demo/narrator.js"),
+        import("../demo/prepare.js"),
+        import("../demo/service.js"),
+        import("../demo/simulator.js"),
+        import("../start-server.js"),
+      ]);
       const { createLogger, startServer } = serverModule;
       const paths = demoPaths(ROOT);
       await prepareDemo(paths);
+      // A fresh admin token and audit key per run, in files only their owner reads: nothing secret
+      // is printed, and the demo signs its audit checkpoints as a production server would.
+      const secrets = await createDemoSecrets(paths, process.env[SIGNING_KEY_VARIABLE]);
+      if (secrets.auditSigningKey !== null) process.env[SIGNING_KEY_VARIABLE] = secrets.auditSigningKey;
       const service = await startDemoService(
         paths.gitops,
         Number(options.servicePort),
         `http://127.0.0.1:${Number(options.port)}`,
+        secrets.adminToken,
       );
       let server: RunningServer;
       try {
@@ -63,7 +81,7 @@ export function registerDemoCommand(program: Command): void {
           clock: { kind: "simulated", start: DEMO_START, rate: Number(options.rate) },
           workDir: paths.work,
           logger: createLogger(paths.log),
-          adminToken: DEMO_ADMIN_TOKEN,
+          adminToken: secrets.adminToken,
           tickIntervalMs: 100,
         });
       } catch (error) {
@@ -72,19 +90,32 @@ export function registerDemoCommand(program: Command): void {
       }
       handleSignals(server);
       const railyard = server.railyard;
-      const token = async (subject: string, roles: string[]) =>
+      // Token expiry runs on the simulated clock: a real day of running at this rate.
+      const expiresInMs = TOKEN_LIFETIME_REAL_MS * Number(options.rate);
+      const client = async (input: Omit<NewToken, "name" | "expiresInMs">) =>
         new RailyardClient({
           server: server.url,
           token: (
-            await railyard.tokens.create(
-              { name: `demo ${subject}`, subject, roles, expiresInMs: null },
-              "demo",
-            )
+            await railyard.tokens.create({ name: `demo ${input.subject}`, expiresInMs, ...input }, "demo")
           ).token,
         });
+      // At once: the clock is running, and CI must push before web-1's boarding closes.
+      const [ci, coordinator, alice, bob] = await Promise.all([
+        // CI pushes artifacts and reports, nothing else; a coordinator retries blocked trains.
+        client({
+          subject: "ci-bot",
+          kind: "ci",
+          components: Object.keys(railyard.config.components),
+          roles: [],
+        }),
+        client({ subject: "carol", roles: ["coordinator"] }),
+        client({ subject: "alice", roles: ["approver"] }),
+        client({ subject: "bob", roles: ["approver"] }),
+      ]);
       const simulator = new DemoSimulator({
-        ci: await token("ci-bot", ["ci", "coordinator"]),
-        approvers: { alice: await token("alice", ["approver"]), bob: await token("bob", ["approver"]) },
+        ci,
+        coordinator,
+        approvers: { alice, bob },
         now: () => server.clock.now(),
         log: (message) => out.line(paint(out, "dim", `             ${message}`)),
       });
@@ -92,13 +123,28 @@ export function registerDemoCommand(program: Command): void {
       const rel = (p: string) => path.relative(process.cwd(), p) || ".";
       out.line(paint(out, "bold", "Railyard demo"));
       out.line(
-        `  simulated clock  ${Number(options.rate) / 3600} h per second, from Mon 2 Mar 2026 06:00 Europe/Berlin`,
+        `  simulated clock  ${Number(options.rate) / 3600} h per second, from Mon 2 Mar 2026 04:00 Europe/Berlin`,
       );
       out.line(`  API              ${server.url}/api/v1/trains   (docs: ${server.url}/api/docs)`);
       out.line(`  CLI              npx railyard trains   ·   npx railyard train watch web-2`);
-      out.line(`  token            export RAILYARD_TOKEN=${DEMO_ADMIN_TOKEN}   (admin, demo only)`);
+      out.line(
+        `  token            export RAILYARD_TOKEN=$(cat ${rel(paths.adminToken)})   (admin, this run only)`,
+      );
       out.line(`  GitOps repo      git --git-dir ${rel(paths.gitops)} log --oneline`);
       out.line(`  logs             ${rel(paths.log)}`);
+      if (existsSync(paths.auditPublicKey)) {
+        // The export is sealed with the signing key; verifying it needs only the public key.
+        const key =
+          secrets.auditSigningKey === null
+            ? ""
+            : `${SIGNING_KEY_VARIABLE}="$(cat ${rel(paths.auditSigningKey)})" `;
+        out.line(
+          `  audit            ${key}npx railyard audit export --database ${rel(paths.database)} -o audit.jsonl`,
+        );
+        out.line(
+          `                   npx railyard audit verify --export audit.jsonl --public-key ${rel(paths.auditPublicKey)}`,
+        );
+      }
       out.line(paint(out, "dim", "  Ctrl-C stops the demo; `npm start` again starts a fresh one."));
       out.line();
 

@@ -1,6 +1,7 @@
 /** `railyard lines`, `railyard trains`, `railyard train show|watch`. */
 
 import type { Command } from "commander";
+import { describeTally } from "../../domain/approval.js";
 import type { StoredEvent } from "../../domain/events.js";
 import type { Train } from "../../domain/model.js";
 import { describeSchedule } from "../../domain/timetable.js";
@@ -152,7 +153,7 @@ Example:
           process.stdout.write("\u001b[2J\u001b[H");
           renderTrain(ctx.out, detail, await serverNow(ctx), { events: 12 });
         } else {
-          for (const e of fresh) ctx.out.line(describeEvent(e));
+          for (const e of fresh.filter(isTimelineEvent)) ctx.out.line(describeEvent(e));
         }
         if (isTerminal(detail.train.state)) {
           if (!ctx.json && ctx.out.tty) ctx.out.line(`\n${detail.train.id} ended: ${detail.train.state}`);
@@ -176,6 +177,14 @@ function noteOf(t: ListedTrain): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Whether an event belongs on a train's timeline for people: the audit record of an action
+ * (`action.audited`) restates the action's own events and stays in `--json` and the audit export.
+ */
+export function isTimelineEvent(e: StoredEvent): boolean {
+  return e.type !== "action.audited";
 }
 
 /** One line per event, for logs and non-TTY watching. */
@@ -206,6 +215,10 @@ export function describeEvent(e: StoredEvent): string {
       return `${head} manifest r${p.revision}: ${(p.items as Array<{ component: string; version: string; status: string }>).map((i) => `${i.component} ${i.version}${i.status === "boarded" ? "" : ` (${i.status})`}`).join(", ")}`;
     case "component.dropped":
       return `${head} ${p.component} dropped: ${p.reason} [${e.actor}]`;
+    case "access.denied":
+      return `${head} refused: ${p.reason} [${e.actor}]`;
+    case "action.audited":
+      return `${head} ${p.action} by ${e.actor} [audit]`;
     default:
       return `${head} ${e.type} [${e.actor}]`;
   }
@@ -277,9 +290,13 @@ export function renderTrain(
     out.line();
   }
   if (d.approval.mode === "manual") {
-    out.line(
-      `${paint(out, "bold", "Approval")}: ${d.approval.approvers.length} of ${d.approval.required}${d.approval.approvers.length ? ` (${d.approval.approvers.join(", ")})` : ""}`,
-    );
+    out.line(`${paint(out, "bold", "Approval")}: ${describeTally(d.approval)}`);
+    const excluded = d.approval.excluded;
+    if (excluded.length > 0) {
+      out.line(
+        paint(out, "dim", `  not counted: ${excluded.map((e) => `${e.approver} (${e.reason})`).join(", ")}`),
+      );
+    }
   } else {
     out.line(`${paint(out, "bold", "Approval")}: automatic when gates pass`);
   }
@@ -289,7 +306,7 @@ export function renderTrain(
     );
   }
   out.line();
-  const events = d.events.slice(-(limits.events ?? 20));
+  const events = d.events.filter(isTimelineEvent).slice(-(limits.events ?? 20));
   if (events.length > 0) {
     out.line(paint(out, "bold", "Recent events"));
     for (const e of events) out.line(`  ${describeEvent(e).replace(`${e.trainId ?? "-"} `, "")}`);

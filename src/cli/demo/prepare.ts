@@ -1,10 +1,11 @@
 /**
  * Lays out the demo's world under `.railyard/demo/`: a bare GitOps repository with one file per
- * environment (what Argo CD or Flux would read), and a folder where the simulated CI reports test
- * results. Each run starts fresh.
+ * environment (what Argo CD or Flux would read), and the run's secrets: a random admin token and
+ * an Ed25519 key pair that signs the audit log's checkpoints. Each run starts fresh.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { chmod, mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -17,6 +18,12 @@ export interface DemoPaths {
   database: string;
   work: string;
   log: string;
+  /** The run's admin token (mode 0600). */
+  adminToken: string;
+  /** The run's audit signing key, PKCS#8 PEM (mode 0600). */
+  auditSigningKey: string;
+  /** Its public half, SPKI PEM, for `railyard audit verify --public-key`. */
+  auditPublicKey: string;
 }
 
 /** Paths of the demo under a base directory (the repository root). */
@@ -28,6 +35,9 @@ export function demoPaths(base: string): DemoPaths {
     database: path.join(root, "railyard.db"),
     work: path.join(root, "work"),
     log: path.join(root, "railyard.log"),
+    adminToken: path.join(root, "admin-token"),
+    auditSigningKey: path.join(root, "audit-signing-key.pem"),
+    auditPublicKey: path.join(root, "audit-public-key.pem"),
   };
 }
 
@@ -70,4 +80,49 @@ export async function prepareDemo(paths: DemoPaths): Promise<void> {
   } finally {
     await rm(seed, { recursive: true, force: true });
   }
+}
+
+/** Writes a new file readable by its owner only (exactly 0600, whatever the umask). */
+async function writeSecret(file: string, text: string): Promise<void> {
+  const handle = await open(file, "wx", 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(text, "utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface DemoSecrets {
+  /** `ry_` + 256 random bits, as real tokens. */
+  adminToken: string;
+  /** PKCS#8 PEM; null when the caller already holds a key (then no private key is written). */
+  auditSigningKey: string | null;
+}
+
+/**
+ * Creates the run's admin token and audit key pair under the demo folder (after
+ * {@link prepareDemo}). With `existingSigningKey` (the variable was set before the demo started)
+ * only its public half is written, so the banner's verify command still matches the key in use; a
+ * value that is not a private key writes no public key (the server then refuses to start, naming
+ * the variable).
+ */
+export async function createDemoSecrets(paths: DemoPaths, existingSigningKey?: string): Promise<DemoSecrets> {
+  const adminToken = `ry_${randomBytes(32).toString("base64url")}`;
+  await writeSecret(paths.adminToken, `${adminToken}\n`);
+  if (existingSigningKey !== undefined && existingSigningKey.trim() !== "") {
+    try {
+      const publicKey = createPublicKey(createPrivateKey(existingSigningKey.replaceAll("\\n", "\n")));
+      await writeFile(paths.auditPublicKey, publicKey.export({ format: "pem", type: "spki" }).toString());
+    } catch {
+      // Not a private key: startServer reports it.
+    }
+    return { adminToken, auditSigningKey: null };
+  }
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const privatePem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  await writeSecret(paths.auditSigningKey, privatePem);
+  await writeFile(paths.auditPublicKey, publicKey.export({ format: "pem", type: "spki" }).toString());
+  await chmod(paths.auditPublicKey, 0o644);
+  return { adminToken, auditSigningKey: privatePem };
 }

@@ -42,10 +42,16 @@ async function deployedVersions(gitops: string, environment: string): Promise<Re
 }
 
 /** Components a train carries, asked of Railyard's API (empty when unknown). */
-async function trainComponents(railyard: string, train: string): Promise<Set<string> | null> {
+async function trainComponents(
+  railyard: string,
+  train: string,
+  token: string | undefined,
+): Promise<Set<string> | null> {
   try {
     const response = await fetch(`${railyard}/api/v1/trains/${encodeURIComponent(train)}`, {
       signal: AbortSignal.timeout(5000),
+      // Reads need credentials unless the configuration allows anonymous reads.
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     });
     if (!response.ok) return null;
     const detail = (await response.json()) as { manifest: Array<{ component: string; status: string }> };
@@ -58,8 +64,14 @@ async function trainComponents(railyard: string, train: string): Promise<Set<str
 /**
  * Starts the service on `port` (0 picks one). `GET /health/<env>?train=<id>` judges only the
  * components that train carries (what its verification is about); without `train`, all of them.
+ * `token` lets it read trains from Railyard's API.
  */
-export async function startDemoService(gitops: string, port: number, railyard: string): Promise<DemoService> {
+export async function startDemoService(
+  gitops: string,
+  port: number,
+  railyard: string,
+  token?: string,
+): Promise<DemoService> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const match = /^\/(health|smoke)\/([a-z0-9-]+)$/.exec(url.pathname);
@@ -72,7 +84,7 @@ export async function startDemoService(gitops: string, port: number, railyard: s
     const train = url.searchParams.get("train");
     Promise.all([
       deployedVersions(gitops, environment!),
-      train ? trainComponents(railyard, train) : null,
+      train ? trainComponents(railyard, train, token) : null,
     ]).then(
       ([versions, scope]) => {
         const problems =

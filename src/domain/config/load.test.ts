@@ -91,11 +91,54 @@ describe("parseConfig accepts", () => {
       dependents: "refuse",
       maxAttempts: 3,
     });
-    expect(config.lines.payments?.approval).toEqual({ mode: "manual", team: "payments", required: 2 });
+    expect(config.lines.payments?.approval).toEqual({
+      mode: "manual",
+      team: "payments",
+      required: 2,
+      allowSelfApproval: false,
+    });
     expect(config.lines.storefront?.approval).toEqual({ mode: "auto" });
     expect(config.lines.payments?.gates[1]).toMatchObject({ type: "http", method: "GET", timeout: "5m" });
     expect(config.lines.storefront?.rollout.waves[1]).toMatchObject({ bake: "0s", verify: [] });
     expect(config.notifications.releases).toMatchObject({ type: "slack" });
+  });
+
+  test("approval groups, with self-approval and expiry, and the one-team shorthand", () => {
+    const withQa = insertInto(MINIMAL, 5, "      - name: ben", "  qa:", "    members:", "      - name: cid");
+    const groups = parseConfig(
+      insertInto(
+        withQa,
+        29,
+        "    approval:",
+        "      mode: manual",
+        "      groups:",
+        "        - { team: core, required: 2 }",
+        "        - { team: qa }",
+        "      allowSelfApproval: true",
+        "      expiresAfter: 3d",
+      ),
+      "railyard.yaml",
+    );
+    if (!groups.ok) expect.fail(groups.problems.map(formatProblem).join("\n"));
+    expect(groups.config.lines.web?.approval).toEqual({
+      mode: "manual",
+      groups: [
+        { team: "core", required: 2 },
+        { team: "qa", required: 1 },
+      ],
+      allowSelfApproval: true,
+      expiresAfter: "3d",
+    });
+    const shorthand = parseConfig(
+      insertInto(withQa, 29, "    approval: { mode: manual, team: core }"),
+      "railyard.yaml",
+    );
+    if (!shorthand.ok) expect.fail(shorthand.problems.map(formatProblem).join("\n"));
+    expect(shorthand.config.lines.web?.approval).toEqual({
+      mode: "manual",
+      team: "core",
+      allowSelfApproval: false,
+    });
   });
 
   test("the minimal configuration the broken cases start from", () => {
@@ -479,6 +522,109 @@ const BROKEN: BrokenCase[] = [
     text: insert(26, "    approval:", "      mode: manual", "      team: release-board"),
     expected: [
       'railyard.yaml:29:13: lines.web.approval.team: unknown team "release-board": defined teams are "core"',
+    ],
+  },
+  {
+    name: "approval with both team and groups",
+    text: insert(
+      26,
+      "    approval:",
+      "      mode: manual",
+      "      team: core",
+      "      groups:",
+      "        - { team: core, required: 1 }",
+    ),
+    expected: [
+      'railyard.yaml:29:13: lines.web.approval.team: invalid value "core": give team (one group) or groups, not both: move team core into groups as {team: core, required: 1}',
+    ],
+  },
+  {
+    name: "manual approval with neither team nor groups",
+    text: insert(26, "    approval:", "      mode: manual", "      allowSelfApproval: true"),
+    expected: [
+      'railyard.yaml:28:13: lines.web.approval.mode: invalid value "manual": a manual approval needs team (one group, with required) or groups, e.g. groups: [{team: release-managers, required: 2}]',
+    ],
+  },
+  {
+    name: "approval groups with a top-level required",
+    text: insert(
+      26,
+      "    approval:",
+      "      mode: manual",
+      "      required: 2",
+      "      groups:",
+      "        - { team: core, required: 1 }",
+    ),
+    expected: [
+      "railyard.yaml:29:17: lines.web.approval.required: invalid value 2: required goes with team; with groups, give each group its own required",
+    ],
+  },
+  {
+    name: "the same team twice in approval groups",
+    text: insert(
+      26,
+      "    approval:",
+      "      mode: manual",
+      "      groups:",
+      "        - { team: core, required: 1 }",
+      "        - { team: core, required: 1 }",
+    ),
+    expected: [
+      'railyard.yaml:31:19: lines.web.approval.groups[1].team: "core" is already a group: write one group for the team with the total required',
+    ],
+  },
+  {
+    name: "an approval expiry that is not a duration",
+    text: insert(26, "    approval:", "      mode: manual", "      team: core", "      expiresAfter: 3 days"),
+    expected: [
+      'railyard.yaml:30:21: lines.web.approval.expiresAfter: "3 days" is not a duration: write 90s, 90m, 26h, 2d, 1h30m or ISO 8601 such as PT26H',
+    ],
+  },
+  {
+    name: "unknown team in approval groups",
+    text: insert(
+      26,
+      "    approval:",
+      "      mode: manual",
+      "      groups:",
+      "        - { team: core, required: 1 }",
+      "        - { team: qa, required: 1 }",
+    ),
+    expected: [
+      'railyard.yaml:31:19: lines.web.approval.groups[1].team: unknown team "qa": defined teams are "core"',
+    ],
+  },
+  {
+    name: "approval group larger than its team",
+    text: insert(
+      26,
+      "    approval:",
+      "      mode: manual",
+      "      groups:",
+      "        - { team: core, required: 2 }",
+    ),
+    expected: [
+      'railyard.yaml:30:35: lines.web.approval.groups[0].required: needs 2 approvers but team "core" has 1 member',
+    ],
+  },
+  {
+    name: "approval groups that one person cannot fill alone",
+    text: insertInto(
+      insert(
+        26,
+        "    approval:",
+        "      mode: manual",
+        "      groups:",
+        "        - { team: core, required: 1 }",
+        "        - { team: qa, required: 1 }",
+      ),
+      5,
+      "  qa:",
+      "    members:",
+      "      - name: ann",
+    ),
+    expected: [
+      'railyard.yaml:32:7: lines.web.approval.groups: needs 2 distinct approvers (a person counts toward one group only), but the members of "core", "qa" can fill at most 1 of the seats',
     ],
   },
   {

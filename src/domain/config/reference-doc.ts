@@ -263,8 +263,9 @@ never with half of a new one. The checks are:
   anywhere exist; \`depends_on\` versions are semver ranges, a component does not depend on
   itself and dependencies form no cycle; a component rides at most one line; exactly one
   environment has kind \`integration\`, and waves deploy only to \`production\` environments;
-  wave names are unique within a line and gate names within a stage; a manual approval's team
-  has at least \`required\` members; every schedule can be evaluated; a GitOps deployer shared by
+  wave names are unique within a line and gate names within a stage; each group of a manual
+  approval names a team with at least \`required\` members, and the groups' members can fill
+  every seat (a person fills one); every schedule can be evaluated; a GitOps deployer shared by
   several components puts \`{component}\` in its \`path\` or \`file\`.
 
 ## Editor support
@@ -503,13 +504,38 @@ train then blocks there; \`retry\` deploys the wave again). A rollback step that
 undone, \`runbooks.hotfix\` steps before a hotfix train integrates; both are \`command\` or \`http\`
 steps whose output is kept with the train.
 
+## People, roles and approvals
+
+People are listed under \`teams.<team>.members\` and \`users\` (for those outside any team),
+each with their roles; a person's roles are the union of their entries. Roles are additive:
+
+| role | may |
+| --- | --- |
+| \`viewer\` | read everything (the API needs a token or a session to read, unless \`access.anonymousRead\`) |
+| \`member\` | push artifacts and reports, and drop components, of their own teams |
+| \`approver\` | approve and reject trains (when in the approving group), promote rollouts, manage waivers |
+| \`coordinator\` | pause, resume, abort, retry, roll back; drop any component; blackout exceptions; hotfix trains; pins; incidents |
+| \`admin\` | everything, including tokens, configuration reloads and the simulated clock |
+
+API tokens carry roles, but a person's token never holds more than the configuration gives them:
+remove a role here and their tokens lose it at once. CI tokens (\`railyard token create --ci
+--component api\`) push artifacts and reports for their components and nothing else. Every
+mutation, and every refused attempt, is kept in the hash-chained audit log with the person, the
+token, the client's address, and the target before and after.
+
+A manual \`approval\` needs \`required\` people from each of its \`groups\` (one person fills one
+seat only). An approval stops counting when the manifest changes, after a rejection, after
+\`expiresAfter\`, and it never counts from someone who pushed or authored an artifact in the
+train unless \`allowSelfApproval: true\`.
+
 ## Secrets
 
 Secrets never go in this file. Where a value is secret, the key names an **environment
 variable** that holds it, and Railyard takes the value from its own environment:
 \`headersFromEnv\` of an \`http\` gate (\`Authorization: SMOKE_TOKEN\`), \`urlFromEnv\` of a webhook
 channel, \`webhookUrlFromEnv\` of a Slack channel, \`webhooks.github.secretFromEnv\` and
-\`webhooks.gitlab.tokenFromEnv\` of the CI webhook receivers, \`headersFromEnv\` of a Prometheus
+\`webhooks.gitlab.tokenFromEnv\` and \`webhooks.generic.secretFromEnv\` of the CI webhook receivers,
+\`audit.signingKeyFromEnv\` (the Ed25519 key that signs audit checkpoints), \`headersFromEnv\` of a Prometheus
 source, \`secretEnv\` (the HMAC key) and \`headersFromEnv\` of a \`webhook\` deployer. Plain \`headers\` and \`env\` values are
 ordinary text in the file, reviewed and committed like the rest of it: do not put secrets there.
 `;

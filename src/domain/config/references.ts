@@ -3,6 +3,7 @@
  * somewhere is defined, dependencies form no cycle, approvals can be met, schedules compile.
  */
 import semver from "semver";
+import { approvalGroups, assignSeats } from "../approval.js";
 import { formatDuration, parseDuration } from "../duration.js";
 import { compilePolicy, PolicyCompileError } from "../policy/policy.js";
 import { compileTimetable, InvalidScheduleError } from "../timetable.js";
@@ -422,25 +423,48 @@ function checkBlackouts(
   return problems;
 }
 
+/** Each approving group's team exists and has enough members; together they can fill every seat. */
 function checkApproval(config: RailyardConfig, line: LineConfig, at: PathSegment[]): ReferenceProblem[] {
   const approval = line.approval;
   if (approval.mode !== "manual") return [];
-  const team = config.teams[approval.team];
-  if (!team) {
-    return [
-      {
-        path: [...at, "approval", "team"],
-        message: unknownName("team", "teams", approval.team, Object.keys(config.teams)),
-      },
-    ];
+  const here = [...at, "approval"];
+  const groups = approvalGroups(approval);
+  // The shorthand's keys are the approval's own; `required` may be left out (1).
+  const pathOf = (index: number, key: "team" | "required"): PathSegment[] =>
+    approval.groups
+      ? [...here, "groups", index, key]
+      : [...here, key === "required" && approval.required === undefined ? "team" : key];
+  const problems: ReferenceProblem[] = [];
+  const members = groups.map((group, index) => {
+    const team = config.teams[group.team];
+    if (!team) {
+      problems.push({
+        path: pathOf(index, "team"),
+        message: unknownName("team", "teams", group.team, Object.keys(config.teams)),
+      });
+      return [];
+    }
+    if (team.members.length < group.required) {
+      problems.push({
+        path: pathOf(index, "required"),
+        message: `needs ${plural(group.required, "approver")} but team "${group.team}" has ${plural(team.members.length, "member")}`,
+      });
+    }
+    return team.members.map((m) => m.name);
+  });
+  if (problems.length > 0 || groups.length < 2) return problems;
+  const people = [...new Set(members.flat())];
+  const eligible = people.map((person) => members.flatMap((names, g) => (names.includes(person) ? [g] : [])));
+  const seats = groups.map((g) => g.required);
+  const filled = assignSeats(eligible, seats).filter((g) => g !== -1).length;
+  const required = seats.reduce((sum, n) => sum + n, 0);
+  if (filled < required) {
+    problems.push({
+      path: [...here, "groups"],
+      message: `needs ${plural(required, "distinct approver")} (a person counts toward one group only), but the members of ${groups.map((g) => `"${g.team}"`).join(", ")} can fill at most ${filled} of the seats`,
+    });
   }
-  if (team.members.length >= approval.required) return [];
-  return [
-    {
-      path: [...at, "approval", "required"],
-      message: `needs ${plural(approval.required, "approver")} but team "${approval.team}" has ${plural(team.members.length, "member")}`,
-    },
-  ];
+  return problems;
 }
 
 function checkWaves(config: RailyardConfig, line: LineConfig, at: PathSegment[]): ReferenceProblem[] {

@@ -815,16 +815,83 @@ export const Gate = z.discriminatedUnion("type", [
   ChecklistGate,
 ]);
 
+export const ApprovalGroup = z
+  .strictObject({
+    team: Name.describe("Team whose members may fill this group's seats."),
+    required: z.number().int().min(1).default(1).describe("Distinct members of `team` needed. @default 1"),
+  })
+  .describe("`required` of the members of `team`, e.g. {team: release-managers, required: 2}.");
+
+export const ManualApproval = z
+  .strictObject({
+    mode: z.literal("manual"),
+    team: Name.optional().describe(
+      "Shorthand for one group: the team whose members may approve (with `required`). Exactly one of team and groups.",
+    ),
+    required: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("With `team`: distinct approvers needed, 1 when left out. Each of `groups` has its own."),
+    groups: z
+      .array(ApprovalGroup)
+      .min(1)
+      .optional()
+      .describe(
+        "N of M from named teams, every group satisfied, e.g. [{team: release-managers, required: 2}, {team: qa, required: 1}]. A person fills at most one seat, so that example needs three people even when someone is in both teams. Exactly one of team and groups.",
+      ),
+    allowSelfApproval: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let people approve a train carrying an artifact they pushed or authored (separation of duties says no). @default false",
+      ),
+    expiresAfter: Duration.optional().describe(
+      "An approval older than this no longer counts (the train waits for a fresh one), e.g. 3d. Without it approvals do not expire.",
+    ),
+  })
+  .superRefine((approval, ctx) => {
+    if (approval.team !== undefined && approval.groups !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["team"],
+        message: `give team (one group) or groups, not both: move team ${approval.team} into groups as {team: ${approval.team}, required: ${approval.required ?? 1}}`,
+      });
+    } else if (approval.team === undefined && approval.groups === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mode"],
+        message:
+          "a manual approval needs team (one group, with required) or groups, e.g. groups: [{team: release-managers, required: 2}]",
+      });
+    } else if (approval.groups !== undefined && approval.required !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["required"],
+        message: "required goes with team; with groups, give each group its own required",
+      });
+    }
+    const seen = new Set<string>();
+    approval.groups?.forEach((group, index) => {
+      if (seen.has(group.team)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["groups", index, "team"],
+          message: "is already a group: write one group for the team with the total required",
+        });
+      }
+      seen.add(group.team);
+    });
+  })
+  .describe(
+    "Needs people to approve: `required` distinct members of `team`, or every one of `groups` satisfied. An approval counts for the train's current manifest, after its last rejection, within `expiresAfter`, and (unless `allowSelfApproval`) not from someone who pushed or authored an artifact on the train.",
+  );
+
 export const Approval = z
   .discriminatedUnion("mode", [
     z.strictObject({ mode: z.literal("auto") }).describe("Approved as soon as every gate passes."),
-    z
-      .strictObject({
-        mode: z.literal("manual"),
-        team: Name.describe("Team whose members may approve."),
-        required: z.number().int().min(1).default(1).describe("Distinct approvers needed. @default 1"),
-      })
-      .describe("Needs `required` distinct members of `team` to approve."),
+    ManualApproval,
   ])
   .default({ mode: "auto" })
   .describe("How a train is approved after its gates pass.");
@@ -1220,14 +1287,99 @@ export const Webhooks = z
       })
       .optional()
       .describe("POST /api/v1/webhooks/gitlab: pipeline events set CI status."),
+    generic: z
+      .strictObject({
+        secretFromEnv: z
+          .string()
+          .min(1)
+          .describe(
+            'Environment variable holding the HMAC secret: X-Railyard-Signature is sha256=<hex HMAC-SHA256 of "<X-Railyard-Timestamp>.<body>">, as Railyard\'s webhook deployer signs.',
+          ),
+      })
+      .optional()
+      .describe(
+        "POST /api/v1/webhooks/generic: any CI sends Railyard's own status shape ({repository, commit, status, name, url}), signed with a shared secret.",
+      ),
+    maxAge: Duration.default("1h").describe(
+      "How old a delivery may be: the signed X-Railyard-Timestamp (generic), the event's own time in the signed body (GitHub workflow_run/check_suite updated_at, GitLab finished_at or created_at). Older deliveries, or ones more than 5m in the future, are refused; accepted deliveries are remembered this long to refuse replays. @default 1h",
+    ),
   })
-  .describe("Inbound CI webhooks; a receiver without its secret configured answers 404.");
+  .describe(
+    "Inbound CI webhooks; a receiver without its secret configured answers 404. Each delivery is accepted once: forged ones are refused with 401, replayed ones with 409, stale ones with 400.",
+  );
+
+export const Access = z
+  .strictObject({
+    anonymousRead: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let requests without a token read (GET) the API. Off by default: every read needs a token or a session with at least the viewer role. The health check, the API docs and the iCalendar feeds are always public. @default false",
+      ),
+    rateLimit: z
+      .strictObject({
+        mutations: z
+          .number()
+          .int()
+          .min(1)
+          .default(600)
+          .describe("Mutations (POST, PUT, PATCH, DELETE) one token may make per `per`. @default 600"),
+        per: Duration.default("1m").describe("The window the limit counts in. @default 1m"),
+      })
+      .default({ mutations: 600, per: "1m" })
+      .describe(
+        "Per-token rate limit on mutations (a token bucket refilled evenly over `per`); past it the API answers 429 with Retry-After.",
+      ),
+    maxRequestBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024)
+      .describe(
+        "Largest JSON request body accepted, in bytes; larger ones are refused with 413. Reports and webhooks have their own, larger limits. @default 1048576",
+      ),
+    session: z
+      .strictObject({
+        ttl: Duration.default("12h").describe("How long a dashboard session lasts after login. @default 12h"),
+      })
+      .default({ ttl: "12h" })
+      .describe("Dashboard sessions: a token exchanged for an httpOnly cookie (POST /api/v1/session)."),
+  })
+  .describe("Who may read, how fast tokens may write, and dashboard sessions.");
+
+export const Audit = z
+  .strictObject({
+    signingKeyFromEnv: z
+      .string()
+      .min(1)
+      .default("RAILYARD_AUDIT_SIGNING_KEY")
+      .describe(
+        "Environment variable holding the Ed25519 private key (PKCS#8 PEM, as `railyard audit keygen` writes) that signs checkpoints of the hash chain. Unset: no checkpoints are signed. @default RAILYARD_AUDIT_SIGNING_KEY",
+      ),
+    checkpointEvery: Duration.default("1h").describe(
+      "How often the head of the hash chain is signed, when events were appended since the last checkpoint. @default 1h",
+    ),
+  })
+  .describe("Signed checkpoints of the audit log, so an export can be verified on another machine.");
 
 export const RailyardConfig = z
   .strictObject({
     $schema: z.string().optional().describe("URL or path of this JSON Schema, for editors."),
     version: z.literal(1).describe("Configuration format version. Always 1 for now."),
     teams: z.record(Name, Team).default({}).describe("Teams by name: their people and roles."),
+    users: z
+      .array(Person)
+      .default([])
+      .describe(
+        "People outside any team (auditors, administrators, coordinators). A person's roles are the union of their entries here and in teams.",
+      ),
+    access: Access.default({
+      anonymousRead: false,
+      rateLimit: { mutations: 600, per: "1m" },
+      maxRequestBytes: 1024 * 1024,
+      session: { ttl: "12h" },
+    }),
+    audit: Audit.default({ signingKeyFromEnv: "RAILYARD_AUDIT_SIGNING_KEY", checkpointEvery: "1h" }),
     deployers: z.record(Name, Deployer).default({}).describe("Deployers by name; components refer to one."),
     components: z.record(Name, Component).default({}).describe("Components by name."),
     environments: z
@@ -1243,7 +1395,7 @@ export const RailyardConfig = z
       .array(Blackout)
       .default([])
       .describe("Global blackouts: they stop deployments of every line (or of the environments they name)."),
-    webhooks: Webhooks.default({}),
+    webhooks: Webhooks.default({ maxAge: "1h" }),
     slos: z.record(Name, Slo).default({}).describe("SLOs by name, for `slo` gates."),
     openslo: z
       .array(z.string().min(1))
@@ -1270,6 +1422,11 @@ export type DeployerConfig = z.infer<typeof Deployer>;
 export type EnvironmentConfig = z.infer<typeof Environment>;
 export type ScheduleConfig = z.infer<typeof Schedule>;
 export type TeamConfig = z.infer<typeof Team>;
+export type ApprovalConfig = z.infer<typeof Approval>;
+export type ManualApprovalConfig = z.infer<typeof ManualApproval>;
+export type ApprovalGroupConfig = z.infer<typeof ApprovalGroup>;
+export type AccessConfig = z.infer<typeof Access>;
+export type AuditConfig = z.infer<typeof Audit>;
 export type PersonConfig = z.infer<typeof Person>;
 export type RoleName = z.infer<typeof Role>;
 export type BlackoutConfig = z.infer<typeof Blackout>;

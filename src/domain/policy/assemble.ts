@@ -3,6 +3,7 @@
  * configuration, the boarded manifest items with their artifacts' facts, the findings the
  * security rule counted, the recorded gate results and the deployment permit. Pure.
  */
+import { approvalGroups } from "../approval.js";
 import type { LineConfig } from "../config/schema.js";
 import { parseDuration } from "../duration.js";
 import type { GateResult, ManifestItem, ReportKind, Train } from "../model.js";
@@ -65,7 +66,12 @@ function lineOf(train: Train, line: LineConfig): PolicyLine {
     components: [...line.components],
     approval:
       approval.mode === "manual"
-        ? { mode: "manual", team: approval.team, required: approval.required }
+        ? {
+            mode: "manual",
+            // With several groups: the first group's team, and the seats of all of them.
+            team: approvalGroups(approval)[0]?.team ?? "",
+            required: approvalGroups(approval).reduce((sum, g) => sum + g.required, 0),
+          }
         : { mode: "auto", team: "", required: 0 },
     waves: line.rollout.waves.map((wave) => ({
       name: wave.name,

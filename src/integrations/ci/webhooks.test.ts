@@ -1,13 +1,21 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { foldCiStatus } from "../../domain/ci-status.js";
+import { signWebhook } from "../http/webhook-signature.js";
 import {
+  checkDeliveryAge,
+  deliveryKeys,
+  genericSentAt,
+  MAX_GENERIC_STATUSES,
+  parseGenericWebhook,
   parseGithubWebhook,
   parseGitlabWebhook,
+  verifyGenericSignature,
   verifyGithubSignature,
   verifyGitlabToken,
   WebhookPayloadError,
+  type WebhookResult,
 } from "./webhooks.js";
 
 const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url));
@@ -106,6 +114,7 @@ describe("parseGithubWebhook: workflow_run", () => {
   it("reads the completed run of the fixture", () => {
     expect(parseGithubWebhook("workflow_run", json(WORKFLOW_RUN), RECEIVED)).toEqual({
       kind: "ci",
+      occurredAt: "2020-10-05T16:33:49.000Z",
       reports: [
         {
           provider: "github",
@@ -232,6 +241,7 @@ describe("parseGithubWebhook: check_suite", () => {
   it("reads the completed suite of the fixture", () => {
     expect(parseGithubWebhook("check_suite", json(CHECK_SUITE), RECEIVED)).toEqual({
       kind: "ci",
+      occurredAt: "2019-05-15T15:21:14.000Z",
       reports: [
         {
           provider: "github",
@@ -315,6 +325,7 @@ describe("parseGitlabWebhook", () => {
   it("reads the pipeline of the fixture", () => {
     expect(parseGitlabWebhook("Pipeline Hook", json(PIPELINE), RECEIVED)).toEqual({
       kind: "ci",
+      occurredAt: "2016-08-12T15:26:29.000Z",
       reports: [
         {
           provider: "gitlab",
@@ -471,10 +482,299 @@ describe("parseGitlabWebhook", () => {
   });
 });
 
+describe("the event's time a delivery is judged by (occurredAt)", () => {
+  const occurredAt = (result: WebhookResult) => (result.kind === "ci" ? result.occurredAt : "ignored");
+
+  it("is workflow_run.updated_at, and null without it (the report then takes the delivery's time)", () => {
+    expect(occurredAt(parseGithubWebhook("workflow_run", json(WORKFLOW_RUN), RECEIVED))).toBe(
+      "2020-10-05T16:33:49.000Z",
+    );
+    const payload = json(WORKFLOW_RUN);
+    payload.workflow_run.updated_at = null;
+    const result = parseGithubWebhook("workflow_run", payload, RECEIVED);
+    expect(occurredAt(result)).toBeNull();
+    expect(report(result).reportedAt).toBe(RECEIVED);
+  });
+
+  it("is check_suite.updated_at, and null without it", () => {
+    expect(occurredAt(parseGithubWebhook("check_suite", json(CHECK_SUITE), RECEIVED))).toBe(
+      "2019-05-15T15:21:14.000Z",
+    );
+    const payload = json(CHECK_SUITE);
+    delete payload.check_suite.updated_at;
+    expect(occurredAt(parseGithubWebhook("check_suite", payload, RECEIVED))).toBeNull();
+  });
+
+  it("is a pipeline's finished_at, else its created_at, in GitLab's format or ISO 8601", () => {
+    expect(occurredAt(parseGitlabWebhook("Pipeline Hook", json(PIPELINE), RECEIVED))).toBe(
+      "2016-08-12T15:26:29.000Z",
+    );
+    const running = json(PIPELINE);
+    running.object_attributes.finished_at = null;
+    expect(occurredAt(parseGitlabWebhook("Pipeline Hook", running, RECEIVED))).toBe(
+      "2016-08-12T15:23:28.000Z",
+    );
+    running.object_attributes.created_at = "2016-08-12T17:23:28+02:00";
+    expect(occurredAt(parseGitlabWebhook("Pipeline Hook", running, RECEIVED))).toBe(
+      "2016-08-12T15:23:28.000Z",
+    );
+    delete running.object_attributes.created_at;
+    expect(occurredAt(parseGitlabWebhook("Pipeline Hook", running, RECEIVED))).toBeNull();
+  });
+
+  it("is the signed timestamp for a generic delivery", () => {
+    const sentAt = "2026-03-02T05:00:00.000Z";
+    const result = parseGenericWebhook(
+      { repository: "acme/api", commit: "a".repeat(40), status: "success", name: "build" },
+      sentAt,
+    );
+    expect(occurredAt(result)).toBe(sentAt);
+    expect(report(result).reportedAt).toBe(sentAt);
+  });
+
+  it("is not read from events without CI status", () => {
+    expect(parseGithubWebhook("push", json(PUSH), RECEIVED)).toEqual({
+      kind: "ignored",
+      reason: "event push does not carry CI status",
+    });
+  });
+});
+
+describe("verifyGenericSignature", () => {
+  const body = Buffer.from('{"repository":"acme/api","commit":"abc1234","status":"success","name":"build"}');
+  const stamp = "1772427600"; // 2026-03-02T05:00:00Z
+
+  it("accepts what Railyard's webhook deployer signs, however old: the age is judged apart", () => {
+    expect(verifyGenericSignature(body, stamp, signWebhook(SECRET, stamp, body), SECRET)).toBe(true);
+    expect(verifyGenericSignature(body, "978307200", signWebhook(SECRET, "978307200", body), SECRET)).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ["another secret", body, stamp, signWebhook("another secret", stamp, body)],
+    [
+      "a body changed after signing",
+      Buffer.from(body.toString().replace("success", "failure")),
+      stamp,
+      signWebhook(SECRET, stamp, body),
+    ],
+    ["a timestamp changed after signing", body, "1772427601", signWebhook(SECRET, stamp, body)],
+    ["no timestamp", body, undefined, signWebhook(SECRET, stamp, body)],
+    ["a timestamp in milliseconds", body, `${stamp}000`, signWebhook(SECRET, `${stamp}000`, body)],
+    ["no signature", body, stamp, undefined],
+    ["a signature without prefix", body, stamp, signWebhook(SECRET, stamp, body).slice("sha256=".length)],
+  ])("refuses %s", (_, received, timestamp, signature) => {
+    expect(verifyGenericSignature(received, timestamp, signature, SECRET)).toBe(false);
+  });
+
+  it("refuses everything when the secret is empty", () => {
+    const hex = createHmac("sha256", "").update(`${stamp}.`).update(body).digest("hex");
+    expect(verifyGenericSignature(body, stamp, `sha256=${hex}`, "")).toBe(false);
+  });
+});
+
+describe("genericSentAt", () => {
+  it.each([
+    ["1772427600", "2026-03-02T05:00:00.000Z"],
+    [" 0 ", "1970-01-01T00:00:00.000Z"],
+  ])("reads %s as %s", (stamp, iso) => {
+    expect(genericSentAt(stamp)).toBe(iso);
+  });
+
+  it.each([[undefined], [""], ["soon"], ["1772427600.5"], ["-1"], ["1772427600000"]])(
+    "refuses %s",
+    (stamp) => {
+      expect(genericSentAt(stamp)).toBeNull();
+    },
+  );
+});
+
+describe("parseGenericWebhook", () => {
+  const SENT = "2026-03-02T05:00:00.000Z";
+  const SHA = "3484a3fb816e0859fd6e1cea078d76385ff50625";
+  const status = (fields: Record<string, unknown> = {}) => ({
+    repository: "acme/api",
+    commit: SHA,
+    status: "success",
+    name: "build",
+    url: "https://ci.example.com/acme/api/builds/17",
+    ...fields,
+  });
+
+  it("reads one status into the CI status GitHub and GitLab deliveries make", () => {
+    expect(parseGenericWebhook(status({ ref: "main" }), SENT)).toEqual({
+      kind: "ci",
+      occurredAt: SENT,
+      reports: [
+        {
+          provider: "generic",
+          repository: "acme/api",
+          commit: SHA,
+          name: "build",
+          state: "success",
+          conclusion: "success",
+          url: "https://ci.example.com/acme/api/builds/17",
+          reportedAt: SENT,
+          ref: "main",
+        },
+      ],
+    });
+  });
+
+  it("reads several, normalising the repository and the commit", () => {
+    const result = parseGenericWebhook(
+      {
+        statuses: [
+          status({ repository: "https://github.com/Acme/API.git", commit: SHA.toUpperCase() }),
+          status({ name: "e2e", status: "pending", url: null }),
+        ],
+      },
+      SENT,
+    );
+    expect(result.kind === "ci" && result.reports).toEqual([
+      expect.objectContaining({ repository: "acme/api", commit: SHA, name: "build", state: "success" }),
+      expect.objectContaining({ name: "e2e", state: "pending", conclusion: "pending", url: null, ref: null }),
+    ]);
+  });
+
+  it.each([
+    ["success", "success"],
+    ["failure", "failure"],
+    ["error", "failure"],
+    ["pending", "pending"],
+  ])("reads status %s as %s, keeping the word", (word, state) => {
+    expect(report(parseGenericWebhook(status({ status: word }), SENT))).toMatchObject({
+      state,
+      conclusion: word,
+    });
+  });
+
+  it.each([
+    ["commit", status({ commit: undefined }), "commit", "commit is missing"],
+    ["commit", status({ commit: "main" }), "commit", "commit is not a commit SHA"],
+    [
+      "status",
+      status({ status: "passed" }),
+      "status",
+      "status must be one of success, failure, pending, error",
+    ],
+    ["status", status({ status: undefined }), "status", "status is missing"],
+    ["repository", status({ repository: " " }), "repository", "repository is empty"],
+    ["name", status({ name: 7 }), "name", "name must be string, not number"],
+    ["url", status({ url: "javascript:alert(1)" }), "url", "url must be an http(s) URL"],
+    [
+      "a status in a list",
+      { statuses: [status(), status({ commit: "xyz" })] },
+      "statuses.1.commit",
+      "statuses.1.commit is not a commit SHA",
+    ],
+    ["an empty list", { statuses: [] }, "statuses", "statuses is empty: send at least one status"],
+    [
+      "a too long list",
+      { statuses: Array.from({ length: MAX_GENERIC_STATUSES + 1 }, () => status()) },
+      "statuses",
+      `statuses has more than ${MAX_GENERIC_STATUSES} statuses`,
+    ],
+    ["the body", "success", "", "the body must be object, not string"],
+  ])("refuses a bad %s, naming the field", (_, payload, field, message) => {
+    const error = catchError(() => parseGenericWebhook(payload, SENT));
+    expect(error).toMatchObject({ provider: "generic", event: "status", field });
+    expect(error.message).toContain(message);
+  });
+});
+
+describe("deliveryKeys", () => {
+  const body = fixture(WORKFLOW_RUN);
+  const signature = sign(body);
+  const hex = signature.slice("sha256=".length);
+  const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+  it("keys a GitHub delivery by its id and by the SHA-256 of its signature", () => {
+    expect(
+      deliveryKeys({ provider: "github", id: "72d3162e-cc78-11e3-81ab-4c9367dc0958", signature }),
+    ).toEqual(["id:72d3162e-cc78-11e3-81ab-4c9367dc0958", `sig:${sha256(signature)}`]);
+  });
+
+  it("never keeps the signature itself", () => {
+    expect(deliveryKeys({ provider: "generic", id: "d-1", signature }).join(" ")).not.toContain(hex);
+  });
+
+  it("gives a captured signature resent under a new id, or with its hex uppercased, the same signature key", () => {
+    const [, original] = deliveryKeys({ provider: "github", id: "d-1", signature });
+    expect(deliveryKeys({ provider: "github", id: "d-2", signature })[1]).toBe(original);
+    expect(
+      deliveryKeys({ provider: "github", id: "d-3", signature: ` sha256=${hex.toUpperCase()} ` })[1],
+    ).toBe(original);
+    expect(deliveryKeys({ provider: "github", id: "d-1", signature: sign(body, "other") })[1]).not.toBe(
+      original,
+    );
+  });
+
+  it("keys a delivery without an id by its signature alone", () => {
+    expect(deliveryKeys({ provider: "generic", id: undefined, signature })).toEqual([
+      `sig:${sha256(signature)}`,
+    ]);
+    expect(deliveryKeys({ provider: "generic", id: "  ", signature })).toHaveLength(1);
+  });
+
+  it("keeps a long delivery id as its SHA-256", () => {
+    const id = "x".repeat(500);
+    expect(deliveryKeys({ provider: "generic", id, signature })[0]).toBe(`id:sha256:${sha256(id)}`);
+    expect(deliveryKeys({ provider: "generic", id: "x".repeat(128), signature })[0]).toBe(
+      `id:${"x".repeat(128)}`,
+    );
+  });
+
+  it("keys a GitLab delivery by its id and the SHA-256 of its exact body (its token never changes)", () => {
+    const pipeline = fixture(PIPELINE);
+    expect(deliveryKeys({ provider: "gitlab", id: "uuid-1", rawBody: pipeline })).toEqual([
+      "id:uuid-1",
+      `body:${sha256(pipeline)}`,
+    ]);
+    const respaced = Buffer.from(JSON.stringify(JSON.parse(pipeline.toString("utf8"))));
+    expect(deliveryKeys({ provider: "gitlab", id: "uuid-1", rawBody: respaced })[1]).not.toBe(
+      `body:${sha256(pipeline)}`,
+    );
+  });
+});
+
+describe("checkDeliveryAge", () => {
+  const NOW = new Date("2026-03-02T05:00:00.000Z");
+  const HOUR = 3_600_000;
+  const SKEW = 300_000;
+  const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString();
+
+  it.each([
+    ["now", at(0)],
+    ["exactly maxAge old", at(-HOUR)],
+    ["exactly the skew ahead", at(SKEW)],
+    ["without a time", null],
+  ])("finds a delivery from %s fresh", (_, occurredAt) => {
+    expect(checkDeliveryAge(occurredAt, NOW, HOUR, SKEW)).toEqual({ verdict: "fresh" });
+  });
+
+  it("finds one a millisecond older than maxAge stale, saying by how much", () => {
+    expect(checkDeliveryAge(at(-HOUR - 1), NOW, HOUR, SKEW)).toEqual({
+      verdict: "stale",
+      ageMs: HOUR + 1,
+      byMs: 1,
+    });
+  });
+
+  it("finds the vendored 2020 event stale in 2026", () => {
+    expect(checkDeliveryAge("2020-10-05T16:33:49.000Z", NOW, HOUR, SKEW).verdict).toBe("stale");
+  });
+
+  it("finds one a millisecond further ahead than the skew from the future", () => {
+    expect(checkDeliveryAge(at(SKEW + 1), NOW, HOUR, SKEW)).toEqual({ verdict: "future", aheadMs: SKEW + 1 });
+  });
+});
+
 // biome-ignore lint/suspicious/noExplicitAny: payloads are edited freely to build variants
 type Payload = any;
 
-function report(result: ReturnType<typeof parseGithubWebhook>) {
+function report(result: WebhookResult) {
   expect(result.kind).toBe("ci");
   if (result.kind !== "ci") throw new Error("expected CI reports");
   expect(result.reports).toHaveLength(1);

@@ -10,6 +10,7 @@ import { boardingMigration } from "./0003-boarding.js";
 import { gatesMigration } from "./0004-gates.js";
 import { checklistsMigration } from "./0005-checklists.js";
 import { rolloutMigration } from "./0006-rollout.js";
+import { accessMigration } from "./0007-access.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -20,6 +21,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0004-gates": gatesMigration(dialect),
     "0005-checklists": checklistsMigration(dialect),
     "0006-rollout": rolloutMigration(dialect),
+    "0007-access": accessMigration(dialect),
   };
 }
 
