@@ -64,6 +64,11 @@ export interface EventPayloads {
     reason: string;
   };
   "artifact.pushed": {
+    /**
+     * Where the push came from (absent in older events and for pushes the engine makes itself):
+     * a push is its own audit record, so it carries what `action.audited` would.
+     */
+    source?: AuditSource | null;
     artifactId: string;
     component: string;
     version: string;
