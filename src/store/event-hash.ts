@@ -4,18 +4,11 @@
  * `GENESIS_HASH`, so changing, removing or reordering any event breaks every hash after it.
  */
 import { createHash } from "node:crypto";
+import type { ExportedEvent } from "../domain/audit-line.js";
 import { canonicalJson } from "../domain/canonical-json.js";
 
-/** The fields of an event that its hash covers. */
-export interface EventHashInput {
-  id: number;
-  trainId: string | null;
-  type: string;
-  actor: string;
-  payload: unknown;
-  time: string;
-  prevHash: string;
-}
+/** The fields of an event that its hash covers: an export line's event without its hash. */
+export type EventHashInput = Omit<ExportedEvent, "hash">;
 
 /**
  * Computes an event's hash from exactly the fields of {@link EventHashInput}; other properties

@@ -6,22 +6,21 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfigOrThrow } from "../../src/domain/config/load.js";
 import type { Principal } from "../../src/engine/actions.js";
 import { ArtifactIngest } from "../../src/engine/artifact-ingest.js";
 import type { ArtifactPush, PushResult } from "../../src/engine/boarding-desk.js";
 import { SimulatedClock } from "../../src/engine/clock.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../src/engine/errors.js";
 import { KeyedMutex } from "../../src/engine/keyed-mutex.js";
-import type { Logger, Store } from "../../src/engine/ports.js";
-import { Railyard } from "../../src/engine/railyard.js";
+import type { Store } from "../../src/engine/ports.js";
+import type { Railyard } from "../../src/engine/railyard.js";
 import { openStore } from "../../src/store/open-store.js";
 import { createTestStore, DIALECTS, type TestStore } from "../support/dialects.js";
+import { inProcessEngine } from "../support/engine.js";
 import { REPO_ROOT } from "../support/serve-process.js";
 import { T0, trainCreated } from "../support/store-fixtures.js";
-import { WORLD_START, worldConfig } from "../support/world.js";
+import { WORLD_START } from "../support/world.js";
 
 const CI: Principal = {
   subject: "ci-bot",
@@ -43,22 +42,9 @@ function countTransactions(store: Store): { count: number } {
   return counter;
 }
 
-async function engine(store: Store): Promise<Railyard> {
-  const { config, hash } = parseConfigOrThrow(worldConfig("/nonexistent/gitops.git"), "railyard.yaml");
-  return Railyard.create({
-    store,
-    clock: new SimulatedClock({ start: WORLD_START }),
-    logger: pino({ level: "silent" }) as unknown as Logger,
-    config: { config, meta: { source: "railyard.yaml", hash } },
-    deployerFactory: () => {
-      throw new Error("nothing deploys in these tests");
-    },
-    gates: {
-      run: () => {
-        throw new Error("no gate runs in these tests");
-      },
-    },
-  });
+/** The engine on `store`, with the world's configuration. */
+function engine(store: Store): Promise<Railyard> {
+  return inProcessEngine(store);
 }
 
 /** What each promise gave or threw, in order. */

@@ -6,19 +6,17 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.js";
-import { parseConfigOrThrow } from "../../src/domain/config/load.js";
 import {
   type AuditSigningKey,
   generateAuditKeys,
   publicKeyFromPem,
   signingKeyFromPem,
 } from "../../src/engine/audit-keys.js";
-import { SimulatedClock } from "../../src/engine/clock.js";
 import type { Logger, Store } from "../../src/engine/ports.js";
-import { Railyard } from "../../src/engine/railyard.js";
+import type { Railyard } from "../../src/engine/railyard.js";
 import { verifyExportLines } from "../../src/store/audit.js";
 import { createTestStore, type TestStore } from "../support/dialects.js";
-import { WORLD_START, worldConfig } from "../support/world.js";
+import { inProcessEngine } from "../support/engine.js";
 
 const ADMIN = "audit-test-admin";
 const MINUTE = 60_000;
@@ -26,24 +24,10 @@ const keys = generateAuditKeys();
 const key = signingKeyFromPem(keys.privateKeyPem, "test key");
 const publicKey = publicKeyFromPem(keys.publicKeyPem, "public.pem");
 
-async function engine(store: Store, auditSigningKey?: AuditSigningKey): Promise<Railyard> {
-  const { config, hash } = parseConfigOrThrow(
-    worldConfig("/nonexistent/gitops.git", { top: "audit: { checkpointEvery: 30m }\n" }),
-    "railyard.yaml",
-  );
-  return Railyard.create({
-    store,
-    clock: new SimulatedClock({ start: WORLD_START }),
-    logger: pino({ level: "silent" }) as unknown as Logger,
-    config: { config, meta: { source: "railyard.yaml", hash } },
-    deployerFactory: () => {
-      throw new Error("nothing deploys in these tests");
-    },
-    gates: {
-      run: () => {
-        throw new Error("no gate runs in these tests");
-      },
-    },
+/** The engine on `store`, signing every 30 minutes with `auditSigningKey` when given. */
+function engine(store: Store, auditSigningKey?: AuditSigningKey): Promise<Railyard> {
+  return inProcessEngine(store, {
+    world: { top: "audit: { checkpointEvery: 30m }\n" },
     adminToken: ADMIN,
     ...(auditSigningKey ? { auditSigningKey } : {}),
   });

@@ -1,44 +1,25 @@
-/**
- * A webhook delivery is accepted once, on real databases: `recordCi` claims its keys in the
- * transaction that records its statuses (a replay records nothing; a failed recording keeps no
- * key), and forgets keys once `webhooks.maxAge` plus the allowed skew has passed.
- */
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfigOrThrow } from "../../src/domain/config/load.js";
 import type { CiStatus } from "../../src/domain/model.js";
 import { SimulatedClock } from "../../src/engine/clock.js";
 import { DeliveryReplayError, WEBHOOK_FUTURE_SKEW_MS } from "../../src/engine/evidence.js";
-import type { Logger, Store, StoreWriter } from "../../src/engine/ports.js";
-import { Railyard } from "../../src/engine/railyard.js";
+import type { Store, StoreWriter } from "../../src/engine/ports.js";
+import type { Railyard } from "../../src/engine/railyard.js";
 import { createTestStore, DIALECTS, type TestStore } from "../support/dialects.js";
-import { WORLD_START, worldConfig } from "../support/world.js";
+import { inProcessEngine } from "../support/engine.js";
+import { WORLD_START } from "../support/world.js";
 
 const COMMIT = "9c1d4e0b7a2f6e5d4c3b2a190817263544536271";
 const MAX_AGE_MS = 10 * 60_000;
 
-async function engine(store: Store, clock: SimulatedClock): Promise<Railyard> {
-  const { config, hash } = parseConfigOrThrow(
-    worldConfig("/nonexistent/gitops.git", {
+/** The engine on `store`: the webhook's repository on db, deliveries older than 10 minutes refused. */
+function engine(store: Store, clock: SimulatedClock): Promise<Railyard> {
+  return inProcessEngine(store, {
+    clock,
+    world: {
       components: `  db: { team: core, deployer: git, repository: acme/db }
   api: { team: core, deployer: git }
   web: { team: core, deployer: git }`,
       top: "webhooks:\n  maxAge: 10m\n",
-    }),
-    "railyard.yaml",
-  );
-  return Railyard.create({
-    store,
-    clock,
-    logger: pino({ level: "silent" }) as unknown as Logger,
-    config: { config, meta: { source: "railyard.yaml", hash } },
-    deployerFactory: () => {
-      throw new Error("nothing deploys in these tests");
-    },
-    gates: {
-      run: () => {
-        throw new Error("no gate runs in these tests");
-      },
     },
   });
 }
