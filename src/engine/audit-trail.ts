@@ -6,8 +6,9 @@
  * How: `Railyard.guard` runs the action inside an {@link AsyncLocalStorage} context; the engine's
  * store is wrapped in {@link AuditingStore}, whose first transaction of that action to append
  * events reads the target's snapshot when it begins and again before it commits, and appends the
- * record. Artifact pushes are recorded in group commits shared by many requests, so the boarding
- * desk adds each push's record to its own events instead ({@link auditEventFor}).
+ * record. Artifact pushes are recorded in group commits shared by many requests, and CI's bursts
+ * should not pay a second event each, so a push is its own audit record: the boarding desk puts the
+ * request's source into its `artifact.pushed` event (the actor is there already; before: nothing).
  *
  * A context is closed when the action returns: work the action merely woke up (the reconciler's
  * next pass inherits the context through its timers) writes no record in the person's name.
