@@ -19,6 +19,7 @@ interface Answer {
   retryAfter: string | null;
 }
 
+/** A request through the test server's client, with its Retry-After header. */
 async function call(
   server: TestServer,
   method: string,
@@ -28,26 +29,12 @@ async function call(
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${server.url}${p}`, {
-    method,
-    headers,
-    ...(options.body === undefined
-      ? {}
-      : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON (the calendar feed)
-  }
-  return {
-    status: response.status,
-    body: body as Record<string, unknown>,
-    contentType: response.headers.get("content-type"),
-    retryAfter: response.headers.get("retry-after"),
-  };
+  const body =
+    options.body === undefined || typeof options.body === "string"
+      ? options.body
+      : JSON.stringify(options.body);
+  const answer = await server.send<Record<string, unknown>>(method, p, body, headers);
+  return { ...answer, retryAfter: answer.headers.get("retry-after") };
 }
 
 function expectProblem(answer: Answer, status: number, code: string): void {

@@ -248,6 +248,7 @@ export async function spawnServe(options: ServeProcessOptions): Promise<ServePro
         status: response.status,
         body: parsed as T,
         contentType: response.headers.get("content-type"),
+        headers: response.headers,
       };
     },
   };

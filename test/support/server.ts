@@ -17,6 +17,8 @@ export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
   contentType: string | null;
+  /** Every header of the answer (Retry-After, Set-Cookie, …). */
+  headers: Headers;
 }
 
 export interface TestServer {
@@ -90,7 +92,12 @@ export async function startTestServer(
     } catch {
       // not JSON (e.g. ndjson export, a report's bytes): keep the text
     }
-    return { status: response.status, body: parsed as T, contentType: response.headers.get("content-type") };
+    return {
+      status: response.status,
+      body: parsed as T,
+      contentType: response.headers.get("content-type"),
+      headers: response.headers,
+    };
   };
   const request = async <T>(
     method: string,
