@@ -63,7 +63,7 @@ export const TrainSchema = ref(
       "The timetable's instant of the departure; null for hotfix trains.",
     ),
     pauseCause: z
-      .enum(["window", "blackout", "budget", "analysis", "manual"])
+      .enum(["window", "blackout", "budget", "analysis", "incident", "manual"])
       .nullable()
       .describe(
         "Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), the error budget burning (resumed when it recovers), an inconclusive canary analysis (a person promotes, resumes to re-run it, or rolls back), or by a person (only a person resumes it).",
@@ -637,6 +637,14 @@ export const IncidentSchema = ref(
     resolvedAt: Instant.nullable(),
     resolvedBy: z.string().nullable(),
     resolution: z.string().nullable(),
+    severity: z
+      .enum(["critical", "warning", "info"])
+      .describe("critical acts on trains by the line's incident policy and pages; warning opens a ticket"),
+    source: z.enum(["manual", "alertmanager", "rollback"]),
+    startedAt: Instant.describe("When the problem started (the first alert's startsAt); MTTR counts from here"),
+    component: z.string().nullable(),
+    environment: z.string().nullable(),
+    labels: z.record(z.string(), z.string()).nullable(),
   }),
   "Incident",
 );

@@ -10,6 +10,8 @@ import type {
   DependencyConstraint,
   GateStatus,
   GateVerdict,
+  IncidentSeverity,
+  IncidentSource,
   Instant,
   ManifestItem,
   PauseCause,
@@ -226,10 +228,61 @@ export interface EventPayloads {
     title: string;
     detail: string | null;
     stopsLine: boolean;
+    /** Absent in older events: critical. */
+    severity?: IncidentSeverity;
+    /** Who raised it (absent in older events: a failed rollback). */
+    source?: IncidentSource;
+    /** When the problem started, e.g. the first alert's startsAt (absent: the event's time). */
+    startedAt?: Instant;
+    /** The component and environment it was matched by, when known. */
+    component?: string | null;
+    environment?: string | null;
+    /** The labels it was matched by (Alertmanager's), when any. */
+    labels?: Record<string, string> | null;
+  };
+  /**
+   * An alert grouped into an incident fired, fired again with new details, or resolved
+   * (`trainId`: the incident's train). One per change of an alert, keyed by its fingerprint.
+   */
+  "incident.alert": {
+    incidentId: string;
+    fingerprint: string;
+    alertname: string;
+    status: "firing" | "resolved";
+    severity: IncidentSeverity;
+    labels: Record<string, string>;
+    startsAt: Instant;
+    endsAt: Instant | null;
+  };
+  /**
+   * An alert that would have acted on a train but fell in a suppression window of its line (e.g.
+   * expected canary noise during a ramp): recorded, and nothing else done.
+   */
+  "alert.suppressed": {
+    fingerprint: string;
+    alertname: string;
+    severity: IncidentSeverity;
+    labels: Record<string, string>;
+    startsAt: Instant;
+    /** The line's suppression window that matched it. */
+    window: string;
   };
   "incident.resolved": {
     incidentId: string;
     resolution: string;
+    /** True when it resolved by itself: every alert grouped into it resolved. */
+    automatic?: boolean;
+  };
+  /**
+   * The post-release error-rate comparison of a released train (metric M5): the line's error
+   * ratio over `window` before its first wave started and over `window` after it was released.
+   */
+  "release.measured": {
+    window: string;
+    before: number | null;
+    after: number | null;
+    /** What was queried, or why nothing could be measured. */
+    detail: string;
   };
   "config.loaded": {
     hash: string;

@@ -14,7 +14,7 @@ export type TrainKind = "scheduled" | "hotfix";
  * engine's own pauses, which it lifts when `resumeAt` comes; `manual` is a person's, lifted only
  * by a person.
  */
-export type PauseCause = "window" | "blackout" | "budget" | "analysis" | "manual";
+export type PauseCause = "window" | "blackout" | "budget" | "analysis" | "incident" | "manual";
 
 /** What a rollback undoes: the whole train (null), or only the current wave's deployments. */
 export interface RollbackScope {
@@ -232,6 +232,32 @@ export interface Incident {
   resolvedAt: Instant | null;
   resolvedBy: string | null;
   resolution: string | null;
+  /** critical pages and acts on trains by the line's incident policy; warning and info do not. */
+  severity: IncidentSeverity;
+  source: IncidentSource;
+  /** When the problem started (an alert's startsAt, else when it was opened): MTTR counts from here. */
+  startedAt: Instant;
+  component: string | null;
+  environment: string | null;
+  labels: Record<string, string> | null;
+}
+
+export type IncidentSeverity = "critical" | "warning" | "info";
+
+/** Who raised an incident: a person (API, CLI), Alertmanager's webhook, or a failed rollback. */
+export type IncidentSource = "manual" | "alertmanager" | "rollback";
+
+/** An alert grouped into an incident (by Alertmanager fingerprint). */
+export interface IncidentAlert {
+  incidentId: string;
+  fingerprint: string;
+  alertname: string;
+  status: "firing" | "resolved";
+  severity: IncidentSeverity;
+  labels: Record<string, string>;
+  startsAt: Instant;
+  endsAt: Instant | null;
+  updatedAt: Instant;
 }
 
 /** The version of a component currently running in an environment. */

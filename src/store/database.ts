@@ -291,6 +291,73 @@ export interface IncidentsTable {
   resolved_by: string | null;
   resolution: string | null;
   event_id: number;
+  /** critical | warning | info (older rows: critical) */
+  severity: string;
+  /** manual | alertmanager | rollback (older rows: rollback) */
+  source: string;
+  /** When the problem started (an alert's startsAt); null in older rows: opened_at. */
+  started_at: string | null;
+  component: string | null;
+  environment: string | null;
+  /** JSON object of the labels that matched it, or null. */
+  labels: string | null;
+}
+
+/** Alerts grouped into an incident, one row per Alertmanager fingerprint (`incident.alert`). */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  fingerprint: string;
+  alertname: string;
+  /** firing | resolved */
+  status: string;
+  severity: string;
+  /** JSON object */
+  labels: string;
+  starts_at: string;
+  ends_at: string | null;
+  updated_at: string;
+  event_id: number;
+}
+
+/** Per-train facts for the release metrics, folded from the event log (see the metrics book). */
+export interface TrainFactsTable {
+  train_id: string;
+  line: string;
+  /** regular | hotfix */
+  kind: string;
+  created_at: string;
+  /** When the train reached a terminal state; null while active. */
+  ended_at: string | null;
+  /** The last event folded into `fact`. */
+  last_event_id: number;
+  /** JSON of the domain's TrainFact. */
+  fact: string;
+}
+
+/** The notification outbox: one row per message to one channel, keyed for deduplication. */
+export interface NotificationsTable {
+  /** The deduplication key, e.g. `event/812/slack-releases` or `reminder/cutoff/web-12/2h/team-a`. */
+  id: string;
+  channel: string;
+  /** event | reminder */
+  kind: string;
+  /** The event type or reminder kind, e.g. `train.released`, `reminder.cutoff`. */
+  topic: string;
+  train_id: string | null;
+  line: string | null;
+  /** critical | warning | info */
+  severity: string;
+  /** JSON of the message to send. */
+  payload: string;
+  /** pending | delivered | failed (gave up) */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+  /** The event it announces, if any. */
+  event_id: number | null;
 }
 
 /** API tokens, written by `insertToken`; revocation comes from the `token.revoked` event. */
@@ -374,6 +441,9 @@ export interface Database {
   checklist_ticks: ChecklistTicksTable;
   rollout_marks: RolloutMarksTable;
   incidents: IncidentsTable;
+  incident_alerts: IncidentAlertsTable;
+  train_facts: TrainFactsTable;
+  notifications: NotificationsTable;
   sessions: SessionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   audit_checkpoints: AuditCheckpointsTable;

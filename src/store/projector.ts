@@ -435,6 +435,12 @@ export class Projector {
             opened_at: event.time,
             opened_by: event.actor,
             event_id: event.id,
+            severity: payload.severity ?? "critical",
+            source: payload.source ?? "rollback",
+            started_at: payload.startedAt ?? null,
+            component: payload.component ?? null,
+            environment: payload.environment ?? null,
+            labels: payload.labels ? JSON.stringify(payload.labels) : null,
           })
           .execute();
         return;
@@ -517,6 +523,29 @@ export class Projector {
           .execute();
         return;
       }
+      case "incident.alert": {
+        const { payload } = event;
+        const row = {
+          alertname: payload.alertname,
+          status: payload.status,
+          severity: payload.severity,
+          labels: JSON.stringify(payload.labels),
+          starts_at: payload.startsAt,
+          ends_at: payload.endsAt,
+          updated_at: event.time,
+          event_id: event.id,
+        };
+        await db
+          .insertInto("incident_alerts")
+          .values({ incident_id: payload.incidentId, fingerprint: payload.fingerprint, ...row })
+          .onConflict((conflict) => conflict.columns(["incident_id", "fingerprint"]).doUpdateSet(row))
+          .execute();
+        return;
+      }
+      case "alert.suppressed":
+      case "release.measured":
+        // Read from the log by the incident book and the metrics book: nothing to project.
+        return;
       case "action.audited":
       case "access.denied":
         // Audit records only: nothing to project.

@@ -267,6 +267,12 @@ export class KyselyStoreReader implements StoreReader {
       resolvedAt: row.resolved_at,
       resolvedBy: row.resolved_by,
       resolution: row.resolution,
+      severity: row.severity as Incident["severity"],
+      source: row.source as Incident["source"],
+      startedAt: row.started_at ?? row.opened_at,
+      component: row.component,
+      environment: row.environment,
+      labels: row.labels === null ? null : (JSON.parse(row.labels) as Record<string, string>),
     }));
   }
 

@@ -11,6 +11,7 @@ import { gatesMigration } from "./0004-gates.js";
 import { checklistsMigration } from "./0005-checklists.js";
 import { rolloutMigration } from "./0006-rollout.js";
 import { accessMigration } from "./0007-access.js";
+import { observabilityMigration } from "./0008-observability.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -22,6 +23,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0005-checklists": checklistsMigration(dialect),
     "0006-rollout": rolloutMigration(dialect),
     "0007-access": accessMigration(dialect),
+    "0008-observability": observabilityMigration(dialect),
   };
 }
 
