@@ -44,7 +44,7 @@ for (const dialect of DIALECTS) {
       const db = (test.store as KyselyStore).kysely;
       const provider = new InCodeMigrationProvider({
         ...railyardMigrations(dialect),
-        "0009-broken": {
+        "0099-broken": {
           async up(db: Kysely<unknown>) {
             await sql`alter table no_such_table add column x integer`.execute(db);
           },
@@ -52,8 +52,8 @@ for (const dialect of DIALECTS) {
       });
       const error = await migrateToLatest(db, { dialect, provider }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(MigrationError);
-      expect((error as MigrationError).migration).toBe("0009-broken");
-      expect((error as Error).message).toMatch(/^migration 0009-broken failed: .*no_such_table/);
+      expect((error as MigrationError).migration).toBe("0099-broken");
+      expect((error as Error).message).toMatch(/^migration 0099-broken failed: .*no_such_table/);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         db,
       );
@@ -65,6 +65,7 @@ for (const dialect of DIALECTS) {
         { name: "0005-checklists" },
         { name: "0006-rollout" },
         { name: "0007-access" },
+        { name: "0008-observability" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });
@@ -175,10 +176,12 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "deployments",
       "events",
       "gate_results",
+      "incident_alerts",
       "incidents",
       "kysely_migration",
       "kysely_migration_lock",
       "manifest_items",
+      "notifications",
       "pins",
       "report_contents",
       "rollout_marks",
@@ -188,6 +191,7 @@ describe.runIf(DIALECTS.includes("postgres"))("postgres schemas", () => {
       "test_reports",
       "tokens",
       "train_exceptions",
+      "train_facts",
       "trains",
       "waivers",
       "webhook_deliveries",

@@ -134,6 +134,7 @@ for (const dialect of DIALECTS) {
             "0005-checklists",
             "0006-rollout",
             "0007-access",
+            "0008-observability",
           ],
         }),
       ]);
