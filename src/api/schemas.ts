@@ -641,7 +641,9 @@ export const IncidentSchema = ref(
       .enum(["critical", "warning", "info"])
       .describe("critical acts on trains by the line's incident policy and pages; warning opens a ticket"),
     source: z.enum(["manual", "alertmanager", "rollback"]),
-    startedAt: Instant.describe("When the problem started (the first alert's startsAt); MTTR counts from here"),
+    startedAt: Instant.describe(
+      "When the problem started (the first alert's startsAt); MTTR counts from here",
+    ),
     component: z.string().nullable(),
     environment: z.string().nullable(),
     labels: z.record(z.string(), z.string()).nullable(),

@@ -59,7 +59,11 @@ export function observabilityMigration(dialect: StoreDialect): Migration {
         .addColumn("last_event_id", eventId, (c) => c.notNull())
         .addColumn("fact", "text", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("train_facts_line").on("train_facts").columns(["line", "created_at"]).execute();
+      await db.schema
+        .createIndex("train_facts_line")
+        .on("train_facts")
+        .columns(["line", "created_at"])
+        .execute();
       await db.schema
         .createTable("notifications")
         .addColumn("id", "text", (c) => c.primaryKey())
