@@ -10,7 +10,7 @@
  * | viewer      | read |
  * | member      | read; push artifacts and reports and drop components of its own teams |
  * | approver    | read; approve and reject trains; promote rollouts; manage waivers |
- * | coordinator | read; pause, resume, abort, roll back, retry; drop any component; grant blackout exceptions; start hotfix trains; pin; resolve incidents; promote; manage waivers |
+ * | coordinator | read; pause, resume, abort, roll back, retry; drop any component; grant blackout exceptions; start hotfix trains; pin; open and resolve incidents; resend failed notifications; promote; manage waivers |
  * | admin       | everything, including tokens, configuration reloads and the simulated clock |
  *
  * A `ci` token may only push artifacts and reports for the components it names.
@@ -39,7 +39,9 @@ export const ACTIONS = {
   "component.pin": "pin components",
   "waiver.manage": "grant and revoke security waivers",
   "checklist.tick": "tick checklist items",
+  "incident.open": "open incidents",
   "incident.resolve": "resolve incidents",
+  "notification.retry": "send failed notifications again",
   "token.self": "create, list and revoke their own tokens",
   "token.manage": "manage every token",
   "config.reload": "reload the configuration",
@@ -69,7 +71,9 @@ export const PERMISSIONS: Record<Action, Partial<Record<Role, Grant>>> = {
   "component.pin": { coordinator: "any" },
   "waiver.manage": { approver: "any", coordinator: "any" },
   "checklist.tick": { member: "any", approver: "any", coordinator: "any" },
+  "incident.open": { coordinator: "any" },
   "incident.resolve": { coordinator: "any" },
+  "notification.retry": { coordinator: "any" },
   "token.self": { viewer: "any", member: "any", approver: "any", coordinator: "any" },
   "token.manage": {},
   "config.reload": {},

@@ -45,6 +45,7 @@ import {
 import type { AuditSigningKey } from "./audit-keys.js";
 import { AuditSigner } from "./audit-signer.js";
 import { type AuditContext, auditEventFor, auditingStore, runAudited, snapshotOf } from "./audit-trail.js";
+import { BackgroundJobs } from "./background-jobs.js";
 import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-desk.js";
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { Checklists, type ChecklistView, withChecklistGates } from "./checklists.js";
@@ -159,6 +160,11 @@ export class Railyard {
   readonly tokens: Tokens;
   /** Signs the audit chain's head every `audit.checkpointEvery` of the engine's clock. */
   readonly auditSigner: AuditSigner;
+  /**
+   * Work besides reconciling, run after every tick in order: incidents, metrics, measurements,
+   * notifications (see `background-jobs.ts`). Add jobs in the constructor.
+   */
+  readonly jobs: BackgroundJobs;
   private runtime: RuntimeConfig;
   private readonly ctx: EngineContext;
   private readonly desk: BoardingDesk;
@@ -212,6 +218,8 @@ export class Railyard {
       key: options.auditSigningKey,
       every: () => parseDuration(this.runtime.config.audit.checkpointEvery),
     });
+    this.jobs = new BackgroundJobs(options.logger);
+    // Background jobs, in the order they run (each adds itself on its own line):
   }
 
   /**
@@ -265,16 +273,19 @@ export class Railyard {
   async start(): Promise<void> {
     await this.reconciler.start();
     this.auditSigner.start(this.options.tickIntervalMs ?? 250);
+    this.jobs.start(Math.max(1000, (this.options.tickIntervalMs ?? 250) * 4));
   }
 
   /** Stops ticking, then signs the events appended since the last audit checkpoint. */
   async stop(): Promise<void> {
     await this.reconciler.stop();
+    await this.jobs.stop();
     await this.auditSigner.stop();
   }
 
   async tick(): Promise<TickSummary> {
     const summary = await this.reconciler.tick();
+    await this.jobs.runAll();
     await this.signCheckpointIfDue();
     return summary;
   }
@@ -315,6 +326,9 @@ export class Railyard {
     }
     const now = clock.advance(ms);
     await this.ctx.store.transaction((tx) => tx.setSetting("clock.simulated", clock.now().toISOString()));
+    await this.reconciler.settle();
+    await this.jobs.runAll();
+    // What the jobs did (a paused train after an alert) may give the reconciler work.
     await this.reconciler.settle();
     await this.signCheckpointIfDue();
     return now;
