@@ -27,7 +27,7 @@
  *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
- * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates,canary`, `--no-write` (print only).
+ * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates,canary` (also `metrics`, not in the default set: its first run generates a ~600 MB history, cached under `bench/.cache`), `--no-write` (print only).
  * `RAILYARD_SQLITE_SYNCHRONOUS` is passed to the ingest server; runs not in the default `FULL`
  * mode only add a history row.
  */
@@ -263,7 +263,7 @@ if (only.has("timetable")) {
   );
 }
 // Each alone in its own process; each writes its own section.
-for (const name of ["boarding", "security", "gates", "canary"]) {
+for (const name of ["boarding", "security", "gates", "canary", "metrics"]) {
   if (!only.has(name)) continue;
   execFileSync(
     process.execPath,

@@ -533,6 +533,12 @@ export const ArtifactPushSchema = ref(
       .describe(
         "Login names of the authors of the commits it was built from (e.g. since the previous release). Like the pusher, they may not approve a train carrying it unless the line sets allowSelfApproval.",
       ),
+    committedAt: z.iso
+      .datetime({ offset: true })
+      .nullish()
+      .describe(
+        "When the commit was made (ISO 8601), as CI knows it; the release metrics' lead time (M3) counts from it, else from the push",
+      ),
   }),
   "ArtifactPush",
 );

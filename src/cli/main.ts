@@ -15,6 +15,8 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerGateCommands } from "./commands/gate.js";
 import { registerHotfixCommand } from "./commands/hotfix.js";
 import { registerIncidentCommands } from "./commands/incidents.js";
+import { registerMetricsCommand } from "./commands/metrics.js";
+import { registerNotificationCommands } from "./commands/notifications.js";
 import { registerPinCommands } from "./commands/pins.js";
 import { registerReportCommands } from "./commands/reports.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerHotfixCommand(program);
   registerIncidentCommands(program);
+  registerNotificationCommands(program);
+  registerMetricsCommand(program);
   registerWaiverCommands(program);
   registerChecklistCommands(program);
   registerGateCommands(program);

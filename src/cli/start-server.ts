@@ -13,7 +13,9 @@ import type { Clock, Failpoint, Logger, Store } from "../engine/ports.js";
 import { Railyard } from "../engine/railyard.js";
 import { createDeployerFactory } from "../integrations/deployer-factory.js";
 import { createGateRunner } from "../integrations/gate-runner.js";
+import { createNotificationSenderFactory } from "../integrations/notify/sender-factory.js";
 import { createBudgetProbe } from "../integrations/prometheus/budget-probe.js";
+import { createErrorRateProbe } from "../integrations/prometheus/error-rate-probe.js";
 import { openStore } from "../store/open-store.js";
 import { loadConfigFile } from "./config-file.js";
 
@@ -101,6 +103,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let railyard: Railyard | undefined;
     const prometheus = () => (railyard?.config ?? loaded.config).prometheus;
     const slos = () => (railyard?.config ?? loaded.config).slos;
+    // One probe measures error-budget burn now (the policy) and over an incident (postmortems).
+    const probe = createBudgetProbe({ config: () => railyard?.config ?? loaded.config });
     railyard = await Railyard.create({
       store,
       clock,
@@ -108,12 +112,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       config: loaded,
       deployerFactory: createDeployerFactory({ baseDir, workDir }),
       gates: createGateRunner({ baseDir, prometheus, slos }),
-      budget: createBudgetProbe({ config: () => railyard?.config ?? loaded.config }),
+      budget: probe,
+      sloBurn: probe,
+      errorRate: createErrorRateProbe({ config: () => railyard?.config ?? loaded.config }),
       loadConfig: () => loadConfigFile(options.configFile),
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.failpoint ? { failpoint: options.failpoint } : {}),
       ...(options.tickIntervalMs ? { tickIntervalMs: options.tickIntervalMs } : {}),
       ...(auditSigningKey ? { auditSigningKey } : {}),
+      notify: createNotificationSenderFactory({ env: (options.env ?? process.env) as NodeJS.ProcessEnv }),
     });
     const app = await buildServer({ railyard, logger, bodyLimit: railyard.config.access.maxRequestBytes });
     await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 7300 });

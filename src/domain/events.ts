@@ -87,6 +87,8 @@ export interface EventPayloads {
     ci?: ArtifactCi | null;
     /** Login names of the commits' authors, as CI gave them (absent in older events and when none: []). */
     authors?: string[];
+    /** When the commit was made, as CI gave it (absent or null: unknown); lead time (M3) counts from it. */
+    committedAt?: Instant | null;
   };
   /** A held artifact rides the next train (trainId is the train it left). */
   "artifact.carried": {
@@ -351,7 +353,8 @@ export interface AuditTarget {
     | "line"
     | "config"
     | "clock"
-    | "report";
+    | "report"
+    | "notification";
   id: string;
 }
 

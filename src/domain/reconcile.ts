@@ -19,6 +19,7 @@ import type { DeploymentRules } from "./calendar/deploy-permit.js";
 import type { GateConfig, LineConfig, TeamConfig } from "./config/schema.js";
 import { dependencyOrder } from "./dependency-order.js";
 import { formatDuration, parseDuration } from "./duration.js";
+import type { ActingIncident } from "./incidents/policy.js";
 import type {
   Approval,
   GateVerdict,
@@ -73,6 +74,12 @@ export interface TrainView {
   marks?: readonly RolloutMark[];
   /** An open incident that stops the line: no train of it departs or starts a wave. */
   lineStop?: Pick<Incident, "id" | "title"> | null;
+  /**
+   * The open incident acting on this train by its line's `incidents` policy (see
+   * `incidents/policy.ts`): `scope: train` rolls back or pauses it during its rollout; `scope:
+   * line` pauses it at departure and before its next wave. Absent or null: none.
+   */
+  incident?: ActingIncident | null;
 }
 
 /** What the error-budget policy says now: go, or why not and when to look again. */
@@ -110,8 +117,8 @@ export interface PlannedTransition {
   event: TrainEventType;
   reason: string | null;
   wave?: number;
-  /** For pauses: the window or a blackout stopped the train. */
-  cause?: "window" | "blackout" | "budget" | "analysis";
+  /** For pauses: what stopped the train (the window, a blackout, the error budget, an incident). */
+  cause?: "window" | "blackout" | "budget" | "analysis" | "incident";
   /** For pauses: when the engine resumes the train (null: it cannot tell). */
   resumeAt?: Instant | null;
 }
@@ -564,9 +571,44 @@ const budgetPause = (status: Extract<BudgetStatus, { ok: false }>): Decision => 
   waitingFor: null,
 });
 
+/** A pause by the incident policy; the train resumes once no acting incident remains. */
+const incidentPause = (incident: ActingIncident): Decision => ({
+  transition: {
+    event: "pause",
+    reason: `incident ${incident.id} (${incident.title})`,
+    cause: "incident",
+    resumeAt: null,
+  },
+  start: [],
+  wakeAt: null,
+  waitingFor: null,
+});
+
+/**
+ * What the train's own incident (attributed to it during its rollout) does: roll it back or
+ * pause it now. Null when there is none.
+ */
+function ownIncident(view: TrainView): Decision | null {
+  const incident = view.incident;
+  if (incident?.scope !== "train") return null;
+  if (incident.action === "rollback")
+    return go(
+      "rollback",
+      `incident ${incident.id} (${incident.title}): rolling back by the line's incident policy`,
+    );
+  return incidentPause(incident);
+}
+
 function decidePaused(view: TrainView, now: number): Decision {
   const { train } = view;
   const cause = train.pauseCause;
+  if (cause === "incident") {
+    if (!view.incident) {
+      const id = /^incident (\S+)/.exec(train.reason ?? "")?.[1];
+      return go("resume", id ? `incident ${id} resolved` : "no open incident acts on the train");
+    }
+    return wait(`incident ${view.incident.id} (${view.incident.title}) to be resolved`);
+  }
   if (cause === "budget") {
     if (view.budget === undefined || view.budget.ok)
       return go("resume", "error budget burn back under its limit");
@@ -655,6 +697,7 @@ export function decide(view: TrainView, now: number): Decision {
         return wait(`${view.productionHeldBy} to finish its rollout`);
       const stopped = lineStopped(view);
       if (stopped) return stopped;
+      if (view.incident) return incidentPause(view.incident);
       if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, 0);
       if (!permit.ok) return pause(permit, now);
@@ -663,6 +706,8 @@ export function decide(view: TrainView, now: number): Decision {
       return go("depart", approvedBy, 0);
     }
     case "deploying": {
+      const own = ownIncident(view);
+      if (own) return own;
       const undoing = sequential(partialRollbackPlans(view), view, now);
       if (!undoing.done) return fromProgress(undoing, "partial rollback");
       const wave = deployWave(view, now, train.currentWave);
@@ -689,6 +734,8 @@ export function decide(view: TrainView, now: number): Decision {
     }
     case "verifying": {
       const wave = line.rollout.waves[train.currentWave];
+      const own = ownIncident(view);
+      if (own) return own;
       if (!wave) return go("release", "no waves left");
       const undoing = sequential(partialRollbackPlans(view), view, now);
       if (!undoing.done) return fromProgress(undoing, "partial rollback");
@@ -743,6 +790,7 @@ export function decide(view: TrainView, now: number): Decision {
       }
       const stopped = lineStopped(view);
       if (stopped) return stopped;
+      if (view.incident) return incidentPause(view.incident);
       if (view.budget && !view.budget.ok) return budgetPause(view.budget);
       const permit = permitForWave(view, now, train.currentWave + 1);
       if (!permit.ok) return pause(permit, now);

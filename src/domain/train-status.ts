@@ -45,6 +45,9 @@ export function trainNote(
   if (train.state === "paused" && train.pauseCause === "budget") {
     return reason ? `${reason} — resumes when the burn falls back under the limit` : reason;
   }
+  if (train.state === "paused" && train.pauseCause === "incident") {
+    return reason ? `${reason} — resumes when it is resolved` : "resumes when the incident is resolved";
+  }
   if (train.state !== "paused" || (train.pauseCause !== "window" && train.pauseCause !== "blackout"))
     return reason;
   const resumes = train.resumeAt

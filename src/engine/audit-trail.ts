@@ -185,5 +185,9 @@ export async function snapshotOf(reader: StoreReader, target: AuditTarget | null
       return { now: (await reader.getSetting("clock.simulated")) ?? null };
     case "report":
       return null;
+    case "notification": {
+      const row = await reader.getNotification(target.id);
+      return row ? { status: row.status, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt } : null;
+    }
   }
 }

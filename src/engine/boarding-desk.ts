@@ -41,6 +41,8 @@ export interface ArtifactPush {
   train?: string | null;
   /** Login names of the authors of the commits it was built from; they may not approve its train. */
   authors?: string[] | null;
+  /** When the commit was made (ISO 8601); lead time (M3) counts from it, else from the push. */
+  committedAt?: string | null;
 }
 
 export interface PushResult {
@@ -447,6 +449,7 @@ export class BoardingDesk {
         requestedTrain: input.train ?? null,
         ...(artifact.ci ? { ci: artifact.ci } : {}),
         ...(artifact.authors.length > 0 ? { authors: artifact.authors } : {}),
+        ...(input.committedAt ? { committedAt: new Date(input.committedAt).toISOString() } : {}),
       },
     };
     return {

@@ -4,8 +4,9 @@
  * these types; the engine never imports them.
  */
 import type { ChecklistTick } from "../domain/checklists.js";
-import type { DeployerConfig, GateConfig } from "../domain/config/schema.js";
+import type { DeployerConfig, GateConfig, RailyardConfig } from "../domain/config/schema.js";
 import type { EventType, NewEvent, StoredEvent } from "../domain/events.js";
+import type { TrainFact } from "../domain/metrics/train-fact.js";
 import type {
   Approval,
   Artifact,
@@ -15,6 +16,7 @@ import type {
   Deployment,
   GateResult,
   Incident,
+  IncidentAlert,
   Instant,
   ManifestItem,
   Pin,
@@ -27,6 +29,7 @@ import type {
   TrainException,
   Waiver,
 } from "../domain/model.js";
+import type { NotificationMessage } from "../domain/notifications/render.js";
 import type { TrainState } from "../domain/train-state.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -81,8 +84,91 @@ export type ChainVerification =
       problem: string;
     };
 
+/** How many rows of the notification outbox have a channel and status. */
+export interface NotificationCount {
+  channel: string;
+  /** `pending`, `delivered` or `failed` (gave up). */
+  status: string;
+  count: number;
+}
+
+/** How many trains of a line are in a state. */
+export interface TrainCount {
+  line: string;
+  state: TrainState;
+  count: number;
+}
+
+/** Which alerts {@link StoreReader.listIncidentAlerts} lists: every one when empty. */
+export interface IncidentAlertFilter {
+  incidentId?: string;
+  fingerprint?: string;
+}
+
+/** A train's release-metrics fact as stored (`train_facts`). */
+export interface TrainFactRecord {
+  trainId: string;
+  line: string;
+  kind: TrainFact["kind"];
+  createdAt: Instant;
+  endedAt: Instant | null;
+  /** The last event folded into `fact`. */
+  lastEventId: number;
+  fact: TrainFact;
+}
+
+/** Where an outbox row is: waiting to be sent (again), sent, or given up after `maxAttempts`. */
+export type NotificationStatus = "pending" | "delivered" | "failed";
+
+/** A row of the notification outbox to insert (see `src/store/notifications-outbox.ts`). */
+export interface NotificationEnqueue {
+  /** The deduplication key, `<notification key>/<channel>`, e.g. `event/812/releases`. */
+  id: string;
+  channel: string;
+  kind: "event" | "reminder";
+  topic: string;
+  trainId: string | null;
+  line: string | null;
+  severity: string;
+  message: NotificationMessage;
+  /** When it may first be sent (usually now). */
+  nextAttemptAt: Instant;
+  createdAt: Instant;
+  eventId: number | null;
+}
+
+/** A row of the notification outbox with its delivery record. */
+export interface NotificationRecord extends NotificationEnqueue {
+  status: NotificationStatus;
+  attempts: number;
+  deliveredAt: Instant | null;
+  /** Why the last attempt failed, without the URL (it can hold a secret). */
+  lastError: string | null;
+}
+
+export interface NotificationFilter {
+  status?: NotificationStatus;
+  channel?: string;
+  trainId?: string;
+  /** Newest first; at most this many. @default 100 */
+  limit?: number;
+}
+
+/** What one delivery attempt (or a retry by a person) leaves on a row. */
+export interface NotificationAttemptUpdate {
+  status: NotificationStatus;
+  attempts: number;
+  nextAttemptAt: Instant;
+  deliveredAt?: Instant | null;
+  lastError?: string | null;
+}
+
 /** Read access, inside or outside a transaction. */
 export interface StoreReader {
+  /** Pending rows due at `now` (next_attempt_at ≤ now), oldest due first, at most `limit`. */
+  dueNotifications(now: Instant, limit: number): Promise<NotificationRecord[]>;
+  listNotifications(filter?: NotificationFilter): Promise<NotificationRecord[]>;
+  getNotification(id: string): Promise<NotificationRecord | undefined>;
   getTrain(id: string): Promise<Train | undefined>;
   listTrains(filter?: TrainFilter): Promise<Train[]>;
   /** Non-terminal trains whose wakeAt <= now, oldest wakeAt first. */
@@ -126,6 +212,8 @@ export interface StoreReader {
   listRolloutMarks(trainId: string): Promise<RolloutMark[]>;
   /** Incidents, newest first: of one line, in one status, when given. */
   listIncidents(filter?: { line?: string; status?: Incident["status"] }): Promise<Incident[]>;
+  /** Alerts grouped into incidents (one per incident and fingerprint), oldest change first. */
+  listIncidentAlerts(filter?: IncidentAlertFilter): Promise<IncidentAlert[]>;
 
   /** Ticks of a train's checklist gates, in the order they were given. */
   listChecklistTicks(trainId: string): Promise<ChecklistTick[]>;
@@ -144,6 +232,10 @@ export interface StoreReader {
   listDeployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]>;
 
   listEvents(filter?: EventFilter): Promise<StoredEvent[]>;
+  /** Rows of the notification outbox per channel and status (for `/metrics`). */
+  countNotifications(): Promise<NotificationCount[]>;
+  /** Trains per line and state, terminal states included (for `/metrics`). */
+  countTrains(): Promise<TrainCount[]>;
 
   findTokenByHash(hash: string): Promise<(TokenRecord & { hash: string }) | undefined>;
   listTokens(): Promise<TokenRecord[]>;
@@ -152,6 +244,8 @@ export interface StoreReader {
   /** Signed checkpoints, oldest first: those at events in [fromId, toId] when given. */
   listCheckpoints(range?: { fromId?: number; toId?: number }): Promise<AuditCheckpoint[]>;
   getSetting(key: string): Promise<string | undefined>;
+  /** Every train's release-metrics fact (see `src/engine/metrics-book.ts`). */
+  listTrainFacts(): Promise<TrainFactRecord[]>;
 }
 
 /** Write access inside a transaction. */
@@ -177,6 +271,21 @@ export interface StoreWriter extends StoreReader {
   pruneWebhookDeliveries(before: Instant): Promise<number>;
   insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Inserts or updates train facts; a stored fact folded further (higher `lastEventId`) is kept. */
+  putTrainFacts(rows: readonly TrainFactRecord[]): Promise<void>;
+  /** Inserts outbox rows whose id is new (others are left as they are); returns how many were inserted. */
+  enqueueNotifications(rows: NotificationEnqueue[]): Promise<number>;
+  /**
+   * Takes a due pending row for one delivery attempt: moves its `next_attempt_at` from `due` to
+   * `leaseUntil`, so another replica does not send it meanwhile. False when it was no longer
+   * pending at `due` (someone else took it).
+   */
+  claimNotification(id: string, due: Instant, leaseUntil: Instant): Promise<boolean>;
+  /**
+   * Records a delivery attempt or a retry on a row.
+   * @throws {StoreError} when there is no such row.
+   */
+  recordNotificationAttempt(id: string, update: NotificationAttemptUpdate): Promise<void>;
   /** Keeps a report's bytes beside the `report.received` event that names them. */
   putReportContent(reportId: string, content: string): Promise<void>;
 }
@@ -337,10 +446,53 @@ export interface BudgetProbe {
   burn(line: string): Promise<BurnReading>;
 }
 
+/** Measures a line's error-budget SLO over a past stretch of time (for postmortem drafts). */
+export interface SloBurnProbe {
+  /**
+   * The burn rate of the line's `errorBudget` SLO over [from, to]: one instant query at `to` with
+   * a window of `to − from`.
+   * @throws when the line has no errorBudget, or its Prometheus cannot be queried
+   */
+  burnBetween(line: string, from: Date, to: Date): Promise<BurnReading & { slo: string }>;
+}
+
+/** Measures a line's error ratio (bad / all requests) for the post-release comparison (M5). */
+export interface ErrorRateProbe {
+  /**
+   * The line's error ratio over `window` ending at `at`; null when the line has no error-rate
+   * query (no `measure.errorRate` and no `errorBudget` SLO) or there was no data.
+   * @throws when the source cannot be queried (the measurement is then tried again later)
+   */
+  errorRate(line: string, at: Date, window: string): Promise<{ ratio: number | null; detail: string }>;
+}
+
 /** Evaluates gates. A gate that cannot be evaluated (timeout, unreachable) fails with the reason. */
 export interface GateRunner {
   run(gate: GateConfig, context: GateContext): Promise<GateOutcome>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+/** What a delivery attempt came to; `retryAfterMs` from a 429's Retry-After, `permanent` when retrying cannot help. */
+export type SendResult =
+  | { ok: true }
+  | { ok: false; error: string; retryAfterMs?: number; permanent?: boolean };
+
+/**
+ * Delivers a rendered message to one channel (Slack, a CloudEvents webhook, SMTP). Never throws
+ * for a failed delivery: it answers `{ok: false}` with the reason, which must not contain the
+ * channel's URL or credentials. Stops when `signal` aborts.
+ */
+export interface NotificationSender {
+  send(channel: string, message: NotificationMessage, signal: AbortSignal): Promise<SendResult>;
+}
+
+/**
+ * Builds the sender of the named channel under `config` (the configuration in force).
+ * @throws when the channel does not exist in `config`.
+ */
+export type NotificationSenderFactory = (channel: string, config: RailyardConfig) => NotificationSender;
 
 // ---------------------------------------------------------------------------------------------
 // Observability hooks

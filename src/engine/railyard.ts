@@ -13,6 +13,7 @@ import {
 import type { RailyardConfig, ScheduleConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
 import { type AuditTarget, type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import type { MetricsQuery, ReleaseMetricsReport } from "../domain/metrics/types.js";
 import type {
   Approval,
   Artifact,
@@ -21,6 +22,7 @@ import type {
   Deployment,
   GateResult,
   Incident,
+  IncidentAlert,
   ManifestItem,
   Pin,
   Step,
@@ -50,7 +52,7 @@ import { type ArtifactPush, BoardingDesk, type PushResult } from "./boarding-des
 import { buildCalendarFeed, type CalendarFeedQuery } from "./calendar.js";
 import { Checklists, type ChecklistView, withChecklistGates } from "./checklists.js";
 import { SimulatedClock } from "./clock.js";
-import type { EngineContext } from "./context.js";
+import { type EngineContext, nowInstant } from "./context.js";
 import {
   ConflictError,
   ForbiddenError,
@@ -60,20 +62,35 @@ import {
 } from "./errors.js";
 import { type CiRecordResult, type DeliveryClaim, Evidence, type ManifestDiff } from "./evidence.js";
 import { type HotfixRequest, HotfixTrains } from "./hotfix-trains.js";
+import {
+  type DeliveryResult,
+  IncidentDesk,
+  type IncidentReport,
+  type ReceivedAlert,
+} from "./incident-desk.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { MetricsBook } from "./metrics-book.js";
+import { Notifier } from "./notifier.js";
 import { withPolicyGates } from "./policy-gate-runner.js";
 import type {
   BudgetProbe,
   Clock,
   DeployerFactory,
+  ErrorRateProbe,
   EventFilter,
   Failpoint,
   GateRunner,
   Logger,
+  NotificationFilter,
+  NotificationRecord,
+  NotificationSenderFactory,
+  SloBurnProbe,
   Store,
   TrainFilter,
 } from "./ports.js";
+import { draftPostmortem, type PostmortemDraft } from "./postmortem-writer.js";
 import { Reconciler, type TickSummary } from "./reconciler.js";
+import { ReleaseMeasurer } from "./release-measurer.js";
 import { type ConfigSource, RuntimeConfig } from "./runtime-config.js";
 import { withSecurityGates } from "./security-gate-runner.js";
 import { withTestsGates } from "./tests-gate-runner.js";
@@ -95,6 +112,10 @@ export interface RailyardOptions {
   gates: GateRunner;
   /** Measures error-budget burn for lines with an `errorBudget`; without it the policy is off. */
   budget?: BudgetProbe;
+  /** Measures SLO burn over an incident's stretch for postmortem drafts; without it drafts say so. */
+  sloBurn?: SloBurnProbe;
+  /** Measures lines' error ratios before and after releases (M5, job `measure`); without it nothing is measured. */
+  errorRate?: ErrorRateProbe;
   /** Reads and validates the configuration again (SIGHUP, `POST /api/v1/config/reload`). */
   loadConfig?: () => Promise<LoadedConfig>;
   /** Plaintext of `RAILYARD_ADMIN_TOKEN`, if set. */
@@ -104,6 +125,8 @@ export interface RailyardOptions {
   tickIntervalMs?: number;
   /** Signs checkpoints of the audit chain (`audit.signingKeyFromEnv`); without it checkpoints are off. */
   auditSigningKey?: AuditSigningKey | undefined;
+  /** Builds the senders of notification channels; without it notifications are queued but not sent. */
+  notify?: NotificationSenderFactory | undefined;
 }
 
 /** Mutations a principal may attempt (see the permission matrix in `src/domain/access.ts`). */
@@ -174,6 +197,8 @@ export class Railyard {
   private readonly waiverBook: Waivers;
   private readonly checklists: Checklists;
   private readonly reconciler: Reconciler;
+  private readonly incidentDesk: IncidentDesk;
+  private readonly metricsBook: MetricsBook;
 
   private constructor(private readonly options: RailyardOptions) {
     this.runtime = new RuntimeConfig(options.config.config, options.config.meta, options.deployerFactory);
@@ -202,6 +227,7 @@ export class Railyard {
     this.reconciler = new Reconciler(this.ctx, this.desk, options.tickIntervalMs ?? 250);
     this.actions = new TrainActions(this.ctx, this.desk, () => this.reconciler.recheckLines());
     this.hotfixes = new HotfixTrains(this.ctx, this.desk);
+    this.incidentDesk = new IncidentDesk(this.ctx);
     this.waiverBook = new Waivers(this.ctx);
     this.checklists = new Checklists(this.ctx, (trainId, who) => this.actions.retry(trainId, who));
     this.evidence = new Evidence(this.ctx, (trainId, component, reason) =>
@@ -220,6 +246,28 @@ export class Railyard {
     });
     this.jobs = new BackgroundJobs(options.logger);
     // Background jobs, in the order they run (each adds itself on its own line):
+    this.metricsBook = new MetricsBook({
+      store: options.store,
+      logger: options.logger,
+      teamOf: (component) => this.runtime.config.components[component]?.team,
+    });
+    this.jobs.add({ name: "metrics", run: async () => void (await this.metricsBook.catchUp()) });
+    if (options.errorRate) {
+      this.jobs.add(
+        new ReleaseMeasurer({
+          store: options.store,
+          clock: options.clock,
+          logger: options.logger,
+          probe: options.errorRate,
+          config: () => this.runtime.config,
+          releases: async () => {
+            await this.metricsBook.catchUp();
+            return this.metricsBook.unmeasuredReleases();
+          },
+        }),
+      );
+    }
+    this.jobs.add(new Notifier(this.ctx, { senders: options.notify }));
   }
 
   /**
@@ -589,12 +637,130 @@ export class Railyard {
     return this.actions.markStep(trainId, who, { ...step, kind: "promote" }, comment);
   }
 
+  /**
+   * The release metrics (M1–M10, DORA) for a period, a line, a team or a component, after folding
+   * the events appended since the last query (see `docs/metrics.md`).
+   * @throws {InvalidInputError} when `from` is not before `to`, or the line, team or component is
+   *   not in the configuration
+   */
+  async releaseMetrics(query: MetricsQuery): Promise<ReleaseMetricsReport> {
+    const config = this.runtime.config;
+    const from = Date.parse(query.from);
+    const to = Date.parse(query.to);
+    if (Number.isNaN(from) || Number.isNaN(to) || from >= to) {
+      throw new InvalidInputError(
+        `metrics: from (${query.from}) must be an instant before to (${query.to}), e.g. from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`,
+        { field: "from" },
+      );
+    }
+    const unknown = (field: string, value: string, known: string[]) =>
+      new InvalidInputError(
+        `metrics: ${field} ${value} is not in the configuration; known: ${known.join(", ") || "none"}`,
+        {
+          field,
+        },
+      );
+    if (query.line !== undefined && !(query.line in config.lines)) {
+      throw unknown("line", query.line, Object.keys(config.lines));
+    }
+    if (query.team !== undefined && !(query.team in config.teams)) {
+      throw unknown("team", query.team, Object.keys(config.teams));
+    }
+    if (query.component !== undefined && !(query.component in config.components)) {
+      throw unknown("component", query.component, Object.keys(config.components));
+    }
+    return this.metricsBook.report({
+      ...query,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    });
+  }
+
   /** Open and resolved incidents, newest first. */
   incidents(filter: { line?: string; status?: "open" | "resolved" } = {}): Promise<Incident[]> {
     return this.options.store.listIncidents(filter);
   }
 
+  /**
+   * Processes one Alertmanager webhook delivery (its actor, `alertmanager`, is recorded on every
+   * event it appends). See {@link IncidentDesk.receive}.
+   */
+  receiveAlerts(alerts: readonly ReceivedAlert[]): Promise<DeliveryResult> {
+    return this.incidentDesk.receive(alerts);
+  }
+
+  /**
+   * Opens an incident a person reports (coordinators, admins); a critical one acts on the line's
+   * trains by its incident policy. See {@link IncidentDesk.open}.
+   */
+  openIncident(input: IncidentReport, who: Principal): Promise<Incident> {
+    const id = this.incidentDesk.idFor(input, who.subject);
+    return this.guard(who, "incident.open", { kind: "incident", id }, () =>
+      this.incidentDesk.open(input, who.subject, id),
+    );
+  }
+
+  /** An incident with its alerts. @throws {NotFoundError} */
+  async incident(id: string): Promise<{ incident: Incident; alerts: IncidentAlert[] }> {
+    const incident = (await this.options.store.listIncidents()).find((i) => i.id === id);
+    if (!incident) throw new NotFoundError(`no incident "${id}"; list them with railyard incident list`);
+    return { incident, alerts: await this.options.store.listIncidentAlerts({ incidentId: id }) };
+  }
+
+  /**
+   * The postmortem draft of an incident (Markdown, and the facts behind it). See
+   * {@link draftPostmortem}.
+   * @throws {NotFoundError} for an unknown incident
+   */
+  postmortem(id: string): Promise<PostmortemDraft> {
+    return draftPostmortem(
+      {
+        store: this.options.store,
+        config: this.config,
+        sloBurn: this.options.sloBurn,
+        logger: this.options.logger,
+        now: nowInstant(this.ctx),
+      },
+      id,
+    );
+  }
+
   /** Resolves an incident; a line it stopped goes on. See {@link TrainActions.resolveIncident}. */
+  /** Rows of the notification outbox, newest first (see `src/engine/notifier.ts`). */
+  notifications(filter?: NotificationFilter): Promise<NotificationRecord[]> {
+    return this.options.store.listNotifications(filter);
+  }
+
+  /**
+   * Puts a failed notification back in the queue, due now (it is sent at the next beat; a
+   * further failure marks it failed again). Audited as `notification.retry`.
+   * @throws {NotFoundError} when there is no such notification
+   * @throws {ConflictError} when it is not failed (pending ones are retried by themselves)
+   */
+  retryNotification(id: string, who: Principal): Promise<NotificationRecord> {
+    return this.guard(who, "notification.retry", { kind: "notification", id }, async () => {
+      const now = this.options.clock.now().toISOString();
+      const retried = await this.ctx.store.transaction(async (tx) => {
+        const row = await tx.getNotification(id);
+        if (!row) {
+          throw new NotFoundError(`no notification ${id}; list them with railyard notifications list`);
+        }
+        if (row.status !== "failed") {
+          throw new ConflictError(
+            `notification ${id} is ${row.status}; only failed notifications can be retried (pending ones retry by themselves)`,
+          );
+        }
+        await tx.recordNotificationAttempt(id, {
+          status: "pending",
+          attempts: row.attempts,
+          nextAttemptAt: now,
+        });
+        return (await tx.getNotification(id))!;
+      });
+      return retried;
+    });
+  }
+
   resolveIncident(id: string, who: Principal, resolution: string): Promise<Incident> {
     return this.guard(who, "incident.resolve", { kind: "incident", id }, () =>
       this.actions.resolveIncident(id, who, resolution),

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { type NewEvent, SYSTEM_ACTOR } from "../domain/events.js";
 import { gateFailureSummary } from "../domain/gate-summary.js";
+import { actingIncident, incidentPolicyOf } from "../domain/incidents/policy.js";
 import type { GateVerdict, Instant, Train } from "../domain/model.js";
 import {
   type Decision,
@@ -204,13 +205,18 @@ export class Reconciler {
       train.state === "awaiting_approval" || train.state === "verifying" || train.state === "paused";
     const inProduction = ["deploying", "verifying", "paused", "blocked"].includes(train.state);
     const asksLineStop = train.state === "awaiting_approval" || train.state === "verifying";
+    // The incident policy acts at departure, during the rollout and before each wave.
+    const asksIncidents =
+      asksLineStop ||
+      train.state === "deploying" ||
+      (train.state === "paused" && train.pauseCause === "incident");
     const [manifest, steps, approvals, exceptions, marks, incidents] = await Promise.all([
       store.getManifest(train.id),
       store.listSteps(train.id),
       store.listApprovals(train.id),
       asksPermit ? store.listExceptions(train.id) : Promise.resolve([]),
       inProduction ? store.listRolloutMarks(train.id) : Promise.resolve([]),
-      asksLineStop ? store.listIncidents({ line: train.line, status: "open" }) : Promise.resolve([]),
+      asksIncidents ? store.listIncidents({ line: train.line, status: "open" }) : Promise.resolve([]),
     ]);
     const stop = incidents.find((i) => i.stopsLine);
     // Who pushed or authored what the train carries matters only while people approve it.
@@ -252,6 +258,7 @@ export class Reconciler {
       ...(budget ? { budget } : {}),
       marks,
       lineStop: stop ? { id: stop.id, title: stop.title } : null,
+      incident: actingIncident(incidents, train, incidentPolicyOf(line)),
     };
   }
 

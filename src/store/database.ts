@@ -330,7 +330,7 @@ export interface TrainFactsTable {
   ended_at: string | null;
   /** The last event folded into `fact`. */
   last_event_id: number;
-  /** JSON of the domain's TrainFact. */
+  /** The domain's TrainFact in its compact stored form (`encodeTrainFact`, a JSON array). */
   fact: string;
 }
 

@@ -14,6 +14,7 @@ import type {
   Deployment,
   GateResult,
   Incident,
+  IncidentAlert,
   Instant,
   ManifestItem,
   Pin,
@@ -27,8 +28,22 @@ import type {
   Waiver,
 } from "../domain/model.js";
 import { TERMINAL_STATES } from "../domain/train-state.js";
-import type { ArtifactFilter, EventFilter, StoreReader, TrainFilter } from "../engine/ports.js";
+import type {
+  ArtifactFilter,
+  EventFilter,
+  IncidentAlertFilter,
+  NotificationCount,
+  NotificationFilter,
+  NotificationRecord,
+  StoreReader,
+  TrainCount,
+  TrainFactRecord,
+  TrainFilter,
+} from "../engine/ports.js";
 import type { Database } from "./database.js";
+import { listIncidentAlerts } from "./incident-alerts.js";
+import { countNotifications, countTrains } from "./notification-counts.js";
+import { dueNotifications, getNotification, listNotifications } from "./notifications-outbox.js";
 import {
   fromDbBoolean,
   toApproval,
@@ -47,6 +62,7 @@ import {
   toTrainException,
   toWaiver,
 } from "./row-mapping.js";
+import { listTrainFactsIn } from "./train-facts.js";
 
 const TERMINAL = [...TERMINAL_STATES];
 
@@ -276,6 +292,10 @@ export class KyselyStoreReader implements StoreReader {
     }));
   }
 
+  listIncidentAlerts(filter: IncidentAlertFilter = {}): Promise<IncidentAlert[]> {
+    return listIncidentAlerts(this.db, filter);
+  }
+
   async listChecklistTicks(trainId: string): Promise<ChecklistTick[]> {
     const rows = await this.db
       .selectFrom("checklist_ticks")
@@ -404,6 +424,26 @@ export class KyselyStoreReader implements StoreReader {
     return rows.map(toStoredEvent);
   }
 
+  dueNotifications(now: Instant, limit: number): Promise<NotificationRecord[]> {
+    return dueNotifications(this.db, now, limit);
+  }
+
+  listNotifications(filter?: NotificationFilter): Promise<NotificationRecord[]> {
+    return listNotifications(this.db, filter);
+  }
+
+  getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return getNotification(this.db, id);
+  }
+
+  countNotifications(): Promise<NotificationCount[]> {
+    return countNotifications(this.db);
+  }
+
+  countTrains(): Promise<TrainCount[]> {
+    return countTrains(this.db);
+  }
+
   async findTokenByHash(hash: string): Promise<(TokenRecord & { hash: string }) | undefined> {
     const row = await this.db.selectFrom("tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
     return row && { ...toToken(row), hash: row.hash };
@@ -456,5 +496,9 @@ export class KyselyStoreReader implements StoreReader {
       .where("key", "=", key)
       .executeTakeFirst();
     return row?.value;
+  }
+
+  async listTrainFacts(): Promise<TrainFactRecord[]> {
+    return listTrainFactsIn(this.db);
   }
 }

@@ -5,12 +5,23 @@
 import type { Kysely } from "kysely";
 import type { NewEvent, StoredEvent } from "../domain/events.js";
 import type { AuditCheckpoint, Instant, SessionRecord, TokenRecord } from "../domain/model.js";
-import type { StoreWriter } from "../engine/ports.js";
+import type {
+  NotificationAttemptUpdate,
+  NotificationEnqueue,
+  StoreWriter,
+  TrainFactRecord,
+} from "../engine/ports.js";
 import type { Database } from "./database.js";
 import { StoreError } from "./errors.js";
 import type { EventAppender, HeadClaim } from "./event-appender.js";
+import {
+  claimNotification,
+  enqueueNotifications,
+  recordNotificationAttempt,
+} from "./notifications-outbox.js";
 import { fromToken } from "./row-mapping.js";
 import { KyselyStoreReader } from "./store-reader.js";
+import { putTrainFactsIn } from "./train-facts.js";
 
 /** Implements {@link StoreWriter} inside one Kysely transaction. */
 export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter {
@@ -120,6 +131,23 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .values({ key, value })
       .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
       .execute();
+  }
+
+  async putTrainFacts(rows: readonly TrainFactRecord[]): Promise<void> {
+    await putTrainFactsIn(this.db, rows);
+  }
+
+  enqueueNotifications(rows: NotificationEnqueue[]): Promise<number> {
+    return enqueueNotifications(this.db, rows);
+  }
+
+  claimNotification(id: string, due: Instant, leaseUntil: Instant): Promise<boolean> {
+    return claimNotification(this.db, id, due, leaseUntil);
+  }
+
+  /** @throws {StoreError} when the notification does not exist. */
+  recordNotificationAttempt(id: string, update: NotificationAttemptUpdate): Promise<void> {
+    return recordNotificationAttempt(this.db, id, update);
   }
 
   async putReportContent(reportId: string, content: string): Promise<void> {

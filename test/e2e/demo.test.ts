@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RAILYARD_BIN, REPO_ROOT } from "../support/serve-process.js";
@@ -106,7 +107,7 @@ describe("the leak search", () => {
 });
 
 describe("the demo", () => {
-  it("shows trains boarding, held, approved, released, rolled back and retried, leaking no secret", async () => {
+  it("shows trains boarding, held, approved, released, rolled back, retried and paused by an alert, leaking no secret", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     // The demo makes its own signing key unless one is set.
     delete env.RAILYARD_AUDIT_SIGNING_KEY;
@@ -142,6 +143,14 @@ describe("the demo", () => {
       /web-3 +blocked +gate integration-tests failed: pass rate 99\.15% \(234 of 236\), minimum 100%: failed; checkout-flow\.checkout-flow case 1: timeout waiting for payment sandbox/,
       /web-3 +gating +retried by ci-bot/,
       /web-3 +released/,
+      /Alertmanager: CheckoutLatencyHigh firing for web-4 \(critical\)/,
+      /web-4 +incident inc-web-4-[0-9a-f]{8} \(critical\): CheckoutLatencyHigh/,
+      /web-4 +paused +incident inc-web-4-[0-9a-f]{8} \(CheckoutLatencyHigh/,
+      /slack: web-4 paused \(incident\)/,
+      /web-4 +incident resolved inc-web-4-[0-9a-f]{8} +every alert resolved/,
+      /web-4 +deploying +incident inc-web-4-[0-9a-f]{8} resolved/,
+      /web-4 +released/,
+      /slack: web-2 rolled back: gate health failed in wave canary/,
     ]) {
       expect(out).toMatch(line);
     }
@@ -163,6 +172,68 @@ describe("the demo", () => {
       cwd: REPO_ROOT,
     });
     expect(verify.stdout).toMatch(/intact/);
+
+    // The release metrics of the demo, offline from its database, against counts made here from
+    // the trains and events tables.
+    const db = new BetterSqlite3(database, { readonly: true });
+    let expected: { released: number; rolledBack: number; aborted: number; departed: number };
+    let period: { from: string; to: string };
+    try {
+      const states = new Map(
+        (
+          db.prepare("SELECT state, count(*) AS n FROM trains GROUP BY state").all() as Array<{
+            state: string;
+            n: number;
+          }>
+        ).map((r) => [r.state, r.n]),
+      );
+      const departed = new Set<string>();
+      for (const row of db
+        .prepare("SELECT train_id, payload FROM events WHERE type = 'train.transitioned'")
+        .all() as Array<{ train_id: string; payload: string }>) {
+        if ((JSON.parse(row.payload) as { event: string }).event === "depart") departed.add(row.train_id);
+      }
+      expected = {
+        released: states.get("released") ?? 0,
+        rolledBack: states.get("rolled_back") ?? 0,
+        aborted: states.get("aborted") ?? 0,
+        departed: departed.size,
+      };
+      const span = db.prepare("SELECT min(time) AS first, max(time) AS last FROM events").get() as {
+        first: string;
+        last: string;
+      };
+      period = { from: span.first, to: new Date(Date.parse(span.last) + 1000).toISOString() };
+    } finally {
+      db.close();
+    }
+    // The scenario above released web-1, platform-1 and web-3 and rolled web-2 back, at least.
+    expect(expected.released).toBeGreaterThanOrEqual(3);
+    expect(expected.rolledBack).toBeGreaterThanOrEqual(1);
+    const metrics = await run(
+      process.execPath,
+      [
+        RAILYARD_BIN,
+        "metrics",
+        "--database",
+        database,
+        "-c",
+        path.join(REPO_ROOT, "examples", "railyard.yaml"),
+        "--from",
+        period.from,
+        "--to",
+        period.to,
+        "--json",
+      ],
+      { cwd: REPO_ROOT, env },
+    );
+    const report = JSON.parse(metrics.stdout) as {
+      total: { trains: Record<string, number>; m1ReleaseSuccessRate: { denominator: number } };
+    };
+    expect(report.total.trains).toMatchObject(expected);
+    expect(report.total.m1ReleaseSuccessRate.denominator).toBe(
+      expected.released + expected.rolledBack + expected.aborted,
+    );
 
     // The secret files: only their owner may read them.
     const tokenFile = path.join(DEMO, "admin-token");

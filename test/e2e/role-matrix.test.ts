@@ -38,6 +38,7 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
     "POST /api/v1/webhooks/github": { expect: "own-auth" },
     "POST /api/v1/webhooks/gitlab": { expect: "own-auth" },
     "POST /api/v1/webhooks/generic": { expect: "own-auth" },
+    "POST /api/v1/webhooks/alertmanager": { expect: "own-auth" },
     "POST /api/v1/session": { expect: "own-auth" },
     "GET /api/v1/session": { expect: "++++++" },
     "DELETE /api/v1/session": { expect: "own-auth" },
@@ -69,6 +70,13 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
     "GET /api/v1/pins": { expect: READ },
     "GET /api/v1/waivers": { expect: READ },
     "GET /api/v1/incidents": { expect: READ },
+    "GET /api/v1/notifications": { expect: READ },
+    "GET /api/v1/incidents/{id}": { expect: READ, path: "/api/v1/incidents/inc_none" },
+    "GET /api/v1/incidents/{id}/postmortem": {
+      expect: READ,
+      path: "/api/v1/incidents/inc_none/postmortem",
+    },
+    "GET /api/v1/metrics/releases": { expect: READ },
     "GET /api/v1/tokens": { expect: READ },
 
     "POST /api/v1/artifacts": {
@@ -149,6 +157,14 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
       expect: "---++-",
       path: "/api/v1/components/api/pin",
       body: () => ({ reason: "role matrix" }),
+    },
+    "POST /api/v1/incidents": {
+      expect: "---++-",
+      body: () => ({ line: "shop", title: "role matrix", severity: "info" }),
+    },
+    "POST /api/v1/notifications/{id}/retry": {
+      expect: "---++-",
+      path: "/api/v1/notifications/event%2F0%2Fnone/retry",
     },
     "POST /api/v1/incidents/{id}/resolve": {
       expect: "---++-",

@@ -202,9 +202,23 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+/** One more target for Prometheus to scrape, besides the test exporter. */
+export interface ScrapeTarget {
+  /** The `job` label of its series. */
+  job: string;
+  /** `host:port`. */
+  target: string;
+  /** @default "/metrics" */
+  metricsPath?: string;
+  /** Sent as `Authorization: Bearer <token>` (the scrape config's `authorization.credentials`). */
+  bearerToken?: string;
+}
+
 export interface StartPrometheusOptions {
   /** Prometheus's `scrape_interval` (also the scrape timeout). @default "1s" */
   scrapeInterval?: string;
+  /** More scrape jobs (e.g. a Railyard server's `/metrics`). @default none */
+  targets?: ScrapeTarget[];
   /** How long to wait for readiness and the exporter's first scrape. @default 30_000 */
   startTimeoutMs?: number;
   /**
@@ -263,6 +277,19 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       "  - job_name: exporter",
       "    static_configs:",
       `      - targets: ["${exporter.target}"]`,
+      ...(options.targets ?? []).flatMap((t) => [
+        `  - job_name: ${JSON.stringify(t.job)}`,
+        `    metrics_path: ${JSON.stringify(t.metricsPath ?? "/metrics")}`,
+        ...(t.bearerToken
+          ? [
+              "    authorization:",
+              "      type: Bearer",
+              `      credentials: ${JSON.stringify(t.bearerToken)}`,
+            ]
+          : []),
+        "    static_configs:",
+        `      - targets: [${JSON.stringify(t.target)}]`,
+      ]),
       "",
     ].join("\n"),
   );

@@ -94,6 +94,10 @@ export function registerActionCommands(program: Command): void {
       "login name of an author of the commits it was built from (repeatable); authors may not approve its train",
       (login: string, previous: string[] = []) => [...previous, login],
     )
+    .option(
+      "--committed-at <instant>",
+      "when the commit was made (ISO 8601, e.g. 2026-03-02T08:15:00Z); lead time (M3) counts from it, else from the push",
+    )
     .addHelpText(
       "after",
       `
@@ -117,6 +121,7 @@ Examples:
           ciUrl?: string;
           ciName?: string;
           author?: string[];
+          committedAt?: string;
         },
         command: Command,
       ) => {
@@ -133,6 +138,7 @@ Examples:
           ...(options.digest ? { digest: options.digest } : {}),
           ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
           ...(options.author ? { authors: options.author } : {}),
+          ...(options.committedAt ? { committedAt: options.committedAt } : {}),
           ...(options.ciStatus
             ? {
                 ci: {

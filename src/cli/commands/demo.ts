@@ -1,4 +1,5 @@
 /** `railyard demo` (what `npm start` runs): the whole yard on a simulated clock. */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,10 @@ import { handleSignals } from "./serve.js";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** The variable the example configuration's `audit.signingKeyFromEnv` names (the default). */
 const SIGNING_KEY_VARIABLE = "RAILYARD_AUDIT_SIGNING_KEY";
+/** The variables the example configuration reads its notification URLs and Alertmanager secret from. */
+const RELEASES_URL_VARIABLE = "RAILYARD_RELEASES_WEBHOOK_URL";
+const SLACK_URL_VARIABLE = "RAILYARD_SLACK_WEBHOOK_URL";
+const ALERTMANAGER_TOKEN_VARIABLE = "RAILYARD_ALERTMANAGER_TOKEN";
 /** How long the demo's tokens live, in real time (their expiry is on the simulated clock). */
 const TOKEN_LIFETIME_REAL_MS = 24 * 3_600_000;
 /**
@@ -66,12 +71,23 @@ export function registerDemoCommand(program: Command): void {
       // is printed, and the demo signs its audit checkpoints as a production server would.
       const secrets = await createDemoSecrets(paths, process.env[SIGNING_KEY_VARIABLE]);
       if (secrets.auditSigningKey !== null) process.env[SIGNING_KEY_VARIABLE] = secrets.auditSigningKey;
+      // The simulated Alertmanager's shared secret, new each run and never printed.
+      const alertmanagerToken = randomBytes(24).toString("hex");
+      process.env[ALERTMANAGER_TOKEN_VARIABLE] = alertmanagerToken;
       const service = await startDemoService(
         paths.gitops,
         Number(options.servicePort),
         `http://127.0.0.1:${Number(options.port)}`,
         secrets.adminToken,
+        (notification) => {
+          // The stand-in Slack shows what a channel would; CloudEvents are only counted.
+          if (notification.channel !== "slack") return;
+          const text = typeof notification.body.text === "string" ? notification.body.text : "";
+          if (text) out.line(paint(out, "dim", `             slack: ${text}`));
+        },
       );
+      process.env[SLACK_URL_VARIABLE] = `${service.url}/slack`;
+      process.env[RELEASES_URL_VARIABLE] = `${service.url}/events`;
       let server: RunningServer;
       try {
         server = await startServer({
@@ -116,6 +132,16 @@ export function registerDemoCommand(program: Command): void {
         ci,
         coordinator,
         approvers: { alice, bob },
+        alertmanager: async (body) => {
+          const response = await fetch(`${server.url}/api/v1/webhooks/alertmanager`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${alertmanagerToken}` },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (!response.ok)
+            throw new Error(`Alertmanager's webhook got ${response.status}: ${await response.text()}`);
+        },
         now: () => server.clock.now(),
         log: (message) => out.line(paint(out, "dim", `             ${message}`)),
       });
@@ -164,7 +190,11 @@ export function registerDemoCommand(program: Command): void {
           await simulator.step((await railyard.trains({ limit: 200 })) as Train[]);
           if (options.stopWhenDone && simulator.scenarioComplete) {
             out.line(
-              paint(out, "green", "\nThe scripted scenario has played out: released, rolled back, retried."),
+              paint(
+                out,
+                "green",
+                "\nThe scripted scenario has played out: released, rolled back, retried, paused by an alert.",
+              ),
             );
             clearInterval(timer);
             await server.close();

@@ -1,6 +1,6 @@
 /**
  * Tells the demo's story on the terminal as it happens: each train transition, artifact,
- * approval and rollback, stamped with the simulated local time.
+ * approval, rollback and incident, stamped with the simulated local time.
  */
 import type { StoredEvent } from "../../domain/events.js";
 import { type Output, paint, state } from "../output.js";
@@ -36,6 +36,10 @@ export function narrate(out: Output, event: StoredEvent): string | null {
       return p.action === "rollback" && p.environment !== "staging"
         ? `${time}  ${train} ${paint(out, "red", "reverted")} ${p.component} in ${p.environment} ${p.version ? `to ${p.version}` : "(it had never been released)"}`
         : null;
+    case "incident.opened":
+      return `${time}  ${train} ${paint(out, "red", "incident")} ${p.incidentId} (${p.severity ?? "critical"}): ${p.title}`;
+    case "incident.resolved":
+      return `${time}  ${train} ${paint(out, "green", "incident resolved")} ${p.incidentId}${paint(out, "dim", `  ${p.resolution}`)}`;
     default:
       return null;
   }

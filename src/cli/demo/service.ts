@@ -3,6 +3,9 @@
  * depend on what the GitOps repository says runs in each environment. A version the demo marks
  * as bad in production (it passes staging, then fails under production traffic) makes the
  * production health check fail, which is what triggers the demo's automatic rollback.
+ *
+ * It also stands in for the places Railyard notifies: `POST /slack` takes Slack incoming-webhook
+ * messages and `POST /events` CloudEvents, and hands each to `onNotification`.
  */
 import { execFile } from "node:child_process";
 import http from "node:http";
@@ -15,6 +18,9 @@ export interface DemoService {
   url: string;
   close(): Promise<void>;
 }
+
+/** A message Railyard sent to the demo's stand-in Slack (`slack`) or CloudEvents endpoint (`events`). */
+export type DemoNotification = { channel: "slack" | "events"; body: Record<string, unknown> };
 
 /** Versions that fail in production: component → version → symptom. */
 export const BAD_IN_PRODUCTION: Record<string, Record<string, string>> = {
@@ -71,6 +77,7 @@ export async function startDemoService(
   port: number,
   railyard: string,
   token?: string,
+  onNotification?: (notification: DemoNotification) => void,
 ): Promise<DemoService> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -79,6 +86,20 @@ export async function startDemoService(
       response.writeHead(status, { "content-type": "application/json" });
       response.end(JSON.stringify(body));
     };
+    if (request.method === "POST" && (url.pathname === "/slack" || url.pathname === "/events")) {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+          onNotification?.({ channel: url.pathname === "/slack" ? "slack" : "events", body });
+          send(200, { ok: true });
+        } catch {
+          send(400, { error: "not JSON" });
+        }
+      });
+      return;
+    }
     if (!match) return send(404, { error: "try /health/<environment> or /smoke/staging" });
     const [, kind, environment] = match;
     const train = url.searchParams.get("train");

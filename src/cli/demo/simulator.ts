@@ -9,6 +9,8 @@
  *  - web-2: search 1.5.0 passes staging but fails production health → automatic rollback.
  *  - a late push aimed at web-2 boards web-3 instead.
  *  - web-3: a flaky integration suite blocks the train; CI re-runs, someone retries, it ships.
+ *  - web-4: Alertmanager fires a critical checkout latency alert during its canary wave; the
+ *    line's incident policy pauses the train until the alert resolves an hour later, then it ships.
  *  - afterwards every train gets a few patch releases, so the yard keeps moving.
  */
 import { createHash } from "node:crypto";
@@ -21,6 +23,8 @@ export interface SimulatorOptions {
   /** A coordinator (carol), who retries a blocked train. */
   coordinator: RailyardClient;
   approvers: Record<string, RailyardClient>;
+  /** Posts an Alertmanager webhook body (version 4) to Railyard, as Alertmanager would. */
+  alertmanager(body: AlertmanagerWebhook): Promise<void>;
   now(): Date;
   log(message: string): void;
 }
@@ -47,6 +51,65 @@ const commitOf = (component: string, version: string) =>
 
 const HOUR = 3_600_000;
 
+/** The JSON Alertmanager's webhook receiver POSTs (version 4). */
+export interface AlertmanagerWebhook {
+  version: "4";
+  groupKey: string;
+  truncatedAlerts: number;
+  status: "firing" | "resolved";
+  receiver: string;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  alerts: Array<{
+    status: "firing" | "resolved";
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+    generatorURL: string;
+    fingerprint: string;
+  }>;
+}
+
+/** The alert the demo's monitoring raises for web-4's canary wave. */
+const LATENCY_LABELS = {
+  alertname: "CheckoutLatencyHigh",
+  severity: "critical",
+  train_id: "web-4",
+  component: "checkout",
+  environment: "eu-west",
+};
+
+/** Alertmanager's webhook body for the latency alert, firing since `startsAt` or resolved at `endsAt`. */
+function latencyAlert(startsAt: Date, endsAt: Date | null): AlertmanagerWebhook {
+  const status = endsAt ? "resolved" : "firing";
+  return {
+    version: "4",
+    groupKey: '{}:{train_id="web-4"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: "railyard",
+    groupLabels: { train_id: "web-4" },
+    commonLabels: LATENCY_LABELS,
+    commonAnnotations: { summary: "checkout p99 latency 2.4s in eu-west (SLO: 800ms)" },
+    externalURL: "http://alertmanager.example.com:9093",
+    alerts: [
+      {
+        status,
+        labels: LATENCY_LABELS,
+        annotations: { summary: "checkout p99 latency 2.4s in eu-west (SLO: 800ms)" },
+        startsAt: startsAt.toISOString(),
+        // Alertmanager sends the zero time for an alert that has not ended.
+        endsAt: endsAt ? endsAt.toISOString() : "0001-01-01T00:00:00Z",
+        generatorURL: "http://prometheus.example.com:9090/graph?g0.expr=checkout_latency_p99",
+        fingerprint: "5e0c1d8a2f4b7c93",
+      },
+    ],
+  };
+}
+
 export class DemoSimulator {
   private readonly done = new Set<string>();
   /** The results CI has for each train (the latest run). */
@@ -56,6 +119,8 @@ export class DemoSimulator {
   private readonly runs = new Map<string, number>();
   private readonly blockedSince = new Map<string, number>();
   private readonly awaitingSince = new Map<string, number>();
+  /** When the latency alert started firing (epoch ms), once it has. */
+  private alertSince: number | null = null;
   private readonly patched = new Set<string>();
   private readonly versions = new Map<string, [number, number, number]>();
   private readonly rules: Rule[];
@@ -66,9 +131,13 @@ export class DemoSimulator {
 
   /** True once the scripted part of the scenario has played out. */
   get scenarioComplete(): boolean {
-    return ["web-1 released", "platform-1 released", "web-2 rolled back", "web-3 released"].every((m) =>
-      this.done.has(m),
-    );
+    return [
+      "web-1 released",
+      "platform-1 released",
+      "web-2 rolled back",
+      "web-3 released",
+      "web-4 released after its alert",
+    ].every((m) => this.done.has(m));
   }
 
   private async push(component: string, version: string, train?: string): Promise<void> {
@@ -230,6 +299,30 @@ export class DemoSimulator {
         },
       },
       {
+        name: "latency alert fires for web-4",
+        when: (w) => {
+          const web4 = w.trains.get("web-4");
+          return (
+            web4 !== undefined &&
+            (web4.state === "deploying" || web4.state === "verifying") &&
+            web4.currentWave === 0
+          );
+        },
+        run: async (w) => {
+          this.alertSince = w.now;
+          await this.options.alertmanager(latencyAlert(new Date(w.now), null));
+          this.options.log("Alertmanager: CheckoutLatencyHigh firing for web-4 (critical)");
+        },
+      },
+      {
+        name: "latency alert resolves",
+        when: (w) => this.alertSince !== null && w.now - this.alertSince >= HOUR,
+        run: async (w) => {
+          await this.options.alertmanager(latencyAlert(new Date(this.alertSince ?? w.now), new Date(w.now)));
+          this.options.log("Alertmanager: CheckoutLatencyHigh resolved for web-4");
+        },
+      },
+      {
         name: "release board",
         repeat: true,
         when: () => true,
@@ -303,6 +396,8 @@ export class DemoSimulator {
           mark("platform-1", "released", "platform-1 released");
           mark("web-2", "rolled_back", "web-2 rolled back");
           mark("web-3", "released", "web-3 released");
+          if (this.done.has("latency alert resolves"))
+            mark("web-4", "released", "web-4 released after its alert");
         },
       },
     ];

@@ -181,4 +181,18 @@ notifications:
     type: slack
     webhookUrlFromEnv: SLACK_RELEASES_WEBHOOK
     events: [train.transitioned, gate.evaluated, approval.recorded]
+  incidents-hook:
+    type: webhook # CloudEvents 1.0 JSON, signed when secretFromEnv is set
+    urlFromEnv: PAGER_WEBHOOK_URL
+    secretFromEnv: PAGER_WEBHOOK_SECRET
+    purpose: page # default routing pages critical notifications here (warnings: purpose ticket)
+
+# Which notifications go where besides each line's notify; reminders; delivery.
+routing:
+  publicUrl: https://railyard.example.com # messages link to <publicUrl>/trains/<id>
+  reminders:
+    cutoff: { before: [2h] } # to each team's notify channels (else the line's)
+    approval: { after: 1h, every: 4h }
+    blocked: { after: 30m, every: 4h }
+  maxAttempts: 8
 `;

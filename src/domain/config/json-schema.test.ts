@@ -55,6 +55,8 @@ describe("configJsonSchema", () => {
       "environments",
       "lines",
       "notifications",
+      "smtp",
+      "routing",
       "calendars",
       "blackouts",
       "webhooks",

@@ -559,6 +559,20 @@ function checkLine(config: RailyardConfig, name: string, line: LineConfig): Refe
           : unknownName("SLO", "SLOs", line.errorBudget.slo, known),
     });
   }
+  if (line.measure?.errorRate !== undefined) {
+    const problem = unknownPrometheus(config, line.measure.source, [...at, "measure", "source"]);
+    if (problem) problems.push(problem);
+  }
+  const suppressNames = new Set<string>();
+  (line.incidents?.suppress ?? []).forEach((window, index) => {
+    if (suppressNames.has(window.name)) {
+      problems.push({
+        path: [...at, "incidents", "suppress", index, "name"],
+        message: `suppression window "${window.name}" is defined twice on this line; give each window its own name`,
+      });
+    }
+    suppressNames.add(window.name);
+  });
   const calendars = Object.keys(config.calendars);
   line.holidays.forEach((calendar, index) => {
     if (!Object.hasOwn(config.calendars, calendar)) {
@@ -644,7 +658,78 @@ export function checkReferences(config: RailyardConfig): ReferenceProblem[] {
     ...checkLineMembership(config),
     ...checkSameTrain(config),
     ...checkSlos(config),
+    ...checkNotifications(config),
   ];
+}
+
+/**
+ * Notification references: routes, reminders, teams' `notify` and email channels name existing
+ * channels, lines and teams; email channels need `smtp`.
+ */
+function checkNotifications(config: RailyardConfig): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const channels = Object.keys(config.notifications);
+  const teams = Object.keys(config.teams);
+  const lines = Object.keys(config.lines);
+  const channel = (name: string, path: PathSegment[]) => {
+    if (!Object.hasOwn(config.notifications, name)) {
+      problems.push({
+        path,
+        message: unknownName("notification channel", "notification channels", name, channels),
+      });
+    }
+  };
+  for (const [name, team] of Object.entries(config.teams)) {
+    (team.notify ?? []).forEach((c, i) => {
+      channel(c, ["teams", name, "notify", i]);
+    });
+  }
+  for (const [name, def] of Object.entries(config.notifications)) {
+    if (def.type !== "email") continue;
+    def.teams.forEach((team, i) => {
+      if (!Object.hasOwn(config.teams, team)) {
+        problems.push({
+          path: ["notifications", name, "teams", i],
+          message: unknownName("team", "teams", team, teams),
+        });
+      }
+    });
+    if (!config.smtp) {
+      problems.push({
+        path: ["notifications", name, "type"],
+        message: "an email channel needs an SMTP server: add a top-level smtp: {host, port, from}",
+      });
+    }
+  }
+  (config.routing.routes ?? []).forEach((route, index) => {
+    const at: PathSegment[] = ["routing", "routes", index];
+    route.to.forEach((c, i) => {
+      channel(c, [...at, "to", i]);
+    });
+    route.match.lines?.forEach((line, i) => {
+      if (!Object.hasOwn(config.lines, line)) {
+        problems.push({
+          path: [...at, "match", "lines", i],
+          message: unknownName("line", "lines", line, lines),
+        });
+      }
+    });
+    route.match.teams?.forEach((team, i) => {
+      if (!Object.hasOwn(config.teams, team)) {
+        problems.push({
+          path: [...at, "match", "teams", i],
+          message: unknownName("team", "teams", team, teams),
+        });
+      }
+    });
+  });
+  const reminders = config.routing.reminders;
+  for (const kind of ["cutoff", "approval", "blocked"] as const) {
+    reminders[kind].to?.forEach((c, i) => {
+      channel(c, ["routing", "reminders", kind, "to", i]);
+    });
+  }
+  return problems;
 }
 
 /**

@@ -35,6 +35,12 @@ export const Team = z
   .strictObject({
     description: z.string().optional(),
     members: z.array(Person).default([]).describe("People in the team."),
+    notify: z
+      .array(Name)
+      .optional()
+      .describe(
+        "Notification channels this team's reminders go to (cut-off approaching). @default the line's `notify` channels",
+      ),
   })
   .describe("A team owns components and may approve trains.");
 
@@ -1120,6 +1126,52 @@ export const BoardingPolicy = z
   })
   .describe("What makes an artifact ready to board, besides arriving before the cut-off.");
 
+export const AlertSuppression = z
+  .strictObject({
+    name: Name.describe("The window's name, recorded with every alert it suppresses."),
+    match: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        "Labels an alert must carry, with these exact values, e.g. {alertname: HighErrorRate}. @default {} (every alert)",
+      ),
+    window: Duration.default("15m").describe(
+      "How long after the train's current wave started its alerts are expected noise (a canary ramp is always covered). @default 15m",
+    ),
+  })
+  .describe(
+    "Expected noise: an alert matching `match` that starts while the train it is attributed to ramps a canary wave, or within `window` after its current wave started, is recorded as suppressed and does nothing else.",
+  );
+
+export const IncidentPolicy = z
+  .strictObject({
+    duringRollout: z
+      .enum(["rollback", "pause", "none"])
+      .default("pause")
+      .describe(
+        "What an acting incident attributed to a train does while that train deploys or verifies: roll it back, pause it, or nothing. @default pause",
+      ),
+    otherwise: z
+      .enum(["pause", "none"])
+      .default("pause")
+      .describe(
+        "What an acting incident of the line does to its other trains (and to its train outside a rollout): pause them at departure and before their next wave, or nothing. Resolving the incident resumes them. @default pause",
+      ),
+    severities: z
+      .array(z.enum(["critical", "warning", "info"]))
+      .min(1)
+      .default(["critical"])
+      .describe("Severities of incidents that act on trains. @default [critical]"),
+    attributionWindow: Duration.default("24h").describe(
+      "An alert matched by environment is attributed to the line's train released less than this before the alert started. @default 24h",
+    ),
+    suppress: z
+      .array(AlertSuppression)
+      .default([])
+      .describe("Named windows of expected alert noise (e.g. during a canary ramp). @default []"),
+  })
+  .describe("A line's incident policy.");
+
 export const Line = z
   .strictObject({
     description: z.string().optional(),
@@ -1176,29 +1228,226 @@ export const Line = z
       .describe(
         "Error-budget policy: while the SLO burns faster than `pauseAbove`, trains ready to depart or to start their next wave pause (cause `budget`) and resume by themselves when the burn recovers. A burn that cannot be measured (Prometheus down, no data) pauses nothing; the gates judge evidence.",
       ),
+    measure: z
+      .strictObject({
+        errorRate: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'PromQL giving the line\'s error ratio (bad / all requests, 0–1) over `{window}`, e.g. sum(rate(http_requests_total{code=~"5.."}[{window}])) / sum(rate(http_requests_total[{window}])). @default the ratio of the `errorBudget` SLO',
+          ),
+        window: Duration.default("1h").describe(
+          "How long before the first production wave and after the release the error ratio is measured over. @default 1h",
+        ),
+        source: Name.default("default").describe("Name of an entry under `prometheus`. @default default"),
+      })
+      .optional()
+      .describe(
+        "Post-release error-rate comparison (metric M5): once `window` has passed after a train released, its error ratio over `window` before the first production wave and over `window` after the release are recorded (`release.measured`). Without `errorRate`, the `errorBudget` SLO's ratio is used (and its source); with neither, nothing is measured.",
+      ),
+    incidents: IncidentPolicy.optional().describe(
+      "What open incidents (from Alertmanager's webhook or people) do to this line's trains, and which alerts are expected noise. @default {duringRollout: pause, otherwise: pause, severities: [critical], attributionWindow: 24h, suppress: []}",
+    ),
   })
   .describe("A recurring release train definition.");
 
+const ChannelPurpose = z
+  .enum(["chat", "page", "ticket"])
+  .default("chat")
+  .describe(
+    "What the channel is for: chat (people read it), page (wakes someone: default routing sends critical notifications here), ticket (opens a ticket: default routing sends warnings here). @default chat",
+  );
+
+const ChannelEvents = z
+  .array(z.string().min(1))
+  .default(["*"])
+  .describe(
+    "What this channel sends: notification topics or event types, exact or globs such as train.* (e.g. train.released, incident.opened, reminder.cutoff, gate.evaluated). @default [*]",
+  );
+
 export const NotificationChannel = z
   .discriminatedUnion("type", [
-    z.strictObject({
-      type: z.literal("webhook"),
-      urlFromEnv: z
-        .string()
-        .min(1)
-        .describe("Environment variable holding the URL (URLs often embed secrets)."),
-      events: z.array(z.string()).default(["*"]).describe("Event types to send, or * for all."),
-    }),
-    z.strictObject({
-      type: z.literal("slack"),
-      webhookUrlFromEnv: z
-        .string()
-        .min(1)
-        .describe("Environment variable holding the Slack incoming-webhook URL."),
-      events: z.array(z.string()).default(["*"]).describe("Event types to send, or * for all."),
-    }),
+    z
+      .strictObject({
+        type: z.literal("webhook"),
+        urlFromEnv: z
+          .string()
+          .min(1)
+          .describe("Environment variable holding the URL (URLs often embed secrets)."),
+        format: z
+          .enum(["cloudevents"])
+          .default("cloudevents")
+          .describe(
+            "Body format: CloudEvents 1.0 structured JSON (Content-Type application/cloudevents+json). @default cloudevents",
+          ),
+        secretFromEnv: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Environment variable holding an HMAC secret: requests then carry X-Railyard-Timestamp and X-Railyard-Signature (as the webhook deployer's).",
+          ),
+        purpose: ChannelPurpose,
+        events: ChannelEvents,
+      })
+      .describe("A generic webhook receiving CloudEvents 1.0 JSON (e.g. a ticketing or paging bridge)."),
+    z
+      .strictObject({
+        type: z.literal("slack"),
+        webhookUrlFromEnv: z
+          .string()
+          .min(1)
+          .describe("Environment variable holding the Slack incoming-webhook URL."),
+        purpose: ChannelPurpose,
+        events: ChannelEvents,
+      })
+      .describe("A Slack incoming webhook receiving Block Kit messages."),
+    z
+      .strictObject({
+        type: z.literal("email"),
+        to: z
+          .array(z.email())
+          .default([])
+          .describe("Addresses that receive every message of this channel. @default []"),
+        teams: z
+          .array(Name)
+          .default([])
+          .describe("Teams whose members' emails receive every message of this channel. @default []"),
+        purpose: ChannelPurpose,
+        events: ChannelEvents,
+      })
+      .describe(
+        "Email through `smtp`: to `to`, the members of `teams`, and the people a reminder is addressed to (approvers, coordinators, a team's members) who have an email.",
+      ),
   ])
   .describe("Where train events are announced.");
+
+export const Smtp = z
+  .strictObject({
+    host: z.string().min(1).describe("SMTP server host name."),
+    port: z.number().int().min(1).max(65535).default(587).describe("SMTP port. @default 587"),
+    secure: z
+      .boolean()
+      .default(false)
+      .describe(
+        "true: implicit TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when the server offers it. @default false",
+      ),
+    userFromEnv: z.string().min(1).optional().describe("Environment variable holding the SMTP user name."),
+    passwordFromEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Environment variable holding the SMTP password (with `userFromEnv`)."),
+    from: z.string().min(3).describe('The sender, e.g. "Railyard <railyard@example.com>".'),
+  })
+  .describe("The SMTP server email channels send through.");
+
+const RouteMatch = z
+  .strictObject({
+    events: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Topics or event types, exact or globs such as train.*. @default any"),
+    lines: z.array(Name).optional().describe("Lines the notification is about. @default any"),
+    teams: z
+      .array(Name)
+      .optional()
+      .describe("Teams owning a component of the notification's line. @default any"),
+    severities: z
+      .array(z.enum(["critical", "warning", "info"]))
+      .optional()
+      .describe("Severities. @default any"),
+  })
+  .describe("What a route matches: every given key must match (an absent key matches anything).");
+
+export const Routing = z
+  .strictObject({
+    routes: z
+      .array(
+        z
+          .strictObject({
+            match: RouteMatch.default({}),
+            to: z.array(Name).min(1).describe("Channels that receive what the route matches."),
+          })
+          .describe("Sends notifications matching `match` to the channels in `to`."),
+      )
+      .optional()
+      .describe(
+        "Routes, besides each line's `notify` channels. Absent: the page-vs-ticket default, critical notifications to every channel with purpose page and warnings to every channel with purpose ticket. [] turns the default off.",
+      ),
+    reminders: z
+      .strictObject({
+        cutoff: z
+          .strictObject({
+            before: z
+              .array(Duration)
+              .default(["2h"])
+              .describe("Lead times before a train's cut-off at which each team is reminded. @default [2h]"),
+            to: z
+              .array(Name)
+              .optional()
+              .describe(
+                "Channels for these reminders. @default each team's `notify`, else the line's `notify`",
+              ),
+          })
+          .default({ before: ["2h"] })
+          .describe("Cut-off approaching: to the teams with components on the line."),
+        approval: z
+          .strictObject({
+            after: Duration.default("1h").describe(
+              "First reminder this long after approval is needed. @default 1h",
+            ),
+            every: Duration.default("4h").describe("Then again this often while it waits. @default 4h"),
+            to: z
+              .array(Name)
+              .optional()
+              .describe("Channels for these reminders. @default the line's `notify`"),
+          })
+          .default({ after: "1h", every: "4h" })
+          .describe("Approval needed: to the approving groups' members."),
+        blocked: z
+          .strictObject({
+            after: Duration.default("30m").describe(
+              "First reminder this long after a train blocked. @default 30m",
+            ),
+            every: Duration.default("4h").describe(
+              "Then again this often while it stays blocked. @default 4h",
+            ),
+            to: z
+              .array(Name)
+              .optional()
+              .describe("Channels for these reminders. @default the line's `notify`"),
+          })
+          .default({ after: "30m", every: "4h" })
+          .describe("Train blocked: to the coordinators."),
+      })
+      .default({
+        cutoff: { before: ["2h"] },
+        approval: { after: "1h", every: "4h" },
+        blocked: { after: "30m", every: "4h" },
+      })
+      .describe(
+        "Reminders, sent once per train and lead time (cut-off) or every `every` (approval, blocked).",
+      ),
+    publicUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        "Railyard's public base URL, e.g. https://railyard.example.com; messages link to <publicUrl>/trains/<id>. @default no links",
+      ),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .default(8)
+      .describe(
+        "Deliveries tried this many times (with backoff) before a message is marked failed. @default 8",
+      ),
+    timeout: Duration.default("10s").describe("Limit for one delivery attempt. @default 10s"),
+  })
+  .describe("Which notifications go to which channels, reminders, and delivery.");
 
 export const PrometheusSource = z
   .strictObject({
@@ -1300,6 +1549,19 @@ export const Webhooks = z
       .describe(
         "POST /api/v1/webhooks/generic: any CI sends Railyard's own status shape ({repository, commit, status, name, url}), signed with a shared secret.",
       ),
+    alertmanager: z
+      .strictObject({
+        tokenFromEnv: z
+          .string()
+          .min(1)
+          .describe(
+            "Environment variable holding the bearer token Alertmanager sends (webhook_config http_config.authorization.credentials).",
+          ),
+      })
+      .optional()
+      .describe(
+        "POST /api/v1/webhooks/alertmanager: Alertmanager's webhook (version 4) opens, groups and resolves incidents.",
+      ),
     maxAge: Duration.default("1h").describe(
       "How old a delivery may be: the signed X-Railyard-Timestamp (generic), the event's own time in the signed body (GitHub workflow_run/check_suite updated_at, GitLab finished_at or created_at). Older deliveries, or ones more than 5m in the future, are refused; accepted deliveries are remembered this long to refuse replays. @default 1h",
     ),
@@ -1387,6 +1649,16 @@ export const RailyardConfig = z
       .describe("Environments by name: exactly one integration environment and the production targets."),
     lines: z.record(Name, Line).describe("Lines by name: each is a recurring release train."),
     notifications: z.record(Name, NotificationChannel).default({}).describe("Notification channels by name."),
+    smtp: Smtp.optional().describe("The SMTP server for `email` channels (required when one exists)."),
+    routing: Routing.default({
+      reminders: {
+        cutoff: { before: ["2h"] },
+        approval: { after: "1h", every: "4h" },
+        blocked: { after: "30m", every: "4h" },
+      },
+      maxAttempts: 8,
+      timeout: "10s",
+    }),
     calendars: z
       .record(Name, HolidayCalendar)
       .default({})
@@ -1412,6 +1684,16 @@ export const RailyardConfig = z
 
 export type RailyardConfig = z.infer<typeof RailyardConfig>;
 export type LineConfig = z.infer<typeof Line>;
+/** A notification channel, defaults applied (see {@link NotificationChannel}). */
+export type NotificationChannelConfig = z.infer<typeof NotificationChannel>;
+/** The SMTP server of email channels (see {@link Smtp}). */
+export type SmtpConfig = z.infer<typeof Smtp>;
+/** Notification routing, reminders and delivery, defaults applied (see {@link Routing}). */
+export type RoutingConfig = z.infer<typeof Routing>;
+/** A named window of expected alert noise (see {@link AlertSuppression}). */
+export type AlertSuppressionConfig = z.infer<typeof AlertSuppression>;
+/** A line's incident policy, defaults applied (see {@link IncidentPolicy}). */
+export type IncidentPolicyConfig = z.infer<typeof IncidentPolicy>;
 export type GateConfig = z.infer<typeof Gate>;
 export type WaveConfig = z.infer<typeof Wave>;
 export type CanaryStepConfig = z.infer<typeof CanaryStep>;

@@ -57,8 +57,11 @@ export interface MetricsPeriod {
   m1ReleaseSuccessRate: Ratio;
   /** M2: incident start → recovery (resolved, or its train rolled back), over incidents recovered in the period. */
   m2Mttr: DurationStat;
-  /** M3: commit (or push, when CI gave no commit time) → the train released, per component version released in the period. */
-  m3LeadTime: DurationStat;
+  /**
+   * M3: commit (or push, when CI gave no commit time) → the train released, per component version
+   * released in the period; `fromPush` counts the versions whose commit time was unknown.
+   */
+  m3LeadTime: DurationStat & { fromPush: number };
   /** M4: integration test cases passed / cases run (skipped excluded), over JUnit reports received in the period. */
   m4IntegrationTestPassRate: Ratio;
   /** M5: error ratio after release minus before, over trains measured in the period (`release.measured`). */
