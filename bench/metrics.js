@@ -310,7 +310,7 @@ const section = [
   `### Release metrics over one million events: ${utcNow()} UTC`,
   "",
   machineLine(ROOT),
-  `- Command: \`node bench/metrics.js\` (or \`npm run bench -- --only metrics\`); 1-minute load average ${loadBefore.toFixed(2)} before, ${result.loadAverage.after.toFixed(2)} after${Math.max(loadBefore, result.loadAverage.after) > cpus().length / 2 ? " (other processes were loading the machine: figures are high)" : ""}`,
+  `- Command: \`node bench/metrics.js\` (or \`npm run bench -- --only metrics\`); 1-minute load average ${loadBefore.toFixed(2)} before, ${result.loadAverage.after.toFixed(2)} after${loadBefore > cpus().length / 2 ? " (other processes were loading the machine before it started: figures are high)" : " (the bench itself loads one core)"}`,
   `- Work: ${result.events.toLocaleString("en")} events: five years (${WEEKS} weeks) of weekly trains on ${LINES} lines × ${COMPONENTS} components, each with ${COMPONENTS} pushes, ${COMPONENTS * 3} steps, 10 JUnit reports, 20 gate evaluations, rollbacks (10 %) with critical incidents, component rollbacks, measurements; SQLite file generated once${generated ? ` (${generated.seconds.toFixed(0)} s)` : ""} and cached under \`bench/.cache\``,
   "",
   "| measure | ms | target |",

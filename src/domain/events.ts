@@ -10,6 +10,7 @@ import type {
   DependencyConstraint,
   GateStatus,
   GateVerdict,
+  IncidentAlert,
   IncidentSeverity,
   IncidentSource,
   Instant,
@@ -246,16 +247,8 @@ export interface EventPayloads {
    * An alert grouped into an incident fired, fired again with new details, or resolved
    * (`trainId`: the incident's train). One per change of an alert, keyed by its fingerprint.
    */
-  "incident.alert": {
-    incidentId: string;
-    fingerprint: string;
-    alertname: string;
-    status: "firing" | "resolved";
-    severity: IncidentSeverity;
-    labels: Record<string, string>;
-    startsAt: Instant;
-    endsAt: Instant | null;
-  };
+  "incident.alert": Omit<IncidentAlert, "updatedAt">;
+
   /**
    * An alert that would have acted on a train but fell in a suppression window of its line (e.g.
    * expected canary noise during a ramp): recorded, and nothing else done.

@@ -2,11 +2,12 @@
  * The notification outbox at work, as the background job `notifications`: on every beat it
  * (1) classifies and routes the events appended since its cursor and inserts one outbox row per
  * (event, channel), moving the cursor in the same transaction; (2) inserts the reminders due now;
- * (3) sends the due rows, recording each attempt (retries with backoff, jitter and a cap;
+ * (3) sends the due rows, recording each attempt (retries with backoff, jitter and a cap, `domain/backoff.ts`;
  * 429 Retry-After respected; `routing.maxAttempts` then failed). Delivery is at least once: a
  * send whose success was not recorded (a crash in between) is sent again with the same id.
  * See `docs/design/notifications.md`.
  */
+import { jitteredBackoff } from "../domain/backoff.js";
 import type { RailyardConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
 import type { StoredEvent } from "../domain/events.js";
@@ -227,7 +228,7 @@ export class Notifier implements BackgroundJob {
     const giveUp = result.permanent === true || attempts >= maxAttempts;
     const backoff = this.options.backoff ?? { baseMs: 30_000, capMs: 3_600_000 };
     const delay = Math.max(
-      backoffDelay(attempts, backoff, this.options.random ?? Math.random),
+      jitteredBackoff(attempts, backoff, this.options.random ?? Math.random),
       Math.min(result.retryAfterMs ?? 0, this.options.maxRetryAfterMs ?? 3_600_000),
     );
     const nextAttemptAt = new Date(at.getTime() + delay).toISOString();
@@ -251,20 +252,6 @@ export class Notifier implements BackgroundJob {
       );
     }
   }
-}
-
-/**
- * The delay before retry `attempt`: between half and all of `min(cap, base * 2^(attempt-1))`
- * (full jitter with a floor, the pacing of `src/integrations/backoff.ts`; the engine does not
- * import integrations).
- */
-function backoffDelay(
-  attempt: number,
-  { baseMs, capMs }: { baseMs: number; capMs: number },
-  random: () => number,
-): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /** Teams owning a component of `line`. */

@@ -3,6 +3,8 @@
  * that an `AbortSignal` cuts short.
  */
 
+import { jitteredBackoff } from "../domain/backoff.js";
+
 export interface BackoffOptions {
   /** Delay before the first retry, before jitter. @default 100 */
   baseMs?: number;
@@ -14,14 +16,14 @@ export interface BackoffOptions {
 
 /**
  * The delay before retry number `attempt` (1 for the first retry): a random value between half
- * and all of `min(cap, base * 2^(attempt-1))`, so concurrent writers that collided spread out.
+ * and all of `min(cap, base * 2^(attempt-1))` (see {@link jitteredBackoff}).
  */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? 100;
-  const cap = options.capMs ?? 2000;
-  const random = options.random ?? Math.random;
-  const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return jitteredBackoff(
+    attempt,
+    { baseMs: options.baseMs ?? 100, capMs: options.capMs ?? 2000 },
+    options.random ?? Math.random,
+  );
 }
 
 /**

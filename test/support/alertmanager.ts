@@ -1,20 +1,8 @@
-/**
- * A real Alertmanager for end-to-end tests: `/usr/bin/prometheus-alertmanager` (Debian's
- * `prometheus-alertmanager` package, which `.ci/run` installs) as a child process on a free
- * loopback port with a temporary `--storage.path` and clustering off, configured with one webhook
- * receiver — Railyard's `POST /api/v1/webhooks/alertmanager` with the bearer secret — grouping by
- * `train_id` with short waits. Tests post alerts to its `POST /api/v2/alerts`, as Prometheus
- * does, and wait (bounded) for Railyard to record what Alertmanager delivered.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
-import { pollUntil } from "./prometheus.js";
+import { type Daemon, startDaemon } from "./daemon.js";
 
 /** The Alertmanager binary. @default /usr/bin/prometheus-alertmanager (or `$ALERTMANAGER_BIN`) */
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? "/usr/bin/prometheus-alertmanager";
@@ -54,14 +42,6 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** The configuration: one webhook receiver, grouped by train ID, 1s waits, hourly repeats. */
 export function alertmanagerConfig(options: Pick<AlertmanagerOptions, "webhookUrl" | "bearerToken">): string {
   return [
@@ -99,97 +79,48 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const configFile = path.join(dir, "alertmanager.yml");
   await writeFile(configFile, alertmanagerConfig(options), { mode: 0o600 });
 
-  let child: ChildProcess | undefined;
-  let output = "";
-  let exited = false;
-  let exit: Promise<void> = Promise.resolve();
+  let daemon: Daemon | undefined;
   const cleanup = async () => {
-    if (child && !exited) {
-      child.kill("SIGTERM");
-      const timer = new AbortController();
-      const stopped = await Promise.race([
-        exit.then(() => true),
-        delay(10_000, false, { signal: timer.signal }).catch(() => false),
-      ]);
-      timer.abort();
-      if (!stopped) {
-        child.kill("SIGKILL");
-        await exit;
-      }
-    }
+    await daemon?.stop();
     await rm(dir, { recursive: true, force: true });
   };
 
   try {
-    // A port found free can be taken before Alertmanager binds it: try another one then.
-    for (let tries = 1; ; tries++) {
-      const port = await freePort();
-      exited = false;
-      output = "";
-      const started = spawn(
-        ALERTMANAGER_BIN,
-        [
-          `--config.file=${configFile}`,
-          `--storage.path=${path.join(dir, `data-${tries}`)}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-          "--cluster.listen-address=",
-          "--log.level=debug",
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      child = started;
-      exit = new Promise<void>((resolve) => {
-        started.once("exit", () => {
-          exited = true;
-          resolve();
+    daemon = await startDaemon({
+      name: "Alertmanager",
+      bin: ALERTMANAGER_BIN,
+      startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      args: (port, attempt) => [
+        `--config.file=${configFile}`,
+        `--storage.path=${path.join(dir, `data-${attempt}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+        "--log.level=debug",
+      ],
+    });
+    const { url } = daemon;
+    let stopped = false;
+    return {
+      url,
+      async post(alerts) {
+        const response = await fetch(`${url}/api/v2/alerts`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(alerts),
+          signal: AbortSignal.timeout(5000),
         });
-        started.once("error", (error) => {
-          output += `\n${error.message}`;
-          exited = true;
-          resolve();
-        });
-      });
-      for (const stream of [started.stdout, started.stderr]) {
-        stream?.setEncoding("utf8");
-        stream?.on("data", (chunk: string) => {
-          output = (output + chunk).slice(-64 * 1024);
-        });
-      }
-      const url = `http://127.0.0.1:${port}`;
-      try {
-        await pollUntil(`Alertmanager at ${url} ready`, options.startTimeoutMs ?? 30_000, async () => {
-          if (exited) throw new Error("exited");
-          const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-          await response.body?.cancel();
-          return response.ok ? true : undefined;
-        });
-      } catch (error) {
-        if (exited && tries < 3 && /address already in use/.test(output)) continue;
-        throw new Error(`${(error as Error).message}\n--- alertmanager output ---\n${output}`);
-      }
-      let stopped = false;
-      return {
-        url,
-        async post(alerts) {
-          const response = await fetch(`${url}/api/v2/alerts`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify(alerts),
-            signal: AbortSignal.timeout(5000),
-          });
-          if (!response.ok) {
-            throw new Error(`Alertmanager refused the alerts (${response.status}): ${await response.text()}`);
-          }
-          await response.body?.cancel();
-        },
-        diagnostics: () => output,
-        async stop() {
-          if (stopped) return;
-          stopped = true;
-          await cleanup();
-        },
-      };
-    }
+        if (!response.ok) {
+          throw new Error(`Alertmanager refused the alerts (${response.status}): ${await response.text()}`);
+        }
+        await response.body?.cancel();
+      },
+      diagnostics: daemon.output,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+      },
+    };
   } catch (error) {
     await cleanup();
     throw error;

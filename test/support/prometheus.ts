@@ -5,21 +5,22 @@
  * scraping cannot give a test (days of samples, for SLO windows) is backfilled with
  * `promtool tsdb create-blocks-from openmetrics` ({@link createBlocks}) before Prometheus starts.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
 import {
   createPrometheusClient,
   type PrometheusClient,
   type PrometheusResult,
 } from "../../src/integrations/prometheus/client.js";
-import { DeadlineError } from "./deadline.js";
+import { type Daemon, pollUntil, startDaemon } from "./daemon.js";
+
+export { pollUntil } from "./daemon.js";
 
 /** The Prometheus binary the tests run. @default /usr/bin/prometheus (or `$PROMETHEUS_BIN`) */
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
@@ -152,33 +153,6 @@ export async function startExporter(): Promise<MetricsExporter> {
   };
 }
 
-/**
- * Calls `attempt` every `everyMs` until it returns a value other than `undefined`.
- * @throws {DeadlineError} saying `what` did not happen within `timeoutMs`, with the last error.
- */
-export async function pollUntil<T>(
-  what: string,
-  timeoutMs: number,
-  attempt: () => Promise<T | undefined>,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() >= deadline) {
-      const why = last instanceof Error ? ` (last error: ${last.message})` : "";
-      throw new DeadlineError(`${what}: not within ${timeoutMs} ms${why}`);
-    }
-    await delay(everyMs);
-  }
-}
-
 /** A running Prometheus scraping a {@link MetricsExporter}. */
 export interface RunningPrometheus {
   /** `http://127.0.0.1:PORT`. */
@@ -240,14 +214,6 @@ export interface StartPrometheusOptions {
   tsdb?: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
  * Starts the exporter and Prometheus (on the blocks of `options.tsdb`, if given), and resolves
  * once Prometheus is ready (`/-/ready`) and has scraped the exporter (`up{job="exporter"} == 1`),
@@ -294,106 +260,60 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     ].join("\n"),
   );
 
-  let child: ChildProcess | undefined;
-  let output = "";
-  let exit: Promise<void> = Promise.resolve();
-  let exited = false;
+  let daemon: Daemon | undefined;
   const cleanup = async () => {
-    if (child && !exited) {
-      child.kill("SIGTERM");
-      const timer = new AbortController();
-      const stopped = await Promise.race([
-        exit.then(() => true),
-        delay(10_000, false, { signal: timer.signal }).catch(() => false),
-      ]);
-      timer.abort();
-      if (!stopped) {
-        child.kill("SIGKILL");
-        await exit;
-      }
-    }
+    await daemon?.stop();
     await exporter.close();
     await rm(dir, { recursive: true, force: true });
   };
 
   try {
-    // A port found free can be taken before Prometheus binds it: try another one then.
-    for (let tries = 1; ; tries++) {
-      const port = await freePort();
-      exited = false;
-      output = "";
-      const dataDir = path.join(dir, `data-${tries}`);
-      if (options.tsdb) {
-        const blocks = path.join(options.tsdb, "blocks");
-        await cp(existsSync(blocks) ? blocks : options.tsdb, dataDir, { recursive: true });
-      }
-      const started = spawn(
-        PROMETHEUS_BIN,
-        [
+    daemon = await startDaemon({
+      name: "Prometheus",
+      bin: PROMETHEUS_BIN,
+      startTimeoutMs,
+      async args(port, attempt) {
+        const dataDir = path.join(dir, `data-${attempt}`);
+        if (options.tsdb) {
+          const blocks = path.join(options.tsdb, "blocks");
+          await cp(existsSync(blocks) ? blocks : options.tsdb, dataDir, { recursive: true });
+        }
+        return [
           `--config.file=${configFile}`,
           `--storage.tsdb.path=${dataDir}`,
           `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      child = started;
-      exit = new Promise<void>((resolve) => {
-        started.once("exit", () => {
-          exited = true;
-          resolve();
-        });
-        started.once("error", (error) => {
-          output += `\n${error.message}`;
-          exited = true;
-          resolve();
-        });
+        ];
+      },
+    });
+    const { url } = daemon;
+    const output = daemon.output;
+    const client = createPrometheusClient({ url, retries: 0, timeoutMs: 5000 });
+    const waitFor: RunningPrometheus["waitFor"] = (query, accept, what, timeoutMs = 15_000) =>
+      pollUntil(what, timeoutMs, async () => {
+        const result = await client.query(query);
+        return accept(result) ? result : undefined;
       });
-      for (const stream of [started.stdout, started.stderr]) {
-        stream?.setEncoding("utf8");
-        stream?.on("data", (chunk: string) => {
-          output = (output + chunk).slice(-64 * 1024);
-        });
-      }
-      const url = `http://127.0.0.1:${port}`;
-      try {
-        await pollUntil(`Prometheus at ${url} ready`, startTimeoutMs, async () => {
-          if (exited) throw new Error("exited");
-          const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-          await response.body?.cancel();
-          return response.ok ? true : undefined;
-        });
-      } catch (error) {
-        if (exited && tries < 3 && /address already in use/.test(output)) continue;
-        throw new Error(`${(error as Error).message}\n--- prometheus output ---\n${output}`);
-      }
-      const client = createPrometheusClient({ url, retries: 0, timeoutMs: 5000 });
-      const waitFor: RunningPrometheus["waitFor"] = (query, accept, what, timeoutMs = 15_000) =>
-        pollUntil(what, timeoutMs, async () => {
-          const result = await client.query(query);
-          return accept(result) ? result : undefined;
-        });
-      await waitFor(
-        'up{job="exporter"} == 1',
-        (r) => r.series.length === 1,
-        `Prometheus scraped the exporter at ${exporter.target}`,
-        startTimeoutMs,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- prometheus output ---\n${output}`);
-      });
-      let stopped = false;
-      return {
-        url,
-        exporter,
-        client,
-        waitFor,
-        diagnostics: () => output,
-        async stop() {
-          if (stopped) return;
-          stopped = true;
-          await cleanup();
-        },
-      };
-    }
+    await waitFor(
+      'up{job="exporter"} == 1',
+      (r) => r.series.length === 1,
+      `Prometheus scraped the exporter at ${exporter.target}`,
+      startTimeoutMs,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- prometheus output ---\n${output()}`);
+    });
+    let stopped = false;
+    return {
+      url,
+      exporter,
+      client,
+      waitFor,
+      diagnostics: output,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+      },
+    };
   } catch (error) {
     await cleanup();
     throw error;

@@ -3,33 +3,13 @@
  * `measure.errorRate` query, or else the ratio of its `errorBudget` SLO (`bad / total`, or
  * `1 − good / total`), with `{window}` filled in, as instant queries at a past time.
  */
-import type { RailyardConfig } from "../../domain/config/schema.js";
-import { parseDuration } from "../../domain/duration.js";
-import { errorRatioOf, formatRatio } from "../../domain/slo/burn.js";
+import { formatRatio } from "../../domain/slo/burn.js";
 import { fillWindow } from "../../domain/slo/promql-window.js";
 import type { ErrorRateProbe } from "../../engine/ports.js";
-import type { PrometheusClient } from "./client.js";
-import { clientForSource } from "./source.js";
+import { type ProbeOptions, probeClient, singleValue, sloErrorRatio } from "./source.js";
 
-export interface ErrorRateProbeOptions {
-  /** The configuration in force (read on every measurement, so reloads apply). */
-  config: () => RailyardConfig;
-  /** Where `headersFromEnv` are read. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  fetch?: typeof fetch;
-}
-
-/** The single value of an instant query, or null without series. */
-function single(
-  result: { series: Array<{ values: Array<[number, number]> }> },
-  query: string,
-): number | null {
-  if (result.series.length === 0) return null;
-  if (result.series.length > 1) {
-    throw new Error(`${query} returned ${result.series.length} series: aggregate it with sum(...)`);
-  }
-  return result.series[0]?.values.at(-1)?.[1] ?? null;
-}
+/** What {@link createErrorRateProbe} is built with. */
+export type ErrorRateProbeOptions = ProbeOptions;
 
 /**
  * The error-rate probe. `errorRate(line, at, window)` answers null (with the reason) when the line
@@ -39,19 +19,6 @@ function single(
  *   or a query returns several series
  */
 export function createErrorRateProbe(options: ErrorRateProbeOptions): ErrorRateProbe {
-  const clientOf = (config: RailyardConfig, sourceName: string): PrometheusClient => {
-    const source = config.prometheus[sourceName];
-    if (!source) throw new Error(`no Prometheus "${sourceName}": add it under \`prometheus:\``);
-    const made = clientForSource(
-      sourceName,
-      source,
-      options.env ?? process.env,
-      parseDuration(source.timeout),
-      options.fetch,
-    );
-    if ("problem" in made) throw new Error(made.problem);
-    return made.client;
-  };
   return {
     async errorRate(line, at, window) {
       const config = options.config();
@@ -59,7 +26,7 @@ export function createErrorRateProbe(options: ErrorRateProbeOptions): ErrorRateP
       const measure = lineConfig?.measure;
       if (measure?.errorRate !== undefined) {
         const query = fillWindow(measure.errorRate, window);
-        const ratio = single(await clientOf(config, measure.source).query(query, at), query);
+        const ratio = singleValue(await probeClient(options, config, measure.source).query(query, at), query);
         if (ratio === null || Number.isNaN(ratio)) {
           return { ratio: null, detail: `no data for ${query} at ${at.toISOString()}` };
         }
@@ -69,18 +36,7 @@ export function createErrorRateProbe(options: ErrorRateProbeOptions): ErrorRateP
       if (!policy) return { ratio: null, detail: `line ${line} has no measure.errorRate and no errorBudget` };
       const slo = config.slos[policy.slo];
       if (!slo) throw new Error(`no SLO "${policy.slo}" (line ${line} errorBudget.slo)`);
-      const client = clientOf(config, slo.source);
-      const kind = slo.bad !== undefined ? "bad" : "good";
-      const numeratorQuery = fillWindow((slo.bad ?? slo.good) as string, window);
-      const totalQuery = fillWindow(slo.total, window);
-      const [numerator, total] = await Promise.all([
-        client.query(numeratorQuery, at),
-        client.query(totalQuery, at),
-      ]);
-      const ratio = errorRatioOf(
-        { kind, value: single(numerator, numeratorQuery) },
-        single(total, totalQuery),
-      );
+      const ratio = await sloErrorRatio(probeClient(options, config, slo.source), slo, window, at);
       if (ratio === null || Number.isNaN(ratio)) {
         return {
           ratio: null,
