@@ -5,6 +5,7 @@
  * which incident acts on which train.
  */
 import { describe, expect, it } from "vitest";
+import { makeTrain } from "../../test/support/train.js";
 import { type LineConfig, Line as LineSchema, Team } from "./config/schema.js";
 import type { ActingIncident } from "./incidents/policy.js";
 import { actingIncident, incidentPolicyOf } from "./incidents/policy.js";
@@ -27,31 +28,7 @@ const line: LineConfig = LineSchema.parse({
 const T0 = Date.parse("2026-03-02T08:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
-function train(overrides: Partial<Train> = {}): Train {
-  return {
-    id: "web-7",
-    line: "web",
-    number: 7,
-    kind: "scheduled",
-    state: "boarding",
-    resumeTo: null,
-    reason: null,
-    cutoffAt: at(0),
-    departureAt: at(120),
-    scheduledAt: at(120),
-    pauseCause: null,
-    resumeAt: null,
-    manifestRevision: 1,
-    currentWave: -1,
-    waveDeployedAt: null,
-    wakeAt: null,
-    createdAt: at(-1440),
-    updatedAt: at(-1440),
-    endedAt: null,
-    rollbackScope: null,
-    ...overrides,
-  };
-}
+const train = makeTrain;
 
 function view(t: Partial<Train>, incident: ActingIncident | null): TrainView {
   return {

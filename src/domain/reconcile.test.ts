@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { makeTrain } from "../../test/support/train.js";
 import { compileDeploymentRules } from "./calendar/deploy-permit.js";
 import { type LineConfig, Line as LineSchema, Team } from "./config/schema.js";
 import type { Approval, ManifestItem, Step, Train } from "./model.js";
@@ -30,31 +31,7 @@ const deps: Record<string, string[]> = { api: ["db"], web: ["api"] };
 const T0 = Date.parse("2026-03-02T08:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
-function train(overrides: Partial<Train> = {}): Train {
-  return {
-    id: "web-7",
-    line: "web",
-    number: 7,
-    kind: "scheduled",
-    state: "boarding",
-    resumeTo: null,
-    reason: null,
-    cutoffAt: at(0),
-    departureAt: at(120),
-    scheduledAt: at(120),
-    pauseCause: null,
-    resumeAt: null,
-    manifestRevision: 1,
-    currentWave: -1,
-    waveDeployedAt: null,
-    wakeAt: null,
-    createdAt: at(-1440),
-    updatedAt: at(-1440),
-    endedAt: null,
-    rollbackScope: null,
-    ...overrides,
-  };
-}
+const train = makeTrain;
 
 const item = (
   component: string,

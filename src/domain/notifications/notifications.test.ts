@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { makeTrain } from "../../../test/support/train.js";
 import { checkReferences } from "../config/references.js";
 import { RailyardConfig } from "../config/schema.js";
 import type { StoredEvent } from "../events.js";
@@ -307,31 +308,18 @@ describe("render", () => {
   });
 });
 
-function train(partial: Partial<Train>): Train {
-  return {
+/** shop-1, boarding before its 08:00 cut-off, nothing frozen yet. */
+const train = (partial: Partial<Train>): Train =>
+  makeTrain({
     id: "shop-1",
     line: "shop",
     number: 1,
-    kind: "regular",
-    state: "boarding",
-    resumeTo: null,
-    reason: null,
-    cutoffAt: "2026-03-02T08:00:00.000Z",
-    departureAt: "2026-03-02T10:00:00.000Z",
     scheduledAt: null,
-    pauseCause: null,
-    resumeAt: null,
     manifestRevision: 0,
-    currentWave: -1,
-    waveDeployedAt: null,
-    wakeAt: null,
     createdAt: "2026-03-01T10:00:00.000Z",
     updatedAt: "2026-03-01T10:00:00.000Z",
-    endedAt: null,
-    rollbackScope: null,
     ...partial,
-  } as Train;
-}
+  });
 
 describe("dueReminders", () => {
   const at = (iso: string) => Date.parse(iso);
