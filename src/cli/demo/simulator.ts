@@ -148,6 +148,8 @@ export class DemoSimulator {
         component,
         version,
         commit: commitOf(component, version),
+        // The change was committed a few hours before CI built it (what lead time counts from).
+        committedAt: new Date(this.options.now().getTime() - (2 + (version.length % 5)) * HOUR).toISOString(),
         buildUrl: `https://ci.example.com/${component}/builds/${version}`,
         ...(train ? { train } : {}),
       },
