@@ -266,7 +266,7 @@ for (const dialect of DIALECTS) {
       });
       let m = await scrape(e);
       expect(asked).toEqual([
-        { from: "2026-01-31T05:00:00.000Z", to: "2026-03-02T05:00:00.000Z", line: "shop" },
+        { from: "2026-01-31T05:00:00.001Z", to: "2026-03-02T05:00:00.001Z", line: "shop" },
       ]);
       expect(m.get('railyard_release_success_ratio{line="shop"}')).toBe(0.75);
       expect(m.get('railyard_lead_time_seconds{line="shop",quantile="0.5"}')).toBe(3600);

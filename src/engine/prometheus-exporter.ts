@@ -524,7 +524,8 @@ export class PrometheusExporter {
     const realNow = (this.options.realNow ?? (() => performance.now()))();
     if (this.#kpiAt !== null && realNow - this.#kpiAt < (this.options.kpiEveryMs ?? 30_000)) return;
     this.#kpiAt = realNow;
-    const to = this.source.clock.now().getTime();
+    // The period's end is exclusive: one millisecond past now counts a train that ended just now.
+    const to = this.source.clock.now().getTime() + 1;
     const from = to - (this.options.kpiPeriodMs ?? 30 * DAY_MS);
     for (const { gauge } of this.#kpis) gauge.reset();
     this.#leadTime.reset();
