@@ -6,36 +6,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RailyardConfig } from "../../src/domain/config/schema.js";
 import { createErrorRateProbe } from "../../src/integrations/prometheus/error-rate-probe.js";
-import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
+import {
+  checkoutRequestHistory,
+  type RunningPrometheus,
+  startBackfilledPrometheus,
+} from "../support/prometheus.js";
 
-const STEP_S = 30;
 const HOUR_S = 3_600;
-/** Requests per 30-second step. */
-const REQUESTS = 1_000;
+/** Until 3h before the end, 20 of 1000 requests a step fail (2 %); after it, 50 (5 %). */
+const HISTORY = checkoutRequestHistory((t, end) => (t > end - 3 * HOUR_S ? 50 : 20));
 /** The end of the history, on a 30-second boundary. */
-const END = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S - STEP_S;
-/** Until 3h before the end, 20 of 1000 requests fail (2 %); after it, 50 (5 %). */
+const END = HISTORY.end;
 const SWITCH = END - 3 * HOUR_S;
-
-function history(): string {
-  const lines = ["# HELP http_requests Requests served.", "# TYPE http_requests counter"];
-  for (const code of ["200", "500"]) {
-    let value = 0;
-    for (let t = END - 6 * HOUR_S; t <= END; t += STEP_S) {
-      // The step ending at t is after the switch when it ends after it.
-      const errors = t > SWITCH ? 50 : 20;
-      if (t > END - 6 * HOUR_S) value += code === "500" ? errors : REQUESTS - errors;
-      lines.push(`http_requests_total{code="${code}",service="checkout"} ${value} ${t}`);
-    }
-  }
-  lines.push("# EOF");
-  return `${lines.join("\n")}\n`;
-}
 
 let prometheus: RunningPrometheus;
 
 beforeAll(async () => {
-  prometheus = await startBackfilledPrometheus(history());
+  prometheus = await startBackfilledPrometheus(HISTORY.text);
 }, 90_000);
 
 afterAll(async () => {

@@ -7,37 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RailyardConfig } from "../../src/domain/config/schema.js";
 import { burnSentence } from "../../src/domain/incidents/postmortem.js";
 import { createBudgetProbe } from "../../src/integrations/prometheus/budget-probe.js";
-import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
+import {
+  checkoutRequestHistory,
+  type RunningPrometheus,
+  startBackfilledPrometheus,
+} from "../support/prometheus.js";
 
-const STEP_S = 30;
 const HOUR_S = 3_600;
-/** Requests per 30-second step. */
-const REQUESTS = 1_000;
+/**
+ * The incident: from 3h to 2h before the end, 100 of 1000 requests a step fail (10 %); else 10
+ * (1 %). The step ending at t is inside the incident when it ends after its start.
+ */
+const HISTORY = checkoutRequestHistory((t, end) =>
+  t > end - 3 * HOUR_S && t <= end - 2 * HOUR_S ? 100 : 10,
+);
 /** The end of the history, on a 30-second boundary. */
-const END = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S - STEP_S;
-/** The incident: from 3h to 2h before the end, 10% of requests fail; else 1%. */
+const END = HISTORY.end;
 const INCIDENT_FROM = END - 3 * HOUR_S;
 const INCIDENT_TO = END - 2 * HOUR_S;
-
-function history(): string {
-  const lines = ["# HELP http_requests Requests served.", "# TYPE http_requests counter"];
-  for (const code of ["200", "500"]) {
-    let value = 0;
-    for (let t = END - 6 * HOUR_S; t <= END; t += STEP_S) {
-      // The step ending at t is inside the incident when it ends after its start.
-      const errors = t > INCIDENT_FROM && t <= INCIDENT_TO ? 100 : 10;
-      if (t > END - 6 * HOUR_S) value += code === "500" ? errors : REQUESTS - errors;
-      lines.push(`http_requests_total{code="${code}",service="checkout"} ${value} ${t}`);
-    }
-  }
-  lines.push("# EOF");
-  return `${lines.join("\n")}\n`;
-}
 
 let prometheus: RunningPrometheus;
 
 beforeAll(async () => {
-  prometheus = await startBackfilledPrometheus(history());
+  prometheus = await startBackfilledPrometheus(HISTORY.text);
 }, 90_000);
 
 afterAll(async () => {

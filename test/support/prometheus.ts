@@ -338,3 +338,32 @@ export async function startBackfilledPrometheus(
     },
   };
 }
+
+/** Six hours of backfilled checkout traffic, for probes that measure past windows. */
+export interface RequestHistory {
+  /** The last sample's time (epoch seconds, on a 30-second boundary, in the past). */
+  end: number;
+  /** OpenMetrics text for {@link startBackfilledPrometheus}. */
+  text: string;
+}
+
+/**
+ * `http_requests_total{code="200"|"500",service="checkout"}` every 30 s over the six hours before
+ * the last 30-second boundary, 1,000 requests a step, of which `errors(t)` fail in the step ending
+ * at `t` (epoch seconds).
+ */
+export function checkoutRequestHistory(errors: (t: number, end: number) => number): RequestHistory {
+  const step = 30;
+  const end = Math.floor(Date.now() / 1000 / step) * step - step;
+  const start = end - 6 * 3_600;
+  const lines = ["# HELP http_requests Requests served.", "# TYPE http_requests counter"];
+  for (const code of ["200", "500"]) {
+    let value = 0;
+    for (let t = start; t <= end; t += step) {
+      if (t > start) value += code === "500" ? errors(t, end) : 1_000 - errors(t, end);
+      lines.push(`http_requests_total{code="${code}",service="checkout"} ${value} ${t}`);
+    }
+  }
+  lines.push("# EOF");
+  return { end, text: `${lines.join("\n")}\n` };
+}
