@@ -13,7 +13,9 @@
  * - **security**: reading and summarising a ~50 MB Trivy JSON report (`bench/security.js`);
  * - **gates**: 200 `prometheus` gates at once against a real Prometheus (`bench/gates.js`);
  * - **canary**: the canary judge (Mann-Whitney U test, Hodges–Lehmann shift and its interval) on
- *   2 × 100,000 latencies (`bench/canary.js`).
+ *   2 × 100,000 latencies (`bench/canary.js`);
+ * - **dashboard** (not in the default set): first meaningful paint of each dashboard view on the
+ *   demo's data in Debian's Chromium (`bench/dashboard.js`).
  *
  * Servers run in child processes and autocannon (50 connections) in this one, so the load
  * generator and the server each get one of the machine's cores. Results are printed as Markdown
@@ -27,7 +29,7 @@
  *
  * Options: `--duration <s>` (10), `--warmup <s>` (2), `--connections <n>` (50), `--label <text>`
  * (a name for the history row), `--profile` (profile the ingest server during the measured
- * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates,canary` (also `metrics`, not in the default set: its first run generates a ~600 MB history, cached under `bench/.cache`), `--no-write` (print only).
+ * window: top self-time functions, wall time per kind of SQL statement, event-loop utilisation), `--only bare,ingest,tick,timetable,boarding,security,gates,canary` (also `metrics`, not in the default set: its first run generates a ~600 MB history, cached under `bench/.cache`; and `dashboard`: the dashboard's first paint in Chromium on the demo, which needs ports 7300/7301), `--no-write` (print only).
  * `RAILYARD_SQLITE_SYNCHRONOUS` is passed to the ingest server; runs not in the default `FULL`
  * mode only add a history row.
  */
@@ -263,7 +265,7 @@ if (only.has("timetable")) {
   );
 }
 // Each alone in its own process; each writes its own section.
-for (const name of ["boarding", "security", "gates", "canary", "metrics"]) {
+for (const name of ["boarding", "security", "gates", "canary", "metrics", "dashboard"]) {
   if (!only.has(name)) continue;
   execFileSync(
     process.execPath,

@@ -4,7 +4,7 @@
  */
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -15,7 +15,7 @@ import { parseDuration } from "../domain/duration.js";
 import type { Logger } from "../engine/ports.js";
 import type { Railyard } from "../engine/railyard.js";
 import { Sessions } from "../engine/sessions.js";
-import { accessHook } from "./auth.js";
+import { accessHook, bearerToken, cookieValue, SESSION_COOKIE } from "./auth.js";
 import { problem, problemHandler, sendProblem } from "./problem.js";
 import { TokenBucketLimiter } from "./rate-limit.js";
 import { alertmanagerRoutes } from "./routes/alertmanager.js";
@@ -30,10 +30,14 @@ import { pinRoutes } from "./routes/pins.js";
 import { prometheusRoutes } from "./routes/prometheus.js";
 import { reportRoutes } from "./routes/reports.js";
 import { sessionRoutes } from "./routes/session.js";
+import { streamRoutes } from "./routes/stream.js";
 import { systemRoutes } from "./routes/system.js";
+import { timetableSpanRoutes } from "./routes/timetable-spans.js";
+import { trainMetricsRoutes } from "./routes/train-metrics.js";
 import { trainRoutes } from "./routes/trains.js";
 import { waiverRoutes } from "./routes/waivers.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+import { webAppRoutes } from "./web-app.js";
 
 export interface ServerOptions {
   railyard: Railyard;
@@ -42,6 +46,12 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Counts mutations per token or address (tests inject one with their own time source). */
   rateLimiter?: TokenBucketLimiter;
+  /** The dashboard's build folder (null: none). @default dist/web when built */
+  webRoot?: string | null;
+  /** How often the live event stream reads the log. @default 250 ms */
+  streamIntervalMs?: number;
+  /** A session's life on the engine's clock. @default the configuration's `access.session.ttl` */
+  sessionTtlMs?: number;
 }
 
 /** Builds the API server (not listening yet); `await app.ready()` before `inject` or `listen`. */
@@ -59,7 +69,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     store: railyard.store,
     clock: railyard.clock,
     tokens: railyard.tokens,
-    ttlMs: () => parseDuration(railyard.config.access.session.ttl),
+    ttlMs: () => options.sessionTtlMs ?? parseDuration(railyard.config.access.session.ttl),
   });
   // One place decides who asks: every route below sees `request.principal` resolved.
   app.addHook(
@@ -67,9 +77,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     accessHook({ railyard, sessions, logger, limiter: options.rateLimiter ?? new TokenBucketLimiter() }),
   );
   app.setErrorHandler(problemHandler(options.logger));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, "not-found", `no route ${request.method} ${request.url}; see /api/docs`)),
-  );
+  // Filled in once the dashboard's routes are known: a browser navigating to /trains/web-4 gets the app.
+  let servePage: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false;
+  app.setNotFoundHandler((request, reply) => {
+    if (servePage(request, reply)) return;
+    sendProblem(reply, problem(404, "not-found", `no route ${request.method} ${request.url}; see /api/docs`));
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -153,9 +166,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   notificationRoutes(app, options.railyard);
   alertmanagerRoutes(app, options.railyard, options.logger);
   metricsRoutes(app, options.railyard);
+  trainMetricsRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);
+  timetableSpanRoutes(app, options.railyard);
   await prometheusRoutes(app, options.railyard, options.logger);
   sessionRoutes(app, sessions, logger);
+  streamRoutes(app, railyard, logger, {
+    ...(options.streamIntervalMs === undefined ? {} : { intervalMs: options.streamIntervalMs }),
+    stillAllowed: async (request) => {
+      try {
+        const token = bearerToken(request);
+        if (token !== undefined) await railyard.tokens.authenticate(token);
+        else {
+          const id = cookieValue(request, SESSION_COOKIE);
+          if (id !== undefined) await sessions.resolve(id);
+          else return railyard.config.access.anonymousRead;
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  servePage = webAppRoutes(app, options.webRoot);
   return app;
 }

@@ -45,6 +45,13 @@ export interface StartOptions {
   manualTicks?: boolean;
   /** Where the audit signing key's variable (`audit.signingKeyFromEnv`) is read. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The dashboard's build folder (null: serve none). @default dist/web when built */
+  webRoot?: string | null;
+  /**
+   * How long a dashboard session lasts on the engine's clock, instead of `access.session.ttl` (the
+   * demo's simulated clock runs an hour per second, so it scales a real working day).
+   */
+  sessionTtlMs?: number;
 }
 
 export interface RunningServer {
@@ -122,7 +129,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(auditSigningKey ? { auditSigningKey } : {}),
       notify: createNotificationSenderFactory({ env: (options.env ?? process.env) as NodeJS.ProcessEnv }),
     });
-    const app = await buildServer({ railyard, logger, bodyLimit: railyard.config.access.maxRequestBytes });
+    const app = await buildServer({
+      railyard,
+      logger,
+      bodyLimit: railyard.config.access.maxRequestBytes,
+      ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+      ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+    });
     await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 7300 });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;

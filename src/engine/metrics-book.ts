@@ -107,6 +107,11 @@ export class MetricsBook {
     return report;
   }
 
+  /** Every train's fact as of this book's cursor (call {@link catchUp} first); do not change them. */
+  facts(): IterableIterator<TrainFact> {
+    return this.#facts.values();
+  }
+
   /**
    * Released trains with no `release.measured` folded yet (the M5 measurer's work list), as of
    * this book's cursor: call {@link catchUp} first.

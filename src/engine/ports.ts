@@ -232,6 +232,8 @@ export interface StoreReader {
   listDeployments(filter?: { environment?: string; component?: string }): Promise<Deployment[]>;
 
   listEvents(filter?: EventFilter): Promise<StoredEvent[]>;
+  /** The id of the newest event (0 for an empty log): where a live tail starts. */
+  lastEventId(): Promise<number>;
   /** Rows of the notification outbox per channel and status (for `/metrics`). */
   countNotifications(): Promise<NotificationCount[]>;
   /** Trains per line and state, terminal states included (for `/metrics`). */

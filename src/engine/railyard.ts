@@ -10,9 +10,11 @@ import {
   shippedArtifacts,
   tallyApprovals,
 } from "../domain/approval.js";
+import type { DeploymentRules } from "../domain/calendar/deploy-permit.js";
 import type { RailyardConfig, ScheduleConfig } from "../domain/config/schema.js";
 import { parseDuration } from "../domain/duration.js";
 import { type AuditTarget, type StoredEvent, SYSTEM_ACTOR } from "../domain/events.js";
+import type { TrainFact } from "../domain/metrics/train-fact.js";
 import type { MetricsQuery, ReleaseMetricsReport } from "../domain/metrics/types.js";
 import type {
   Approval,
@@ -676,6 +678,15 @@ export class Railyard {
     });
   }
 
+  /**
+   * Every train's release-metrics fact (see `src/domain/metrics/train-fact.ts`), after folding the
+   * events appended since the last fold. The facts are shared: read them, do not change them.
+   */
+  async trainFacts(): Promise<TrainFact[]> {
+    await this.metricsBook.catchUp();
+    return [...this.metricsBook.facts()];
+  }
+
   /** Open and resolved incidents, newest first. */
   incidents(filter: { line?: string; status?: "open" | "resolved" } = {}): Promise<Incident[]> {
     return this.options.store.listIncidents(filter);
@@ -1236,6 +1247,15 @@ export class Railyard {
   }
 
   /**
+   * A line's compiled deployment window and blackouts (the configuration's global ones and the
+   * line's), as the engine uses them. @throws {NotFoundError} naming the configured lines
+   */
+  deploymentRules(line: string): DeploymentRules {
+    this.runtime.line(line);
+    return this.runtime.deploymentRules(line);
+  }
+
+  /**
    * The iCalendar feed of the lines a query selects (departures, cut-offs, windows, blackouts,
    * hotfix trains); records each event's fingerprint so its SEQUENCE rises when it changes.
    * @throws {NotFoundError} for an unknown line or team
@@ -1250,6 +1270,11 @@ export class Railyard {
 
   events(filter?: EventFilter): Promise<StoredEvent[]> {
     return this.options.store.listEvents(filter);
+  }
+
+  /** The newest event's id (0 for an empty log). */
+  lastEventId(): Promise<number> {
+    return this.options.store.lastEventId();
   }
 }
 

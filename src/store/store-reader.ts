@@ -424,6 +424,14 @@ export class KyselyStoreReader implements StoreReader {
     return rows.map(toStoredEvent);
   }
 
+  async lastEventId(): Promise<number> {
+    const row = await this.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
+  }
+
   dueNotifications(now: Instant, limit: number): Promise<NotificationRecord[]> {
     return dueNotifications(this.db, now, limit);
   }

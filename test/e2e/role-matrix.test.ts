@@ -18,8 +18,11 @@ type Who = (typeof ROLES)[number];
 type Expect = `${"+" | "-"}${"+" | "-"}${"+" | "-"}${"+" | "-"}${"+" | "-"}${"+" | "-"}`;
 
 interface Case {
-  /** Who gets through (`public` and `own` routes are checked separately). */
-  expect: Expect | "public" | "own-auth";
+  /**
+   * Who gets through (`public` and `own` routes are checked separately; a `stream` never ends, so
+   * it is opened, its status read and its body cancelled, in a test of its own).
+   */
+  expect: Expect | "public" | "own-auth" | { stream: Expect };
   path?: string;
   body?: (who: Who) => unknown;
   raw?: { body: string; contentType: string };
@@ -47,8 +50,10 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
     "GET /api/v1/lines": { expect: READ },
     "GET /api/v1/lines/{line}": { expect: READ, path: "/api/v1/lines/shop" },
     "GET /api/v1/timetable": { expect: READ },
+    "GET /api/v1/timetable/spans": { expect: READ },
     "GET /api/v1/deployments": { expect: READ },
     "GET /api/v1/events": { expect: READ },
+    "GET /api/v1/events/stream": { expect: { stream: READ } },
     "GET /api/v1/audit/verify": { expect: READ },
     "GET /api/v1/audit/export": { expect: READ },
     "GET /api/v1/trains": { expect: READ },
@@ -77,6 +82,7 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
       path: "/api/v1/incidents/inc_none/postmortem",
     },
     "GET /api/v1/metrics/releases": { expect: READ },
+    "GET /api/v1/metrics/trains": { expect: READ },
     "GET /api/v1/tokens": { expect: READ },
 
     "POST /api/v1/artifacts": {
@@ -252,7 +258,7 @@ describe("the role matrix: every endpoint × every role", () => {
     const wrong: string[] = [];
     let refusals = 0;
     for (const [route, spec] of Object.entries(table)) {
-      if (spec.expect === "public" || spec.expect === "own-auth") continue;
+      if (typeof spec.expect !== "string" || spec.expect === "public" || spec.expect === "own-auth") continue;
       const [method, documentedPath] = route.split(" ") as [string, string];
       const path = spec.path ?? documentedPath;
       for (const [i, who] of ROLES.entries()) {
@@ -269,6 +275,43 @@ describe("the role matrix: every endpoint × every role", () => {
         const problemJson = answer.contentType?.includes("application/problem+json") ?? false;
         if (through !== allowed || (!allowed && (answer.status !== 403 || !problemJson))) {
           wrong.push(`${route} as ${who}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+        }
+      }
+    }
+    expect(wrong, outcomes.join("\n")).toEqual([]);
+    expect(await deniedCount()).toBe(deniedBefore + refusals);
+  });
+
+  it("opens the live streams to exactly the roles the table says (and refuses anonymous)", async () => {
+    const streams = Object.entries(table).filter(([, spec]) => typeof spec.expect === "object");
+    expect(streams.map(([route]) => route)).toEqual(["GET /api/v1/events/stream"]);
+    const deniedBefore = await deniedCount();
+    const outcomes: string[] = [];
+    const wrong: string[] = [];
+    let refusals = 0;
+    for (const [route, spec] of streams) {
+      const pattern = (spec.expect as { stream: Expect }).stream;
+      const url = `${server.url}${spec.path ?? route.split(" ")[1]}`;
+      const callers: Array<[Who | "anonymous", string | null, number]> = [
+        ...ROLES.map((who, i): [Who, string, number] => [who, tokens[who], pattern[i] === "+" ? 200 : 403]),
+        ["anonymous", null, 401],
+      ];
+      for (const [who, token, status] of callers) {
+        const controller = new AbortController();
+        const response = await fetch(url, {
+          headers: { accept: "text/event-stream", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          signal: controller.signal,
+        });
+        const type = response.headers.get("content-type") ?? "";
+        outcomes.push(`${route} ${who}: ${response.status} ${type}`);
+        // A refusal is a finished problem document; a stream is read no further.
+        const body = status === 200 ? "" : await response.text();
+        controller.abort();
+        await response.body?.cancel().catch(() => {});
+        if (status === 403) refusals++;
+        const expectedType = status === 200 ? "text/event-stream" : "application/problem+json";
+        if (response.status !== status || !type.startsWith(expectedType)) {
+          wrong.push(`${route} as ${who}: ${response.status} ${type} ${body.slice(0, 200)}`);
         }
       }
     }

@@ -54,6 +54,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The server's logger, e.g. pino writing to an array a test reads. @default silent (TEST_LOG sets the level) */
   logger?: Logger;
+  /** The dashboard's build folder (null: none, so `/` says how to build it). @default dist/web when built */
+  webRoot?: string | null;
 }
 
 /** Starts a server for `world` on a fresh database (or `database`, to restart on the same one). */
@@ -73,6 +75,7 @@ export async function startTestServer(
     logger: options.logger ?? (pino({ level: process.env.TEST_LOG ?? "silent" }) as unknown as Logger),
     adminToken: ADMIN_TOKEN,
     manualTicks: true,
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   const send = async <T>(
     method: string,

@@ -36,6 +36,16 @@ function duration(field: string, text: string): number {
   }
 }
 
+/** The range a timetable read covers: a line, and [from, to) of at most two years. */
+export const TimetableRangeQuery = z.object({
+  line: z.string().min(1).optional().describe("Only this line."),
+  from: z.iso.datetime({ offset: true }).optional().describe("Start (inclusive). @default now"),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("End (exclusive), at most two years after `from`. @default 30 days after `from`"),
+});
+
 export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: Logger): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const auth = requireAuth(railyard);
@@ -167,14 +177,7 @@ export function systemRoutes(app: FastifyInstance, railyard: Railyard, logger?: 
         summary: "Departures between two instants, ordered by departure (like `railyard timetable`)",
         description:
           "Each departure with its train ID (`<line>-<number>`), scheduled and actual departure, cut-off, deployment window and status (`scheduled`, `shifted` or `skipped` by a blackout, with the reason).",
-        querystring: z.object({
-          line: z.string().min(1).optional().describe("Only this line."),
-          from: z.iso.datetime({ offset: true }).optional().describe("Start (inclusive). @default now"),
-          to: z.iso
-            .datetime({ offset: true })
-            .optional()
-            .describe("End (exclusive), at most two years after `from`. @default 30 days after `from`"),
-        }),
+        querystring: TimetableRangeQuery,
         response: { 200: z.array(TimetableDeparture), 400: ProblemSchema, 404: ProblemSchema },
       },
     },

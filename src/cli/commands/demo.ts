@@ -22,6 +22,8 @@ const SLACK_URL_VARIABLE = "RAILYARD_SLACK_WEBHOOK_URL";
 const ALERTMANAGER_TOKEN_VARIABLE = "RAILYARD_ALERTMANAGER_TOKEN";
 /** How long the demo's tokens live, in real time (their expiry is on the simulated clock). */
 const TOKEN_LIFETIME_REAL_MS = 24 * 3_600_000;
+/** How long a dashboard login lasts, in real time. */
+const SESSION_LIFETIME_REAL_MS = 12 * 3_600_000;
 /**
  * Monday 2 March 2026, 04:00 in Berlin: four simulated hours before web-1's boarding closes (two
  * real seconds at the test's rate), so a slow start on a busy machine still leaves CI time to push.
@@ -99,6 +101,8 @@ export function registerDemoCommand(program: Command): void {
           logger: createLogger(paths.log),
           adminToken: secrets.adminToken,
           tickIntervalMs: 100,
+          // Sessions expire on the simulated clock: a dashboard login lasts a real working day.
+          sessionTtlMs: SESSION_LIFETIME_REAL_MS * Number(options.rate),
         });
       } catch (error) {
         await service.close();
@@ -151,6 +155,9 @@ export function registerDemoCommand(program: Command): void {
       out.line(
         `  simulated clock  ${Number(options.rate) / 3600} h per second, from Mon 2 Mar 2026 04:00 Europe/Berlin`,
       );
+      out.line(
+        `  dashboard        ${server.url}/   (log in with the admin token: cat ${rel(paths.adminToken)})`,
+      );
       out.line(`  API              ${server.url}/api/v1/trains   (docs: ${server.url}/api/docs)`);
       out.line(`  CLI              npx railyard trains   ·   npx railyard train watch web-2`);
       out.line(
@@ -193,7 +200,7 @@ export function registerDemoCommand(program: Command): void {
               paint(
                 out,
                 "green",
-                "\nThe scripted scenario has played out: released, rolled back, retried, paused by an alert.",
+                "\nThe scripted scenario has played out: released, rolled back, retried, paused by an alert, failed its canary.",
               ),
             );
             clearInterval(timer);

@@ -11,7 +11,9 @@
  *  - web-3: a flaky integration suite blocks the train; CI re-runs, someone retries, it ships.
  *  - web-4: Alertmanager fires a critical checkout latency alert during its canary wave; the
  *    line's incident policy pauses the train until the alert resolves an hour later, then it ships.
- *  - afterwards every train gets a few patch releases, so the yard keeps moving.
+ *  - afterwards every train gets a few patch releases, so the yard keeps moving; the first of
+ *    them for storefront (4.0.1, on web-6) is slower than its baseline in the demo's Prometheus:
+ *    web-6's canary analysis fails on p99 latency and Railyard rolls it back.
  */
 import { createHash } from "node:crypto";
 import type { Train } from "../../domain/model.js";
@@ -137,6 +139,7 @@ export class DemoSimulator {
       "web-2 rolled back",
       "web-3 released",
       "web-4 released after its alert",
+      "web-6 rolled back",
     ].every((m) => this.done.has(m));
   }
 
@@ -400,6 +403,7 @@ export class DemoSimulator {
           mark("web-3", "released", "web-3 released");
           if (this.done.has("latency alert resolves"))
             mark("web-4", "released", "web-4 released after its alert");
+          mark("web-6", "rolled_back", "web-6 rolled back");
         },
       },
     ];

@@ -1,0 +1,81 @@
+/**
+ * What the executive and debug views read: the release metrics (GET /api/v1/metrics/releases),
+ * per-train metrics (GET /api/v1/metrics/trains), the lines, and the weeks and days measured on
+ * the server's clock (which may be simulated), rounded so query keys do not change every second.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import { useServerClockReading, useServerNow } from "../api/clock";
+import type { paths } from "../api/schema";
+
+export type ReleaseMetrics =
+  paths["/api/v1/metrics/releases"]["get"]["responses"][200]["content"]["application/json"];
+export type MetricsPeriod = ReleaseMetrics["total"];
+export type DoraBucket = NonNullable<MetricsPeriod["dora"]["leadTime"]["bucket"]>;
+export type TrainMetrics =
+  paths["/api/v1/metrics/trains"]["get"]["responses"][200]["content"]["application/json"];
+export type TrainMetricsRow = TrainMetrics["trains"][number];
+
+export const DAY = 86_400_000;
+export const WEEK = 7 * DAY;
+/** How many weeks the trend chart and the heatmap show (the current one included). */
+export const TREND_WEEKS = 12;
+
+/** Monday 00:00 UTC of the ISO week `ms` falls in (the metrics' weeks). */
+export function weekStart(ms: number): number {
+  const day = Math.floor(ms / DAY) * DAY;
+  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return day - weekday * DAY;
+}
+
+/**
+ * The server's clock: `now` (ms, re-rendered every `tickMs`), and `ready` once it was read (before
+ * that `now` is the browser's clock, which may be months away from a simulated one).
+ */
+export function useServerTime(tickMs = 5000): { now: number; ready: boolean } {
+  const reading = useServerClockReading();
+  const now = useServerNow(tickMs);
+  return { now, ready: reading !== null };
+}
+
+/** The release metrics of the last 30 days on the server's clock (its default period). */
+export function useRecentMetrics() {
+  return useQuery({
+    queryKey: ["metrics", "releases", "last-30-days"],
+    queryFn: () => unwrap(api.GET("/api/v1/metrics/releases")),
+  });
+}
+
+/**
+ * The release metrics per ISO week for the last {@link TREND_WEEKS} weeks up to now, for all lines
+ * or one. `from` is the Monday of the first week (it changes once a week).
+ */
+export function useWeeklyMetrics(from: string | null, line?: string) {
+  return useQuery({
+    queryKey: ["metrics", "releases", "weekly", from, line ?? null],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/metrics/releases", {
+          params: { query: { groupBy: "week", from: from as string, ...(line ? { line } : {}) } },
+        }),
+      ),
+    enabled: from !== null,
+  });
+}
+
+/** The lines with their next departures and active trains (GET /api/v1/lines). */
+export function useLines() {
+  return useQuery({
+    queryKey: ["lines"],
+    queryFn: () => unwrap(api.GET("/api/v1/lines")),
+    staleTime: 60_000,
+  });
+}
+
+/** Tone of a DORA performance cluster: elite and high read good, medium watch, low bad. */
+export function bucketTone(bucket: DoraBucket | null | undefined): "good" | "warn" | "bad" | "neutral" {
+  if (bucket === "elite" || bucket === "high") return "good";
+  if (bucket === "medium") return "warn";
+  if (bucket === "low") return "bad";
+  return "neutral";
+}
