@@ -328,3 +328,16 @@ export function AfterPaint({ height, children }: { height: number; children: Rea
   if (ready) return <>{children}</>;
   return <div className="chart-pending" style={{ height }} data-chart-pending="" aria-hidden="true" />;
 }
+
+/** Copies text to the clipboard, falling back to selecting it in `field` (an input showing it). */
+export async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (!field) return false;
+    field.focus();
+    field.select();
+    return document.execCommand?.("copy") ?? false;
+  }
+}

@@ -8,7 +8,7 @@ import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client";
 import { useServerNow } from "../api/clock";
 import type { Me } from "../auth";
-import { ConfirmButton, Empty, Loading, Time } from "../components/ui";
+import { ConfirmButton, copyText, Empty, Loading, Time } from "../components/ui";
 import { everyone, type PeopleConfig, SectionError } from "./admin-shared";
 
 type Token = Schemas["Token"];
@@ -28,19 +28,6 @@ function tokenStatus(token: Token, now: number): { label: string; tone: string; 
   if (token.expiresAt && Date.parse(token.expiresAt) <= now)
     return { label: "expired", tone: "muted", order: 1 };
   return { label: "active", tone: "good", order: 0 };
-}
-
-/** Copies text to the clipboard, falling back to selecting it in the given field. */
-async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    if (!field) return false;
-    field.focus();
-    field.select();
-    return document.execCommand?.("copy") ?? false;
-  }
 }
 
 /** The new token's secret, once, with a copy button and a warning; dismissed for good. */

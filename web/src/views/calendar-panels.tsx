@@ -5,7 +5,7 @@
 import { useId, useState } from "react";
 import { Link } from "react-router";
 import type { Me } from "../auth";
-import { Empty, StateBadge, Time } from "../components/ui";
+import { copyText, Empty, StateBadge, Time } from "../components/ui";
 import { relative } from "../format";
 import {
   blackoutRuleInWords,
@@ -149,19 +149,6 @@ export function CutoffTable({
   );
 }
 
-/** Copies text to the clipboard, falling back to selecting it in the given input. */
-async function copy(text: string, input: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    if (!input) return false;
-    input.focus();
-    input.select();
-    return document.execCommand?.("copy") ?? false;
-  }
-}
-
 /** One feed's link with its copy button and webcal:// link. */
 function FeedRow({ label, url }: { label: string; url: string }) {
   const id = useId();
@@ -182,7 +169,7 @@ function FeedRow({ label, url }: { label: string; url: string }) {
           className="button"
           aria-label={`Copy the link: ${label}`}
           onClick={async () => {
-            const ok = await copy(url, document.getElementById(id) as HTMLInputElement | null);
+            const ok = await copyText(url, document.getElementById(id) as HTMLInputElement | null);
             setCopied(ok ? "yes" : "no");
             window.setTimeout(() => setCopied(null), 4000);
           }}
