@@ -22,6 +22,7 @@ import { alertmanagerRoutes } from "./routes/alertmanager.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { calendarRoutes } from "./routes/calendar.js";
 import { checklistRoutes } from "./routes/checklists.js";
+import { gateResultRoutes } from "./routes/gate-results.js";
 import { hotfixRoutes } from "./routes/hotfixes.js";
 import { incidentRoutes } from "./routes/incidents.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -167,6 +168,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   alertmanagerRoutes(app, options.railyard, options.logger);
   metricsRoutes(app, options.railyard);
   trainMetricsRoutes(app, options.railyard);
+  gateResultRoutes(app, options.railyard);
   systemRoutes(app, options.railyard, options.logger);
   calendarRoutes(app, options.railyard);
   timetableSpanRoutes(app, options.railyard);

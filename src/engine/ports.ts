@@ -164,6 +164,15 @@ export interface NotificationAttemptUpdate {
 }
 
 /** Read access, inside or outside a transaction. */
+/** Which gate results {@link StoreReader.recentGateResults} reads. */
+export interface RecentGateResultsFilter {
+  /** Gate types, e.g. `["canary"]`; all when absent. */
+  types?: readonly string[];
+  /** Only trains of this line. */
+  line?: string;
+  limit: number;
+}
+
 export interface StoreReader {
   /** Pending rows due at `now` (next_attempt_at ≤ now), oldest due first, at most `limit`. */
   dueNotifications(now: Instant, limit: number): Promise<NotificationRecord[]>;
@@ -226,6 +235,11 @@ export interface StoreReader {
   /** Steps left `running` (by a crash, or by work in flight in this process). */
   runningSteps(): Promise<Step[]>;
   listGateResults(trainId: string): Promise<GateResult[]>;
+  /**
+   * Gate results across trains, newest first (by the event that recorded them): the latest canary
+   * analyses, say, without reading every train.
+   */
+  recentGateResults(filter: RecentGateResultsFilter): Promise<GateResult[]>;
   /** In the order they were recorded. */
   listApprovals(trainId: string): Promise<Approval[]>;
   /** Current versions per environment and component. */

@@ -35,6 +35,7 @@ import type {
   NotificationCount,
   NotificationFilter,
   NotificationRecord,
+  RecentGateResultsFilter,
   StoreReader,
   TrainCount,
   TrainFactRecord,
@@ -385,6 +386,22 @@ export class KyselyStoreReader implements StoreReader {
       .where("train_id", "=", trainId)
       .orderBy("event_id")
       .execute();
+    return rows.map(toGateResult);
+  }
+
+  /** Newest first (by event). */
+  async recentGateResults(filter: RecentGateResultsFilter): Promise<GateResult[]> {
+    let query = this.db.selectFrom("gate_results").selectAll("gate_results");
+    if (filter.types !== undefined) {
+      if (filter.types.length === 0) return [];
+      query = query.where("gate_results.type", "in", [...filter.types]);
+    }
+    if (filter.line !== undefined) {
+      query = query
+        .innerJoin("trains", "trains.id", "gate_results.train_id")
+        .where("trains.line", "=", filter.line);
+    }
+    const rows = await query.orderBy("gate_results.event_id", "desc").limit(filter.limit).execute();
     return rows.map(toGateResult);
   }
 

@@ -12,7 +12,12 @@ const COMMITTED = "2026-03-01T09:00:00.000Z";
 const RANGE = "from=2026-02-23T00:00:00Z&to=2026-03-09T00:00:00Z";
 
 async function metrics(s: TestServer, query: string) {
-  return s.request<ReleaseMetricsReport & { detail?: string }>("GET", `/api/v1/metrics/releases?${query}`);
+  return s.request<
+    ReleaseMetricsReport & {
+      byLine?: Array<Pick<ReleaseMetricsReport, "total" | "periods"> & { line: string }>;
+      detail?: string;
+    }
+  >("GET", `/api/v1/metrics/releases?${query}`);
 }
 
 describe("sqlite: release metrics API", () => {
@@ -64,6 +69,14 @@ describe("sqlite: release metrics API", () => {
     ]);
     expect(all.body.asOfEventId).toBeGreaterThan(0);
 
+    // breakdown=line adds each line's report (one line here), the same as asking for it.
+    expect(all.body.byLine).toBeUndefined();
+    const split = await metrics(s, `${RANGE}&groupBy=week&breakdown=line`);
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const shop = await metrics(s, `${RANGE}&groupBy=week&line=shop`);
+    expect(split.body.byLine).toEqual([{ line: "shop", total: shop.body.total, periods: shop.body.periods }]);
+    expect(split.body.total).toEqual(all.body.total);
+
     const db = await metrics(s, `${RANGE}&component=db`);
     expect(db.body.total.m3LeadTime).toMatchObject({ count: 1, fromPush: 0 });
     const core = await metrics(s, `${RANGE}&team=core&line=shop`);
@@ -83,6 +96,7 @@ describe("sqlite: release metrics API", () => {
       [`${RANGE}&component=nope`, "component nope"],
       ["from=2026-03-09T00:00:00Z&to=2026-03-01T00:00:00Z", "from"],
       ["from=yesterday", "from"],
+      ["breakdown=team", "breakdown"],
     ] as const) {
       const refused = await metrics(s, query);
       expect(refused.status, query).toBe(400);

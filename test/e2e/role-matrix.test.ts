@@ -83,6 +83,7 @@ function cases(ids: { train: string; artifact: string; token: string }): Record<
     },
     "GET /api/v1/metrics/releases": { expect: READ },
     "GET /api/v1/metrics/trains": { expect: READ },
+    "GET /api/v1/gate-results": { expect: READ },
     "GET /api/v1/tokens": { expect: READ },
 
     "POST /api/v1/artifacts": {

@@ -32,6 +32,11 @@ interface Row {
   rollbacks: Array<{ at: string; scope: string; components: string[] }>;
   incidents: Array<Record<string, unknown>>;
   changeFailed: boolean | null;
+  failures?: {
+    reason: string | null;
+    gates: Array<{ trainId: string; gate: string; verdict: string; output: string }>;
+    steps: Array<{ key: string; status: string }>;
+  };
 }
 interface Answer {
   query: Record<string, unknown>;
@@ -182,6 +187,48 @@ for (const dialect of DIALECTS) {
       // A train that has not departed has no change to fail yet.
       expect(shop4).toMatchObject({ departedAt: null, versions: [], changeFailed: null, outcome: null });
 
+      // include=failures adds each train's failed gates and steps, with their evidence.
+      expect(all.body.trains.some((t) => "failures" in t)).toBe(false);
+      const withFailures = await ask(s, `${RANGE}&include=failures`);
+      expect(withFailures.status, JSON.stringify(withFailures.body)).toBe(200);
+      const failuresOf = (id: string) => withFailures.body.trains.find((t) => t.trainId === id)?.failures;
+      expect(failuresOf("shop-1")).toEqual({ reason: null, gates: [], steps: [] });
+      const failed2 = failuresOf("shop-2");
+      expect(failed2?.gates.map((g) => [g.trainId, g.gate, g.verdict])).toEqual([
+        ["shop-2", "health", "fail"],
+      ]);
+      expect(failed2?.gates[0]?.output).toContain("exit code 1");
+      expect(failed2?.reason).toContain("health");
+      expect(failed2?.steps.every((step) => step.status === "failed")).toBe(true);
+
+      // Gate results across trains, newest first: shop-2's failed verification, then its gating
+      // tests, then shop-1's verification and tests.
+      const results = await s.request<
+        Array<{ trainId: string; gate: string; type: string; verdict: string }>
+      >("GET", "/api/v1/gate-results");
+      expect(results.status, JSON.stringify(results.body)).toBe(200);
+      const seen = (list: typeof results.body) => list.map((r) => [r.trainId, r.gate, r.verdict]);
+      expect(seen(results.body)).toEqual([
+        ["shop-2", "health", "fail"],
+        ["shop-2", "tests", "pass"],
+        ["shop-1", "health", "pass"],
+        ["shop-1", "tests", "pass"],
+      ]);
+      const gateResults = (query: string) =>
+        s.request<typeof results.body & { detail?: string }>("GET", `/api/v1/gate-results?${query}`);
+      expect(seen((await gateResults("type=command&line=shop")).body)).toEqual(seen(results.body));
+      expect((await gateResults("type=canary,slo")).body).toEqual([]);
+      expect(seen((await gateResults("limit=1")).body)).toEqual([["shop-2", "health", "fail"]]);
+      for (const [query, field] of [
+        ["type=canry", "type canry"],
+        ["line=nope", "line nope"],
+        ["limit=0", "limit"],
+      ] as const) {
+        const refused = await gateResults(query);
+        expect(refused.status, query).toBe(400);
+        expect(refused.body.detail, query).toContain(field);
+      }
+
       // Filters: a component keeps the trains carrying it; limit cuts after counting.
       const db = await ask(s, `${RANGE}&component=db`);
       expect(db.body.trains.map((t) => t.trainId)).toEqual(["shop-1"]);
@@ -223,6 +270,7 @@ for (const dialect of DIALECTS) {
         ["from=2026-03-09T00:00:00Z&to=2026-03-01T00:00:00Z", "from"],
         ["from=yesterday", "from"],
         ["limit=0", "limit"],
+        ["include=everything", "include"],
       ] as const) {
         const refused = await ask(s, query);
         expect(refused.status, query).toBe(400);

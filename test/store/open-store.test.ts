@@ -66,6 +66,7 @@ for (const dialect of DIALECTS) {
         { name: "0006-rollout" },
         { name: "0007-access" },
         { name: "0008-observability" },
+        { name: "0009-dashboard" },
       ]);
       expect(await migrateToLatest(db, { dialect })).toEqual([]);
     });

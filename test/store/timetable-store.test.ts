@@ -135,6 +135,7 @@ for (const dialect of DIALECTS) {
             "0006-rollout",
             "0007-access",
             "0008-observability",
+            "0009-dashboard",
           ],
         }),
       ]);

@@ -70,6 +70,10 @@ export const ReleaseMetricsSchema = z.object({
   asOfEventId: z.number(),
   total: MetricsPeriodSchema,
   periods: z.array(MetricsPeriodSchema),
+  byLine: z
+    .array(z.object({ line: z.string(), total: MetricsPeriodSchema, periods: z.array(MetricsPeriodSchema) }))
+    .optional()
+    .describe("With breakdown=line: the same report for each configured line (in configuration order)"),
   definitions: z.record(z.string(), z.string()),
 });
 
@@ -96,6 +100,10 @@ export function metricsRoutes(app: FastifyInstance, railyard: Railyard): void {
           from: instant("from"),
           to: instant("to"),
           groupBy: z.enum(["week", "month"]).optional(),
+          breakdown: z
+            .enum(["line"])
+            .optional()
+            .describe("line: also answer the report of each line (`byLine`), e.g. for a line × week heatmap"),
         }),
         response: { 200: ReleaseMetricsSchema, 400: ProblemSchema },
       },
@@ -104,15 +112,22 @@ export function metricsRoutes(app: FastifyInstance, railyard: Railyard): void {
       const q = request.query;
       const to = q.to ? new Date(q.to) : railyard.clock.now();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY);
-      const report = await railyard.releaseMetrics({
+      const query = {
         from: from.toISOString(),
         to: to.toISOString(),
-        ...(q.line ? { line: q.line } : {}),
         ...(q.team ? { team: q.team } : {}),
         ...(q.component ? { component: q.component } : {}),
         ...(q.groupBy ? { groupBy: q.groupBy } : {}),
-      });
-      return { ...report, definitions: { ...METRIC_DEFINITIONS } };
+      };
+      const report = await railyard.releaseMetrics({ ...query, ...(q.line ? { line: q.line } : {}) });
+      if (q.breakdown !== "line") return { ...report, definitions: { ...METRIC_DEFINITIONS } };
+      const lines = q.line ? [q.line] : Object.keys(railyard.config.lines);
+      const byLine = [];
+      for (const line of lines) {
+        const one = await railyard.releaseMetrics({ ...query, line });
+        byLine.push({ line, total: one.total, periods: one.periods });
+      }
+      return { ...report, byLine, definitions: { ...METRIC_DEFINITIONS } };
     },
   );
 }

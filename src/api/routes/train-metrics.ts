@@ -9,10 +9,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { TrainFact } from "../../domain/metrics/train-fact.js";
-import type { GateResult, Incident, ManifestItem, Train } from "../../domain/model.js";
+import type { GateResult, Incident, ManifestItem, Step, Train } from "../../domain/model.js";
 import { InvalidInputError } from "../../engine/errors.js";
 import type { Railyard } from "../../engine/railyard.js";
-import { Instant, ProblemSchema, TrainStateSchema } from "../schemas.js";
+import { GateResultSchema, Instant, ProblemSchema, StepSchema, TrainStateSchema } from "../schemas.js";
 
 const DAY = 86_400_000;
 /** The period asked for when the query gives no `from`. */
@@ -120,6 +120,19 @@ const TrainMetricsRowSchema = z
       .nullable()
       .describe(
         "M7 for this train: any rollback, a critical incident attributed, or a hotfix train following it; null: it never departed",
+      ),
+    failures: z
+      .object({
+        reason: z
+          .string()
+          .nullable()
+          .describe("Why the train stopped or was rolled back, as the train records it"),
+        gates: z.array(GateResultSchema).describe("Gate results that did not pass, in evaluation order"),
+        steps: z.array(StepSchema).describe("Steps that failed, in the order they ran"),
+      })
+      .optional()
+      .describe(
+        "Only with include=failures: the train's gate results that did not pass and its failed steps, with their evidence (empty lists when none)",
       ),
   })
   .meta({
@@ -256,6 +269,19 @@ export function trainMetricsRow(
   };
 }
 
+/** A train's recorded reason, its gate results that did not pass and its failed steps. */
+export function failuresOf(
+  train: Train | undefined,
+  gates: readonly GateResult[],
+  steps: readonly Step[],
+): NonNullable<Row["failures"]> {
+  return {
+    reason: train?.reason ?? null,
+    gates: gates.filter((g) => g.verdict !== "pass"),
+    steps: steps.filter((s) => s.status === "failed"),
+  };
+}
+
 /** Registers `GET /api/v1/metrics/trains`. */
 export function trainMetricsRoutes(app: FastifyInstance, railyard: Railyard): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -274,6 +300,10 @@ export function trainMetricsRoutes(app: FastifyInstance, railyard: Railyard): vo
           from: instant("from"),
           to: instant("to"),
           limit: z.coerce.number().int().min(1).max(500).default(50),
+          include: z
+            .enum(["failures"])
+            .optional()
+            .describe("failures: add each train's failed gates and steps with their evidence (`failures`)"),
         }),
         response: { 200: TrainMetricsSchema, 400: ProblemSchema },
       },
@@ -324,18 +354,20 @@ export function trainMetricsRoutes(app: FastifyInstance, railyard: Railyard): vo
       const incidents = await store.listIncidents();
       const trains = await Promise.all(
         chosen.map(async (fact) => {
-          const [train, manifest, gates] = await Promise.all([
+          const [train, manifest, gates, steps] = await Promise.all([
             store.getTrain(fact.trainId),
             store.getManifest(fact.trainId),
             store.listGateResults(fact.trainId),
+            q.include === "failures" ? store.listSteps(fact.trainId) : [],
           ]);
-          return trainMetricsRow(fact, {
+          const row = trainMetricsRow(fact, {
             train,
             manifest,
             gates,
             incidents: incidents.filter((i) => i.trainId === fact.trainId),
             followedBy: hotfixes.get(`${fact.line}#${fact.number}`) ?? [],
           });
+          return q.include === "failures" ? { ...row, failures: failuresOf(train, gates, steps) } : row;
         }),
       );
       return {

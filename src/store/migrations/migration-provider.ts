@@ -12,6 +12,7 @@ import { checklistsMigration } from "./0005-checklists.js";
 import { rolloutMigration } from "./0006-rollout.js";
 import { accessMigration } from "./0007-access.js";
 import { observabilityMigration } from "./0008-observability.js";
+import { dashboardMigration } from "./0009-dashboard.js";
 
 /** Every migration, by name in the order they run. Names never change once released. */
 export function railyardMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -24,6 +25,7 @@ export function railyardMigrations(dialect: StoreDialect): Record<string, Migrat
     "0006-rollout": rolloutMigration(dialect),
     "0007-access": accessMigration(dialect),
     "0008-observability": observabilityMigration(dialect),
+    "0009-dashboard": dashboardMigration(),
   };
 }
 

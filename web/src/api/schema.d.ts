@@ -1120,6 +1120,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gate-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gate results across trains, newest first (e.g. the latest canary analyses)
+         * @description Each result as the train's detail shows it (GET /api/v1/trains/{id}, `gates`), newest first by the event that recorded it. `type` keeps the given gate types (comma-separated); `line` keeps one line's trains.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    line?: string;
+                    /** @description Comma-separated gate types, e.g. canary or slo,prometheus */
+                    type?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GateResult"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1685,6 +1738,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description line: also answer the report of each line (`byLine`), e.g. for a line × week heatmap */
+                    breakdown?: "line";
                     component?: string;
                     from?: string;
                     groupBy?: "week" | "month";
@@ -1706,6 +1761,178 @@ export interface paths {
                     content: {
                         "application/json": {
                             asOfEventId: number;
+                            /** @description With breakdown=line: the same report for each configured line (in configuration order) */
+                            byLine?: {
+                                line: string;
+                                periods: {
+                                    dora: {
+                                        changeFailureRate: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            value: number | null;
+                                        };
+                                        deploymentFrequency: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            perDay: number;
+                                            releases: number;
+                                        };
+                                        leadTime: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            medianMs: number | null;
+                                        };
+                                        timeToRestore: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            medianMs: number | null;
+                                        };
+                                    };
+                                    from: string;
+                                    m1ReleaseSuccessRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m2Mttr: {
+                                        count: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m3LeadTime: {
+                                        count: number;
+                                        fromPush: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m4IntegrationTestPassRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m5ErrorRateDelta: {
+                                        mean: number | null;
+                                        trains: number;
+                                        worst: number | null;
+                                    };
+                                    m6SloCompliance: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m7ChangeFailureRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m8Rollbacks: {
+                                        count: number;
+                                        perWeek: number;
+                                    };
+                                    m9DeploymentTime: {
+                                        count: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m10SecurityScanFailureRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    to: string;
+                                    trains: {
+                                        aborted: number;
+                                        departed: number;
+                                        ended: number;
+                                        hotfixes: number;
+                                        released: number;
+                                        rolledBack: number;
+                                    };
+                                }[];
+                                total: {
+                                    dora: {
+                                        changeFailureRate: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            value: number | null;
+                                        };
+                                        deploymentFrequency: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            perDay: number;
+                                            releases: number;
+                                        };
+                                        leadTime: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            medianMs: number | null;
+                                        };
+                                        timeToRestore: {
+                                            bucket: ("elite" | "high" | "medium" | "low") | null;
+                                            medianMs: number | null;
+                                        };
+                                    };
+                                    from: string;
+                                    m1ReleaseSuccessRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m2Mttr: {
+                                        count: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m3LeadTime: {
+                                        count: number;
+                                        fromPush: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m4IntegrationTestPassRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m5ErrorRateDelta: {
+                                        mean: number | null;
+                                        trains: number;
+                                        worst: number | null;
+                                    };
+                                    m6SloCompliance: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m7ChangeFailureRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    m8Rollbacks: {
+                                        count: number;
+                                        perWeek: number;
+                                    };
+                                    m9DeploymentTime: {
+                                        count: number;
+                                        meanMs: number | null;
+                                        p50Ms: number | null;
+                                        p90Ms: number | null;
+                                    };
+                                    m10SecurityScanFailureRate: {
+                                        denominator: number;
+                                        numerator: number;
+                                        value: number | null;
+                                    };
+                                    to: string;
+                                    trains: {
+                                        aborted: number;
+                                        departed: number;
+                                        ended: number;
+                                        hotfixes: number;
+                                        released: number;
+                                        rolledBack: number;
+                                    };
+                                };
+                            }[];
                             definitions: {
                                 [key: string]: string;
                             };
@@ -1924,6 +2151,8 @@ export interface paths {
                 query?: {
                     component?: string;
                     from?: string;
+                    /** @description failures: add each train's failed gates and steps with their evidence (`failures`) */
+                    include?: "failures";
                     limit?: number;
                     line?: string;
                     to?: string;
@@ -6120,6 +6349,15 @@ export interface components {
                 measuredAt: string;
                 window: string;
             } | null;
+            /** @description Only with include=failures: the train's gate results that did not pass and its failed steps, with their evidence (empty lists when none) */
+            failures?: {
+                /** @description Gate results that did not pass, in evaluation order */
+                gates: components["schemas"]["GateResult"][];
+                /** @description Why the train stopped or was rolled back, as the train records it */
+                reason: string | null;
+                /** @description Steps that failed, in the order they ran */
+                steps: components["schemas"]["Step"][];
+            };
             /** @description Every gate evaluation of the train (gating and verify stages, retries included) by verdict */
             gates: {
                 error: number;
@@ -6204,6 +6442,15 @@ export interface components {
                 measuredAt: string;
                 window: string;
             } | null;
+            /** @description Only with include=failures: the train's gate results that did not pass and its failed steps, with their evidence (empty lists when none) */
+            failures?: {
+                /** @description Gate results that did not pass, in evaluation order */
+                gates: components["schemas"]["GateResultInput"][];
+                /** @description Why the train stopped or was rolled back, as the train records it */
+                reason: string | null;
+                /** @description Steps that failed, in the order they ran */
+                steps: components["schemas"]["StepInput"][];
+            };
             /** @description Every gate evaluation of the train (gating and verify stages, retries included) by verdict */
             gates: {
                 error: number;

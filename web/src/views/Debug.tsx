@@ -2,8 +2,8 @@
  * The debug view (route `/debug`): root-cause analysis after a release, broken down by train and
  * component version, from what Railyard recorded (GET /api/v1/metrics/trains): each train's
  * versions, times, gates, canary score, error rate before/after (M5), rollbacks and incidents;
- * the breakdown of one component's versions; and the recent failures with their evidence
- * (GET /api/v1/trains/{id}). Filters live in the URL (`?line=&component=`) so a view can be shared.
+ * the breakdown of one component's versions; and the recent failures with their evidence (the
+ * same answer, with include=failures). Filters live in the URL (`?line=&component=`) so a view can be shared.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
@@ -59,6 +59,7 @@ function DebugPanels({
           component={breakdown}
           line={line}
           components={components}
+          all={answer}
           onComponent={onBreakdown}
         />
       </div>
@@ -88,7 +89,12 @@ export default function DebugView() {
       unwrap(
         api.GET("/api/v1/metrics/trains", {
           params: {
-            query: { limit: 50, ...(line ? { line } : {}), ...(component ? { component } : {}) },
+            query: {
+              limit: 50,
+              include: "failures",
+              ...(line ? { line } : {}),
+              ...(component ? { component } : {}),
+            },
           },
         }),
       ),

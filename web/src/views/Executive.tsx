@@ -190,8 +190,7 @@ function NothingYet() {
 }
 
 /** The 12-week trend of success rate, change failure rate and releases per week. */
-function Trend({ from }: { from: string | null }) {
-  const weekly = useWeeklyMetrics(from);
+function Trend({ from, weekly }: { from: string | null; weekly: ReturnType<typeof useWeeklyMetrics> }) {
   if (from === null) return <Loading label="Reading the server's clock" />;
   return (
     <QueryView query={weekly} label="Loading the weekly trend">
@@ -262,6 +261,7 @@ export default function ExecutiveView() {
   const metrics = useRecentMetrics();
   const lines = useLines();
   const from = ready ? new Date(weekStart(now) - (TREND_WEEKS - 1) * WEEK).toISOString() : null;
+  const weekly = useWeeklyMetrics(from);
   const period = metrics.data?.query;
 
   return (
@@ -313,12 +313,12 @@ export default function ExecutiveView() {
       <div className="grid">
         <div className="span-8 stack">
           <Card title="Release trend">
-            <Trend from={from} />
+            <Trend from={from} weekly={weekly} />
           </Card>
           <CriticalIncidents now={now} ready={ready} />
         </div>
         <UpcomingCalendar now={now} ready={ready} lines={lines} className="span-4" />
-        <SloHeatmap from={from} lines={lines} className="span-12" />
+        <SloHeatmap from={from} weekly={weekly} className="span-12" />
       </div>
     </div>
   );

@@ -4,12 +4,13 @@
  * of their rollout, the open incidents with what the policy did to trains, and what runs in each
  * environment. Data: GET /api/v1/trains (state filter), GET /api/v1/trains/{id},
  * GET /api/v1/incidents(/{id}), GET /api/v1/events, GET /api/v1/deployments, GET /api/v1/config,
- * GET /api/v1/timetable. Everything refreshes live.
+ * GET /api/v1/timetable, GET /api/v1/gate-results (the latest canary analysis). Everything
+ * refreshes live.
  */
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, type Deployment, type Incident, type Train, type TrainDetail, unwrap } from "../api/client";
-import { CanaryAnalysis, latestCanary } from "../components/canary";
+import { CanaryAnalysis, canaryDetailOf, latestCanary } from "../components/canary";
 import { TrainActions } from "../components/train-actions";
 import {
   Card,
@@ -225,9 +226,11 @@ function InFlight({ detail }: { detail: TrainDetail }) {
   );
 }
 
-/** Ended trains whose canary analysis is shown when no train in flight has one. */
-const RECENT_ENDED = 3;
-
+/**
+ * The canary analyses of the trains in flight; when none has one, the latest canary analysis of
+ * any train (GET /api/v1/gate-results?type=canary&limit=1, asked at once rather than after the
+ * trains in flight are known, so the view does not wait on two rounds of requests).
+ */
 function CanarySection({
   active,
   detailOf,
@@ -242,19 +245,10 @@ function CanarySection({
     .filter((d): d is TrainDetail => d !== undefined)
     .map((d) => ({ detail: d, canary: latestCanary(d.gates) }))
     .filter((x) => x.canary !== null);
-  const needFallback = !loading && live.length === 0 && detailOf.size === active.length;
-  const recent = useQuery({
-    queryKey: ["trains", { states: "ended-in-production", limit: RECENT_ENDED }],
+  const latest = useQuery({
+    queryKey: ["gate-results", { type: "canary", limit: 1 }],
     queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/trains", {
-          params: { query: { state: "released,rolled_back", limit: RECENT_ENDED } },
-        }),
-      ),
-    enabled: needFallback,
-  });
-  const recentDetails = useQueries({
-    queries: (needFallback ? (recent.data ?? []) : []).map((train) => trainQuery(train.id)),
+      unwrap(api.GET("/api/v1/gate-results", { params: { query: { type: "canary", limit: 1 } } })),
   });
 
   if (loading) return <Loading label="Loading canary analyses" />;
@@ -271,39 +265,37 @@ function CanarySection({
         ))}
       </div>
     );
-  if (!needFallback || recent.isPending || recentDetails.some((q) => q.isPending))
-    return <Loading label="Looking for canary analyses" />;
-  const last = recentDetails
-    .map((q) => q.data)
-    .filter((d): d is TrainDetail => d !== undefined)
-    .map((d) => ({ detail: d, canary: latestCanary(d.gates) }))
-    .find((x) => x.canary !== null);
-  if (last)
-    return (
-      <div className="stack">
-        <p className="muted">
-          No train in flight has a canary analysis. The latest one, of{" "}
-          <Link to={trainPath(last.detail.train.id)}>{last.detail.train.id}</Link> (
-          {words(last.detail.train.state)} <Time at={last.detail.train.endedAt} />
-          ):
-        </p>
-        <CanaryAnalysis
-          gate={last.canary!.gate}
-          detail={last.canary!.detail}
-          trainId={last.detail.train.id}
-        />
-      </div>
-    );
+  if (detailOf.size < active.length) return <Loading label="Looking for canary analyses" />;
   return (
-    <Empty title="No canary analysis to show">
-      <p>
-        {active.length > 0 ? "No train in flight" : "Nothing is in flight, and none"} of the {RECENT_ENDED}{" "}
-        trains that ended in production last ran a canary analysis. A wave gets one from a gate of{" "}
-        <code>type: canary</code> in the line's rollout: Railyard then compares the canary's metrics (error
-        rate, latency, …) with the baseline's from Prometheus and charts them here. The lines' waves are
-        verified by their other gates (see each train's Gates).
-      </p>
-    </Empty>
+    <QueryView query={latest} label="Looking for the latest canary analysis">
+      {(results) => {
+        const gate = results[0];
+        const detail = gate ? canaryDetailOf(gate.detail) : null;
+        if (gate && detail)
+          return (
+            <div className="stack">
+              <p className="muted">
+                No train in flight has a canary analysis. The latest one, of{" "}
+                <Link to={trainPath(gate.trainId)}>{gate.trainId}</Link> (gate {gate.gate}, {gate.verdict}{" "}
+                <Time at={gate.evaluatedAt} />
+                ):
+              </p>
+              <CanaryAnalysis gate={gate} detail={detail} trainId={gate.trainId} />
+            </div>
+          );
+        return (
+          <Empty title="No canary analysis to show">
+            <p>
+              {active.length > 0 ? "No train in flight, nor any other train," : "No train"} has run a canary
+              analysis yet. A wave gets one from a gate of <code>type: canary</code> in the line's rollout:
+              Railyard then compares the canary's metrics (error rate, latency, …) with the baseline's from
+              Prometheus and charts them here. The lines' waves are verified by their other gates (see each
+              train's Gates).
+            </p>
+          </Empty>
+        );
+      }}
+    </QueryView>
   );
 }
 

@@ -1,16 +1,16 @@
 /**
  * The debug view's panels: the per-train table, the M5 and timing charts, the breakdown by
- * component version (all from GET /api/v1/metrics/trains) and the recent failures with their
- * evidence (GET /api/v1/trains/{id} of the latest trains that failed a gate, a step or rolled back).
+ * component version and the recent failures with their evidence (all from GET
+ * /api/v1/metrics/trains; the failures with include=failures).
  */
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Link } from "react-router";
-import { api, type GateResult, type Step, type TrainDetail, unwrap } from "../api/client";
+import { api, type GateResult, type Step, unwrap } from "../api/client";
 import { BarChart } from "../components/charts";
-import { Card, Empty, ErrorState, Loading, QueryView, StateBadge, Time } from "../components/ui";
+import { Card, Empty, QueryView, StateBadge, Time } from "../components/ui";
 import { formatDuration, percent, words } from "../format";
-import type { TrainMetricsRow } from "./executive-data";
+import type { TrainMetrics, TrainMetricsRow } from "./executive-data";
 
 /** `checkout 2.1.0 → 2.2.0`, or `checkout 2.2.0 (first release)`. */
 export function VersionChange({
@@ -332,20 +332,37 @@ interface VersionGroup {
   latest: string;
 }
 
-/** For a chosen component: each version, the trains that carried it, and how they ended. */
+/**
+ * The trains of `answer` that carry `component`, when `answer` holds every train that could:
+ * all its matches are in it and it is not filtered to another component. Else undefined.
+ */
+export function carrying(answer: TrainMetrics | undefined, component: string): TrainMetricsRow[] | undefined {
+  if (!answer || answer.matched > answer.trains.length) return undefined;
+  if (answer.query.component !== undefined && answer.query.component !== component) return undefined;
+  return answer.trains.filter((row) => row.versions.some((v) => v.component === component));
+}
+
+/**
+ * For a chosen component: each version, the trains that carried it, and how they ended. `all` is
+ * the view's own answer: when it already holds every train of the filters, the breakdown is read
+ * from it instead of asked for again.
+ */
 export function VersionBreakdown({
   component,
   line,
   components,
+  all,
   onComponent,
 }: {
   component: string;
   line: string;
   components: string[];
+  all?: TrainMetrics;
   onComponent: (component: string) => void;
 }) {
   const selectId = useId();
-  const query = useQuery({
+  const held = carrying(all, component);
+  const fetched = useQuery({
     queryKey: ["metrics", "trains", { line, component, limit: 200 }],
     queryFn: () =>
       unwrap(
@@ -353,9 +370,17 @@ export function VersionBreakdown({
           params: { query: { component, limit: 200, ...(line ? { line } : {}) } },
         }),
       ),
-    enabled: component !== "",
+    enabled: component !== "" && held === undefined,
     placeholderData: (previous) => previous,
   });
+  const query = held
+    ? {
+        isPending: false,
+        error: null,
+        data: { trains: held, matched: held.length },
+        refetch: () => undefined,
+      }
+    : fetched;
   return (
     <Card
       title="Breakdown by component version"
@@ -563,9 +588,8 @@ function FailedStep({ step }: { step: Step }) {
   );
 }
 
-function TrainFailures({ row, detail }: { row: TrainMetricsRow; detail: TrainDetail }) {
-  const gates = detail.gates.filter((g) => g.verdict !== "pass");
-  const steps = detail.steps.filter((s) => s.status === "failed");
+function TrainFailures({ row }: { row: TrainMetricsRow }) {
+  const failures = row.failures ?? { reason: null, gates: [], steps: [] };
   return (
     <article className="debug-failed-train" aria-labelledby={`fail-${row.trainId}`}>
       <header className="row">
@@ -574,7 +598,7 @@ function TrainFailures({ row, detail }: { row: TrainMetricsRow; detail: TrainDet
             {row.trainId}
           </Link>
         </h3>
-        <StateBadge state={detail.train.state} />
+        {row.state ? <StateBadge state={row.state} /> : null}
         <span className="muted">
           {row.line} ·{" "}
           {row.endedAt ? (
@@ -586,18 +610,18 @@ function TrainFailures({ row, detail }: { row: TrainMetricsRow; detail: TrainDet
           )}
         </span>
       </header>
-      {detail.train.reason ? <p className="debug-reason">{detail.train.reason}</p> : null}
-      {gates.length === 0 && steps.length === 0 ? (
+      {failures.reason ? <p className="debug-reason">{failures.reason}</p> : null}
+      {failures.gates.length === 0 && failures.steps.length === 0 ? (
         <p className="muted">
           No failed gate or step is recorded: the train{" "}
           {row.rollbacks.length > 0 ? "was rolled back" : "ended"} by a person or a policy (see its timeline).
         </p>
       ) : (
         <ul className="debug-failures">
-          {gates.map((g) => (
+          {failures.gates.map((g) => (
             <FailedGate key={g.id} gate={g} />
           ))}
-          {steps.map((s) => (
+          {failures.steps.map((s) => (
             <FailedStep key={s.id} step={s} />
           ))}
         </ul>
@@ -606,15 +630,12 @@ function TrainFailures({ row, detail }: { row: TrainMetricsRow; detail: TrainDet
   );
 }
 
-/** The latest failed trains' failed gates and steps with their evidence and error text. */
+/**
+ * The latest failed trains' failed gates and steps with their evidence and error text, from the
+ * rows' `failures` (GET /api/v1/metrics/trains?include=failures).
+ */
 export function RecentFailures({ rows }: { rows: TrainMetricsRow[] }) {
   const failing = failedTrains(rows, 5);
-  const details = useQueries({
-    queries: failing.map((row) => ({
-      queryKey: ["train", row.trainId],
-      queryFn: () => unwrap(api.GET("/api/v1/trains/{id}", { params: { path: { id: row.trainId } } })),
-    })),
-  });
   if (failing.length === 0) {
     return (
       <Empty title="No failure among these trains">
@@ -628,13 +649,9 @@ export function RecentFailures({ rows }: { rows: TrainMetricsRow[] }) {
         The {failing.length === 1 ? "latest train" : `latest ${failing.length} trains`} that failed a gate,
         rolled back or were aborted, with the evidence each gate kept and the error of each failed step.
       </p>
-      {failing.map((row, i) => {
-        const q = details[i];
-        if (!q || q.isPending) return <Loading key={row.trainId} label={`Loading ${row.trainId}`} />;
-        if (q.error || !q.data)
-          return <ErrorState key={row.trainId} error={q.error} retry={() => void q.refetch()} />;
-        return <TrainFailures key={row.trainId} row={row} detail={q.data} />;
-      })}
+      {failing.map((row) => (
+        <TrainFailures key={row.trainId} row={row} />
+      ))}
     </div>
   );
 }

@@ -47,16 +47,17 @@ export function useRecentMetrics() {
 }
 
 /**
- * The release metrics per ISO week for the last {@link TREND_WEEKS} weeks up to now, for all lines
- * or one. `from` is the Monday of the first week (it changes once a week).
+ * The release metrics per ISO week for the last {@link TREND_WEEKS} weeks up to now, all lines
+ * together and each line (`byLine`): the trend chart and the SLO heatmap share this one request.
+ * `from` is the Monday of the first week (it changes once a week).
  */
-export function useWeeklyMetrics(from: string | null, line?: string) {
+export function useWeeklyMetrics(from: string | null) {
   return useQuery({
-    queryKey: ["metrics", "releases", "weekly", from, line ?? null],
+    queryKey: ["metrics", "releases", "weekly", from, "by-line"],
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/metrics/releases", {
-          params: { query: { groupBy: "week", from: from as string, ...(line ? { line } : {}) } },
+          params: { query: { groupBy: "week", breakdown: "line", from: from as string } },
         }),
       ),
     enabled: from !== null,

@@ -1,15 +1,15 @@
 /**
  * The executive view's panels below the KPIs: the upcoming train calendar (GET /api/v1/timetable
  * and the lines' active trains from GET /api/v1/lines), the SLO compliance heatmap (M6 per line
- * and ISO week from GET /api/v1/metrics/releases?line=…&groupBy=week) and the critical incidents
+ * and ISO week from GET /api/v1/metrics/releases?groupBy=week&breakdown=line) and the critical incidents
  * of the last 30 days (GET /api/v1/incidents).
  */
-import { type UseQueryResult, useQueries, useQuery } from "@tanstack/react-query";
+import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, type LineSummary, type TimetableDeparture, unwrap } from "../api/client";
 import { Card, Empty, Loading, QueryView, StateBadge, Time } from "../components/ui";
 import { formatDate, formatDuration, percent } from "../format";
-import { DAY, type ReleaseMetrics, TREND_WEEKS, WEEK } from "./executive-data";
+import { DAY, type MetricsPeriod, type ReleaseMetrics, TREND_WEEKS, WEEK } from "./executive-data";
 
 const dayHeading = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
 const dayKey = (ms: number) => {
@@ -182,39 +182,8 @@ const HEAT_WORDS: Record<Heat, string> = {
 };
 
 /** One line's row of weekly M6 cells. */
-function HeatRow({
-  line,
-  weeks,
-  query,
-}: {
-  line: string;
-  weeks: string[];
-  query: UseQueryResult<ReleaseMetrics>;
-}) {
-  if (query.isPending) {
-    return (
-      <tr>
-        <th scope="row">{line}</th>
-        <td colSpan={weeks.length}>
-          <Loading label={`Loading ${line}`} />
-        </td>
-      </tr>
-    );
-  }
-  if (query.error || !query.data) {
-    return (
-      <tr>
-        <th scope="row">{line}</th>
-        <td colSpan={weeks.length} className="heat-error" role="alert">
-          Could not load {line}: {query.error instanceof Error ? query.error.message : "no answer"}{" "}
-          <button type="button" className="button" onClick={() => void query.refetch()}>
-            Try again
-          </button>
-        </td>
-      </tr>
-    );
-  }
-  const byWeek = new Map(query.data.periods.map((p) => [p.from, p.m6SloCompliance]));
+function HeatRow({ line, weeks, periods }: { line: string; weeks: string[]; periods: MetricsPeriod[] }) {
+  const byWeek = new Map(periods.map((p) => [p.from, p.m6SloCompliance]));
   return (
     <tr>
       <th scope="row">{line}</th>
@@ -244,99 +213,87 @@ function HeatRow({
   );
 }
 
-/** SLO compliance (M6) per line and ISO week, as a table of coloured cells that print their value. */
+/**
+ * SLO compliance (M6) per line and ISO week, as a table of coloured cells that print their value.
+ * Reads the weekly report's per-line breakdown (`weekly`: groupBy=week, breakdown=line), so the
+ * whole heatmap is one request, shared with the trend chart.
+ */
 export function SloHeatmap({
   from,
-  lines,
+  weekly,
   className,
 }: {
   from: string | null;
-  lines: UseQueryResult<LineSummary[]>;
+  weekly: UseQueryResult<ReleaseMetrics>;
   className?: string;
 }) {
-  const names = (lines.data ?? []).map((line) => line.name);
-  const queries = useQueries({
-    queries: names.map((line) => ({
-      queryKey: ["metrics", "releases", "weekly", from, line],
-      queryFn: () =>
-        unwrap(
-          api.GET("/api/v1/metrics/releases", {
-            params: { query: { groupBy: "week" as const, from: from as string, line } },
-          }),
-        ),
-      enabled: from !== null,
-    })),
-  });
   const start = from === null ? null : Date.parse(from);
   const weeks =
     start === null
       ? []
       : Array.from({ length: TREND_WEEKS }, (_, i) => new Date(start + i * WEEK).toISOString());
-  const anyData = queries.some((q) => q.data?.periods.some((p) => p.m6SloCompliance.denominator > 0));
-  const allLoaded = queries.length > 0 && queries.every((q) => q.data !== undefined);
   return (
     <Card title="SLO compliance by line and week" className={className}>
-      <QueryView query={lines} label="Loading the lines">
-        {() =>
-          names.length === 0 ? (
-            <Empty title="No lines to show">
-              <p>Each configured line gets a row once it exists in railyard.yaml.</p>
-            </Empty>
-          ) : start === null ? (
-            <Loading label="Reading the server's clock" />
-          ) : (
-            <>
-              <p className="muted exec-note">
-                M6: the share of SLO-based gate evaluations (<code>slo</code>, <code>prometheus</code>,{" "}
-                <code>canary</code>) that passed, per line and week (weeks start Monday 00:00 UTC).
-              </p>
-              {allLoaded && !anyData ? (
-                <p className="exec-callout" role="note">
-                  No SLO-based gate was evaluated on any line in these {TREND_WEEKS} weeks, so every cell
-                  reads "no data". Add an <code>slo</code>, <code>prometheus</code> or <code>canary</code>{" "}
-                  gate to a line's gates or verification to fill this heatmap.
+      {start === null ? (
+        <Loading label="Reading the server's clock" />
+      ) : (
+        <QueryView query={weekly} label="Loading SLO compliance">
+          {(report) => {
+            const byLine = report.byLine ?? [];
+            const anyData = byLine.some((l) => l.periods.some((p) => p.m6SloCompliance.denominator > 0));
+            return byLine.length === 0 ? (
+              <Empty title="No lines to show">
+                <p>Each configured line gets a row once it exists in railyard.yaml.</p>
+              </Empty>
+            ) : (
+              <>
+                <p className="muted exec-note">
+                  M6: the share of SLO-based gate evaluations (<code>slo</code>, <code>prometheus</code>,{" "}
+                  <code>canary</code>) that passed, per line and week (weeks start Monday 00:00 UTC).
                 </p>
-              ) : null}
-              <div className="table-wrap exec-wrap">
-                <table className="heatmap">
-                  <caption className="visually-hidden">
-                    SLO compliance (M6) per line (rows) and week (columns), last {TREND_WEEKS} weeks
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Line</th>
-                      {weeks.map((week, i) => (
-                        <th scope="col" key={week} className="heat-week">
-                          <span className="visually-hidden">Week of </span>
-                          {i === weeks.length - 1 ? "This week" : formatDate(week).replace(/,? \d{4}$/, "")}
-                        </th>
+                {!anyData ? (
+                  <p className="exec-callout" role="note">
+                    No SLO-based gate was evaluated on any line in these {TREND_WEEKS} weeks, so every cell
+                    reads "no data". Add an <code>slo</code>, <code>prometheus</code> or <code>canary</code>{" "}
+                    gate to a line's gates or verification to fill this heatmap.
+                  </p>
+                ) : null}
+                <div className="table-wrap exec-wrap">
+                  <table className="heatmap">
+                    <caption className="visually-hidden">
+                      SLO compliance (M6) per line (rows) and week (columns), last {TREND_WEEKS} weeks
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Line</th>
+                        {weeks.map((week, i) => (
+                          <th scope="col" key={week} className="heat-week">
+                            <span className="visually-hidden">Week of </span>
+                            {i === weeks.length - 1 ? "This week" : formatDate(week).replace(/,? \d{4}$/, "")}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {byLine.map((l) => (
+                        <HeatRow key={l.line} line={l.line} weeks={weeks} periods={l.periods} />
                       ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {names.map((line, i) => (
-                      <HeatRow
-                        key={line}
-                        line={line}
-                        weeks={weeks}
-                        query={queries[i] as UseQueryResult<ReleaseMetrics>}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <ul className="heat-legend" aria-label="Legend">
-                {(["good", "fair", "poor", "none"] as const).map((heat) => (
-                  <li key={heat} className="heat-legend-item">
-                    <span className={`heat-swatch heat-${heat}`} aria-hidden="true" />
-                    {HEAT_WORDS[heat]}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )
-        }
-      </QueryView>
+                    </tbody>
+                  </table>
+                </div>
+                <ul className="heat-legend" aria-label="Legend">
+                  {(["good", "fair", "poor", "none"] as const).map((heat) => (
+                    <li key={heat} className="heat-legend-item">
+                      <span className={`heat-swatch heat-${heat}`} aria-hidden="true" />
+                      {HEAT_WORDS[heat]}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            );
+          }}
+        </QueryView>
+      )}
     </Card>
   );
 }
