@@ -18,7 +18,7 @@ export default defineConfig({
     target: "es2022",
     sourcemap: true,
     // Charts are the heaviest part: their chunk loads only with the views that draw one.
-    chunkSizeWarningLimit: 700,
+    chunkSizeWarningLimit: 400,
   },
   server: {
     proxy: {

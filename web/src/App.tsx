@@ -3,7 +3,7 @@
  * indicator and who is logged in, then the view of the route. Views load on demand so the first
  * paint carries only the shell and the view asked for.
  */
-import { lazy, type MouseEvent, Suspense, useEffect, useState } from "react";
+import { type ComponentType, lazy, type MouseEvent, Suspense, useEffect, useState } from "react";
 import { Link, NavLink, Route, Routes, useLocation } from "react-router";
 import { useServerClockQuery } from "./api/clock";
 import { LiveProvider, useLive } from "./api/live";
@@ -11,47 +11,82 @@ import { useSession } from "./auth";
 import { ErrorState, Loading } from "./components/ui";
 import { Login } from "./views/Login";
 
-const load = {
-  executive: () => import("./views/Executive"),
-  onCall: () => import("./views/OnCall"),
-  trains: () => import("./views/Trains"),
-  train: () => import("./views/Train"),
-  calendar: () => import("./views/Calendar"),
-  debug: () => import("./views/Debug"),
-  admin: () => import("./views/Admin"),
+/** A view whose code loads on demand: `load` fetches it (once), `loaded` is its component once it has. */
+interface OnDemand {
+  load: () => Promise<unknown>;
+  Lazy: ComponentType;
+  loaded: () => ComponentType | null;
+}
+
+function onDemand(loader: () => Promise<{ default: ComponentType }>): OnDemand {
+  let loaded: ComponentType | null = null;
+  const load = () =>
+    loader().then((module) => {
+      loaded = module.default;
+      return module;
+    });
+  return { load, Lazy: lazy(load), loaded: () => loaded };
+}
+
+/**
+ * Renders a view's module directly once it has loaded, so a view whose code was fetched ahead
+ * (`preloadView`) never suspends: React throttles the reveal of a suspended boundary (up to
+ * 300 ms), which alone would cost the first paint a third of its budget.
+ */
+function OnDemandView({ view }: { view: OnDemand }) {
+  const [Loaded] = useState(() => view.loaded());
+  const Lazy = view.Lazy;
+  return Loaded ? <Loaded /> : <Lazy />;
+}
+
+const views = {
+  executive: onDemand(() => import("./views/Executive")),
+  onCall: onDemand(() => import("./views/OnCall")),
+  trains: onDemand(() => import("./views/Trains")),
+  train: onDemand(() => import("./views/Train")),
+  calendar: onDemand(() => import("./views/Calendar")),
+  debug: onDemand(() => import("./views/Debug")),
+  admin: onDemand(() => import("./views/Admin")),
 };
-const Executive = lazy(load.executive);
-const OnCall = lazy(load.onCall);
-const Trains = lazy(load.trains);
-const TrainPage = lazy(load.train);
-const Calendar = lazy(load.calendar);
-const Debug = lazy(load.debug);
-const Admin = lazy(load.admin);
+
+/**
+ * Fetches the other views' code once the first one has had time to be drawn (3 s, then when the
+ * browser is idle), so moving between views does not wait for it, nor does the first paint.
+ */
+function preloadOtherViews(): void {
+  const all = () => {
+    for (const view of Object.values(views)) void view.load().catch(() => {});
+  };
+  window.setTimeout(() => {
+    if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(all, { timeout: 5000 });
+    else all();
+  }, 3000);
+}
 
 /**
  * Starts fetching the code of the view `pathname` shows, so it arrives while the session and the
  * server's clock are asked for instead of after them (the first paint waits for all three).
  */
 export function preloadView(pathname: string): void {
-  const first = pathname.split("/")[1] ?? "";
-  const loader =
+  const [, first = "", second] = pathname.split("/");
+  const view =
     first === ""
-      ? load.executive
+      ? views.executive
       : first === "on-call"
-        ? load.onCall
+        ? views.onCall
         : first === "trains"
-          ? pathname.split("/").length > 2
-            ? load.train
-            : load.trains
+          ? second
+            ? views.train
+            : views.trains
           : first === "calendar"
-            ? load.calendar
+            ? views.calendar
             : first === "debug"
-              ? load.debug
+              ? views.debug
               : first === "admin"
-                ? load.admin
+                ? views.admin
                 : null;
-  void loader?.().catch(() => {
-    // The lazy route loads it again and shows the error if it fails for good.
+  void view?.load().catch(() => {
+    // The route loads it again and shows the error if it fails for good.
   });
 }
 
@@ -119,6 +154,10 @@ export function App() {
   const location = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
   useEffect(() => setMenuOpen(false), [location.pathname]);
+  const drawn = Boolean(me && clock.data);
+  useEffect(() => {
+    if (drawn) preloadOtherViews();
+  }, [drawn]);
 
   if (loading) return <Loading label="Opening Railyard" />;
   if (!me) return <Login />;
@@ -163,13 +202,13 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
           <Routes>
-            <Route path="/" element={<Executive />} />
-            <Route path="/on-call" element={<OnCall />} />
-            <Route path="/trains" element={<Trains />} />
-            <Route path="/trains/:id" element={<TrainPage />} />
-            <Route path="/calendar" element={<Calendar />} />
-            <Route path="/debug" element={<Debug />} />
-            <Route path="/admin" element={<Admin />} />
+            <Route path="/" element={<OnDemandView key="executive" view={views.executive} />} />
+            <Route path="/on-call" element={<OnDemandView key="onCall" view={views.onCall} />} />
+            <Route path="/trains" element={<OnDemandView key="trains" view={views.trains} />} />
+            <Route path="/trains/:id" element={<OnDemandView key="train" view={views.train} />} />
+            <Route path="/calendar" element={<OnDemandView key="calendar" view={views.calendar} />} />
+            <Route path="/debug" element={<OnDemandView key="debug" view={views.debug} />} />
+            <Route path="/admin" element={<OnDemandView key="admin" view={views.admin} />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

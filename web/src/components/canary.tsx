@@ -5,9 +5,9 @@
  * `kind: canary`). Every chart has a name and a text alternative (a summary sentence and a table).
  */
 import { memo, useId } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { GateResult } from "../api/client";
-import { AfterPaint, StateBadge } from "./ui";
+import { BarChart, type ChartSeries, TimeSeriesChart } from "./charts";
+import { StateBadge } from "./ui";
 import "./canary.css";
 
 /** One variant's series of a metric: `[unix seconds, value]` in time order. */
@@ -106,7 +106,7 @@ export function formatValue(value: number | null | undefined): string {
 }
 
 const clockTick = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const tickOf = (seconds: number) => clockTick.format(new Date(seconds * 1000));
+const tickOf = (ms: number) => clockTick.format(new Date(ms));
 
 interface Stats {
   count: number;
@@ -131,19 +131,19 @@ function stats(points: Array<[number, number]>): Stats {
   };
 }
 
-/** Rows of {t, baseline, canary} by timestamp, for the line chart. */
-function overTime(metric: CanaryMetric): Array<{ t: number; baseline?: number; canary?: number }> {
-  const rows = new Map<number, { t: number; baseline?: number; canary?: number }>();
-  for (const [t, v] of metric.baseline.points) rows.set(t, { ...rows.get(t), t, baseline: v });
-  for (const [t, v] of metric.canary.points) rows.set(t, { ...rows.get(t), t, canary: v });
-  return [...rows.values()].sort((a, b) => a.t - b.t);
+/** Rows of {x: ms, baseline, canary} by timestamp, for the line chart (null: no sample then). */
+function overTime(
+  metric: CanaryMetric,
+): Array<{ x: number; baseline: number | null; canary: number | null }> {
+  const rows = new Map<number, { x: number; baseline: number | null; canary: number | null }>();
+  const at = (t: number) => rows.get(t) ?? { x: t * 1000, baseline: null, canary: null };
+  for (const [t, v] of metric.baseline.points) rows.set(t, { ...at(t), baseline: v });
+  for (const [t, v] of metric.canary.points) rows.set(t, { ...at(t), canary: v });
+  return [...rows.values()].sort((a, b) => a.x - b.x);
 }
 
 /** The samples of both variants counted into `bins` equal buckets over their common range. */
-function histogram(
-  metric: CanaryMetric,
-  bins = 12,
-): Array<{ bucket: string; baseline: number; canary: number }> {
+function histogram(metric: CanaryMetric, bins = 12): Array<{ x: string; baseline: number; canary: number }> {
   const all = [...metric.baseline.points, ...metric.canary.points].map(([, v]) => v);
   if (all.length === 0) return [];
   const lo = Math.min(...all);
@@ -151,7 +151,7 @@ function histogram(
   const width = hi > lo ? (hi - lo) / bins : 1;
   const count = hi > lo ? bins : 1;
   const rows = Array.from({ length: count }, (_, i) => ({
-    bucket: formatValue(lo + width * (i + 0.5)),
+    x: formatValue(lo + width * (i + 0.5)),
     baseline: 0,
     canary: 0,
   }));
@@ -184,12 +184,13 @@ function summarise(metric: CanaryMetric, base: Stats, canary: Stats): string {
   return `${parts.join(", ")}. Verdict: ${VERDICT_BADGE[metric.verdict]?.label ?? metric.verdict}.`;
 }
 
-const tooltipStyle = {
-  background: "var(--surface)",
-  border: "1px solid var(--border)",
-  borderRadius: 8,
-  color: "var(--text)",
-};
+const countOf = (v: number | null) => (v === null ? "—" : String(v));
+
+/** Baseline solid, canary dashed: the same two series in both charts of a metric. */
+const VARIANTS: ChartSeries[] = [
+  { key: "baseline", label: "Baseline", color: "var(--chart-1)" },
+  { key: "canary", label: "Canary", color: "var(--chart-2)", dashed: true },
+];
 
 /**
  * One metric: verdict, numbers, baseline vs canary over time and as a distribution. Memoised:
@@ -203,6 +204,7 @@ export const CanaryMetricPanel = memo(function CanaryMetricPanel({
   trainId: string;
 }) {
   const headingId = useId();
+  const summaryId = useId();
   const base = stats(metric.baseline.points);
   const canary = stats(metric.canary.points);
   const rows = overTime(metric);
@@ -243,119 +245,70 @@ export const CanaryMetricPanel = memo(function CanaryMetricPanel({
       </dl>
       {hasData ? (
         <div className="canary-charts">
-          <figure className="canary-figure">
-            <AfterPaint height={190}>
-              <LineChart
-                responsive
-                style={{ width: "100%", height: 190 }}
-                data={rows}
-                margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
-                title={`${title} of ${trainId}: baseline and canary over time`}
-                desc={sentence}
-              >
-                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={["dataMin", "dataMax"]}
-                  scale="time"
-                  tickFormatter={tickOf}
-                  stroke="var(--muted)"
-                  fontSize={12}
-                />
-                <YAxis
-                  stroke="var(--muted)"
-                  fontSize={12}
-                  width={56}
-                  tickFormatter={(v: number) => formatValue(v)}
-                />
-                <Tooltip
-                  contentStyle={tooltipStyle}
-                  labelFormatter={(t) => tickOf(Number(t))}
-                  formatter={(v) => formatValue(Number(v))}
-                />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line
-                  type="monotone"
-                  dataKey="baseline"
-                  name="Baseline"
-                  stroke="var(--chart-1)"
-                  strokeWidth={2}
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-                <Line
-                  type="monotone"
-                  dataKey="canary"
-                  name="Canary"
-                  stroke="var(--chart-2)"
-                  strokeWidth={2}
-                  strokeDasharray="6 3"
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              </LineChart>
-            </AfterPaint>
-            <figcaption>Over time (baseline solid, canary dashed)</figcaption>
-          </figure>
-          <figure className="canary-figure">
-            <AfterPaint height={190}>
-              <BarChart
-                responsive
-                style={{ width: "100%", height: 190 }}
-                data={bins}
-                margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
-                title={`${title} of ${trainId}: distribution of baseline and canary samples`}
-                desc={sentence}
-              >
-                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="bucket" stroke="var(--muted)" fontSize={12} interval="preserveStartEnd" />
-                <YAxis stroke="var(--muted)" fontSize={12} width={40} allowDecimals={false} />
-                <Tooltip contentStyle={tooltipStyle} cursor={{ fill: "var(--surface-2)" }} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Bar dataKey="baseline" name="Baseline" fill="var(--chart-1)" isAnimationActive={false} />
-                <Bar dataKey="canary" name="Canary" fill="var(--chart-2)" isAnimationActive={false} />
-              </BarChart>
-            </AfterPaint>
-            <figcaption>Distribution (samples per value bucket)</figcaption>
-          </figure>
+          <TimeSeriesChart
+            title={`${title} of ${trainId}: baseline and canary over time`}
+            caption="Over time (baseline solid, canary dashed)"
+            describedBy={summaryId}
+            compact
+            height={190}
+            xLabel="Time"
+            xFormat={tickOf}
+            rows={rows}
+            series={VARIANTS.map((s) => ({ ...s, format: formatValue }))}
+            leftFormat={formatValue}
+            showPoints={false}
+            connectNulls
+          />
+          <BarChart
+            title={`${title} of ${trainId}: distribution of baseline and canary samples`}
+            caption="Distribution (samples per value bucket)"
+            describedBy={summaryId}
+            compact
+            height={190}
+            xLabel="Value bucket (midpoint)"
+            rows={bins}
+            series={VARIANTS.map(({ dashed: _, ...s }) => ({ ...s, format: countOf }))}
+          />
         </div>
       ) : (
         <p className="muted">Neither query returned samples, so there is nothing to chart.</p>
       )}
-      <p className="canary-summary">{sentence}</p>
-      <table className="visually-hidden">
-        <caption>{title}: baseline and canary samples</caption>
-        <thead>
-          <tr>
-            <th scope="col">Variant</th>
-            <th scope="col">Samples</th>
-            <th scope="col">Minimum</th>
-            <th scope="col">Median</th>
-            <th scope="col">Mean</th>
-            <th scope="col">Maximum</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(
-            [
-              ["Baseline", base],
-              ["Canary", canary],
-            ] as const
-          ).map(([name, s]) => (
-            <tr key={name}>
-              <th scope="row">{name}</th>
-              <td>{s.count}</td>
-              <td>{formatValue(s.min)}</td>
-              <td>{formatValue(s.median)}</td>
-              <td>{formatValue(s.mean)}</td>
-              <td>{formatValue(s.max)}</td>
+      <p id={summaryId} className="canary-summary">
+        {sentence}
+      </p>
+      {/* In a clipped box: a table ignores the width of .visually-hidden and would widen a phone's page. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{title}: baseline and canary samples</caption>
+          <thead>
+            <tr>
+              <th scope="col">Variant</th>
+              <th scope="col">Samples</th>
+              <th scope="col">Minimum</th>
+              <th scope="col">Median</th>
+              <th scope="col">Mean</th>
+              <th scope="col">Maximum</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(
+              [
+                ["Baseline", base],
+                ["Canary", canary],
+              ] as const
+            ).map(([name, s]) => (
+              <tr key={name}>
+                <th scope="row">{name}</th>
+                <td>{s.count}</td>
+                <td>{formatValue(s.min)}</td>
+                <td>{formatValue(s.median)}</td>
+                <td>{formatValue(s.mean)}</td>
+                <td>{formatValue(s.max)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <details className="canary-queries">
         <summary>Queries</summary>
         <dl>
