@@ -16,7 +16,7 @@ import { machineLine, utcNow, writeSection } from "./report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const write = !process.argv.includes("--no-write");
-const RUNS = 7;
+const RUNS = 11;
 const TARGET_MS = 1000;
 const VIEWS = [
   ["executive", "/"],
@@ -41,10 +41,12 @@ function watchMeaningfulPaint() {
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
 }
 
-const median = (values) => {
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 };
+const median = (values) => percentile(values, 50);
 
 const loadBefore = loadavg()[0];
 const demo = await startDemo();
@@ -86,6 +88,7 @@ try {
     results[name] = {
       fcpMedianMs: Math.round(median(fcp)),
       meaningfulMedianMs: Math.round(median(meaningful)),
+      meaningfulP75Ms: Math.round(percentile(meaningful, 75)),
       meaningfulMaxMs: Math.round(Math.max(...meaningful)),
       drawnMedianMs: Math.round(median(drawn)),
     };
@@ -96,20 +99,20 @@ try {
   await demo.stop();
 }
 
-const ok = (ms) => (ms < TARGET_MS ? "met" : "**missed**");
+const ok = (ms) => (ms < TARGET_MS ? "yes" : "**no**");
 const section = [
   `### Dashboard first paint on the demo: ${utcNow()} UTC`,
   "",
   machineLine(ROOT),
   `- Command: \`node bench/dashboard.js\` (or \`npm run bench -- --only dashboard\`); 1-minute load average ${loadBefore.toFixed(2)} before${loadBefore > cpus().length / 2 ? " (the machine was busy: figures are high)" : ""}`,
-  `- Work: the demo (\`npm start\`) after its scenario, demo clock at ${results.demoClock}; Debian Chromium headless at 1440×900, each view opened ${RUNS - 1} times cold (new context: no cache, new session; one warm-up run not counted). First meaningful paint = the view's heading drawn with its data and no loading state left; charts are drawn one frame later (AfterPaint), and "all charts drawn" is when the last one is.`,
+  `- Work: the demo (\`npm start\`) after its scenario, demo clock at ${results.demoClock}; Debian Chromium headless at 1440×900, each view opened ${RUNS - 1} times cold (new context: no cache, new session; one warm-up run not counted). First meaningful paint = the view's heading drawn with its data and no loading state left; charts are drawn one frame later (AfterPaint), and "all charts drawn" is when the last one is. p75 is the 75th percentile (nearest rank), the convention web vitals judge loading at; the issue's target is also shown against every single load.`,
   "",
-  "| view | first contentful paint (median) | first meaningful paint (median) | slowest | target < 1 s | all charts drawn (median) |",
-  "| --- | ---: | ---: | ---: | --- | ---: |",
-  ...VIEWS.map(
-    ([name]) =>
-      `| ${name} | ${results[name].fcpMedianMs} ms | ${results[name].meaningfulMedianMs} ms | ${results[name].meaningfulMaxMs} ms | ${ok(results[name].meaningfulMaxMs)} | ${results[name].drawnMedianMs} ms |`,
-  ),
+  "| view | first contentful paint (median) | first meaningful paint: median | p75 | slowest | < 1 s at p75 | < 1 s in every load | all charts drawn (median) |",
+  "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
+  ...VIEWS.map(([name]) => {
+    const r = results[name];
+    return `| ${name} | ${r.fcpMedianMs} ms | ${r.meaningfulMedianMs} ms | ${r.meaningfulP75Ms} ms | ${r.meaningfulMaxMs} ms | ${ok(r.meaningfulP75Ms)} | ${ok(r.meaningfulMaxMs)} | ${r.drawnMedianMs} ms |`;
+  }),
   "",
 ].join("\n");
 process.stdout.write(`${section}\n`);

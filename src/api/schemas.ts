@@ -458,6 +458,28 @@ export const TrainDetailSchema = ref(
   "TrainDetail",
 );
 
+export const TrainProgressSchema = ref(
+  z.object({
+    waitingFor: z.string().nullable().describe("What it waits for, in words (null while working or ended)"),
+    awaiting: TrainDetailSchema.shape.awaiting,
+    allowedActions: z.array(TrainActionSchema),
+    waves: z.array(WaveStatusSchema),
+    enteredStateAt: Instant.describe(
+      "When it entered its current state (its latest transition), or its creation",
+    ),
+    stepsInFlight: z
+      .array(StepSchema)
+      .describe("Its steps running now (deploys, gates, rollbacks), oldest first"),
+    canary: GateResultSchema.nullable().describe("Its newest gate result holding a canary analysis, or null"),
+  }),
+  "TrainProgress",
+  "Where a train's rollout is, what runs and what it waits for, what people may do: the train detail's live parts without its manifest, evidence and audit trail.",
+);
+
+export const TrainWithProgressSchema = TrainSchema.extend({
+  progress: TrainProgressSchema.optional().describe("Only with include=progress"),
+});
+
 export const TimetableDeparture = ref(
   z.object({
     line: z.string(),

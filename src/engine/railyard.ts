@@ -25,6 +25,7 @@ import type {
   GateResult,
   Incident,
   IncidentAlert,
+  Instant,
   ManifestItem,
   Pin,
   Step,
@@ -168,6 +169,24 @@ export interface TrainDetail {
   /** JUnit results recorded for the current manifest revision (summaries, without the cases). */
   testReports: Array<Omit<TestReport, "cases">>;
   events: StoredEvent[];
+}
+
+/** Whether a gate result's structured evidence is a canary analysis (`{kind: "canary", …}`). */
+const isCanaryEvidence = (detail: unknown): boolean =>
+  typeof detail === "object" && detail !== null && (detail as { kind?: unknown }).kind === "canary";
+
+/** A train in flight as the on-call view shows it: see {@link Railyard.progress}. */
+export interface TrainProgress {
+  waitingFor: string | null;
+  awaiting: TrainDetail["awaiting"];
+  allowedActions: TrainAction[];
+  waves: WaveStatus[];
+  /** When it entered its current state (its latest transition there), or its creation. */
+  enteredStateAt: Instant;
+  /** Its steps running now (deploys, gates, rollbacks), oldest first. */
+  stepsInFlight: Step[];
+  /** Its newest gate result holding a canary analysis, or null. */
+  canary: GateResult | null;
 }
 
 export interface LineSummary {
@@ -1075,13 +1094,7 @@ export class Railyard {
       train: this.present(train),
       waitingFor: decision?.waitingFor ?? null,
       awaiting: decision?.awaiting ?? null,
-      allowedActions: [
-        ...availableActions(train, line?.approval.mode ?? "auto"),
-        ...(decision?.awaiting?.kind === "promote" || train.pauseCause === "analysis"
-          ? (["promote"] as const)
-          : []),
-        ...(decision?.awaiting?.kind === "approval" ? (["approve", "reject"] as const) : []),
-      ],
+      allowedActions: this.allowedActions(train, decision?.awaiting ?? null),
       manifest,
       artifacts,
       gates,
@@ -1092,6 +1105,45 @@ export class Railyard {
       testReports: testReports.map(({ cases: _cases, ...summary }) => summary),
       events,
     };
+  }
+
+  /**
+   * What the on-call view shows of a train in flight, without its manifest, evidence, approvals
+   * or audit trail: where its rollout is, what runs now, what it waits for, what people may do,
+   * since when it is in its state and its latest canary analysis. One read of its steps, gate
+   * results and transitions; `GET /api/v1/trains?include=progress`.
+   */
+  async progress(train: Train): Promise<TrainProgress> {
+    const store = this.options.store;
+    const [gates, steps, transitions, decision] = await Promise.all([
+      store.listGateResults(train.id),
+      store.listSteps(train.id),
+      store.listEvents({ trainId: train.id, types: ["train.transitioned"], limit: 5000 }),
+      this.reconciler.explain(train),
+    ]);
+    const line = this.runtime.hasLine(train.line) ? this.runtime.line(train.line) : null;
+    const entered = transitions.findLast(
+      (event) => event.type === "train.transitioned" && event.payload.to === train.state,
+    );
+    return {
+      waitingFor: decision?.waitingFor ?? null,
+      awaiting: decision?.awaiting ?? null,
+      allowedActions: this.allowedActions(train, decision?.awaiting ?? null),
+      waves: line ? waveStatuses(train, line.rollout.waves, steps, this.options.clock.now().getTime()) : [],
+      enteredStateAt: entered?.time ?? train.createdAt,
+      stepsInFlight: steps.filter((step) => step.status === "running"),
+      canary: gates.findLast((gate) => isCanaryEvidence(gate.detail)) ?? null,
+    };
+  }
+
+  /** The actions people may take on the train now, given what its rollout awaits. */
+  private allowedActions(train: Train, awaiting: TrainDetail["awaiting"]): TrainAction[] {
+    const line = this.runtime.hasLine(train.line) ? this.runtime.line(train.line) : null;
+    return [
+      ...availableActions(train, line?.approval.mode ?? "auto"),
+      ...(awaiting?.kind === "promote" || train.pauseCause === "analysis" ? (["promote"] as const) : []),
+      ...(awaiting?.kind === "approval" ? (["approve", "reject"] as const) : []),
+    ];
   }
 
   /** The manifest against production. See {@link Evidence.diff}. */

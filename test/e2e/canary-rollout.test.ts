@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Step } from "../../src/domain/model.js";
+import type { TrainProgress } from "../../src/engine/railyard.js";
 import { type RunningPrometheus, startBackfilledPrometheus } from "../support/prometheus.js";
 import { seededRandom } from "../support/random.js";
 import { useWorldScenario } from "../support/scenario.js";
@@ -136,9 +137,44 @@ describe("sqlite: canary analysis against Prometheus", () => {
     await s.advance("5m"); // two interim analyses at 50: above marginal 40, the rollout goes on
     let d = await detail(s, "shop-1");
     expect(d.train.state, `${d.train.reason} / ${d.waitingFor}`).toBe("deploying");
+    // The on-call view's one request: the trains in flight with their progress, which says what
+    // the train's detail says.
+    const progressOf = async () => {
+      const list = await s.request<Array<{ id: string; progress?: TrainProgress }>>(
+        "GET",
+        "/api/v1/trains?state=deploying,verifying,paused&include=progress",
+      );
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
+      const progress = list.body.find((t) => t.id === "shop-1")?.progress;
+      const now = await detail(s, "shop-1");
+      expect(progress).toEqual({
+        waitingFor: now.waitingFor,
+        awaiting: now.awaiting,
+        allowedActions: now.allowedActions,
+        waves: now.waves,
+        enteredStateAt: now.events.findLast(
+          (e) => e.type === "train.transitioned" && e.payload.to === now.train.state,
+        )?.time,
+        stepsInFlight: now.steps.filter((step) => step.status === "running"),
+        canary: now.gates.filter((g) => g.stage === "analysis/eu").at(-1),
+      });
+      return progress!;
+    };
+    const deploying = await progressOf();
+    expect(deploying.waves.map((w) => w.status)).toEqual(["deploying"]);
+    expect(deploying.canary).toMatchObject({ gate: "judge", verdict: "pass", detail: { kind: "canary" } });
     await s.advance("5m"); // the last: 50 is below pass 95
     d = await detail(s, "shop-1");
     expect(d.train).toMatchObject({ state: "paused", pauseCause: "analysis", resumeTo: "deploying" });
+    const paused = await progressOf();
+    expect(paused.canary).toMatchObject({ verdict: "inconclusive", detail: { kind: "canary", score: 50 } });
+    expect(paused.allowedActions).toEqual(expect.arrayContaining(["promote", "resume", "rollback"]));
+    // Without include, no progress; with it, a limit of at most 200.
+    const plain = await s.request<Array<Record<string, unknown>>>("GET", "/api/v1/trains?state=paused");
+    expect(plain.body.map((t) => [t.id, "progress" in t])).toEqual([["shop-1", false]]);
+    const tooMany = await s.request<{ detail: string }>("GET", "/api/v1/trains?include=progress&limit=500");
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.detail).toContain("limit 200");
     expect(d.allowedActions).toEqual(expect.arrayContaining(["promote", "resume", "rollback"]));
     expect(d.gates.filter((g) => g.stage === "analysis/eu").map((g) => g.verdict)).toEqual([
       "pass",

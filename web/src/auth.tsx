@@ -4,7 +4,7 @@
  * let them do, mirroring the server's permission matrix so buttons say why they are disabled; the
  * server still decides every request.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { ApiError, api, csrf, type TrainAction, unwrap } from "./api/client";
 
@@ -26,23 +26,26 @@ interface SessionState {
   logout(): Promise<void>;
 }
 
+/** Who is logged in (GET /api/v1/session), null when nobody is (401). */
+export const sessionQuery = queryOptions({
+  queryKey: ["session"],
+  queryFn: async (): Promise<Me | null> => {
+    try {
+      return await unwrap(api.GET("/api/v1/session"));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 60_000,
+  retry: false,
+});
+
 const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
-  const session = useQuery({
-    queryKey: ["session"],
-    queryFn: async (): Promise<Me | null> => {
-      try {
-        return await unwrap(api.GET("/api/v1/session"));
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 60_000,
-    retry: false,
-  });
+  const session = useQuery(sessionQuery);
   const login = useMutation({
     mutationFn: async (token: string) => {
       const opened = await unwrap(api.POST("/api/v1/session", { body: { token } }));

@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { App, preloadView } from "./App";
 import { ApiError } from "./api/client";
+import { prefetchRoute } from "./api/queries";
 import { SessionProvider } from "./auth";
 import "./styles.css";
 
@@ -20,6 +21,7 @@ const queryClient = new QueryClient({
 });
 
 preloadView(window.location.pathname);
+prefetchRoute(queryClient, window.location.pathname, window.location.search);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { InvalidInputError } from "../../engine/errors.js";
 import type { Railyard } from "../../engine/railyard.js";
 import { principalOf, requireAuth } from "../auth.js";
 import {
@@ -22,10 +23,13 @@ import {
   TrainExceptionSchema,
   TrainSchema,
   TrainStateSchema,
+  TrainWithProgressSchema,
 } from "../schemas.js";
 
 const TrainParams = z.object({ id: z.string().min(1).describe("Train ID, e.g. web-42") });
 const errors = MUTATION_ERRORS;
+/** The most trains one `include=progress` answer reads progress for. */
+const PROGRESS_LIMIT = 200;
 
 export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -48,19 +52,34 @@ export function trainRoutes(app: FastifyInstance, railyard: Railyard): void {
             }),
           active: z.enum(["true", "false"]).optional().describe("Only trains that have not ended"),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
+          include: z
+            .enum(["progress"])
+            .optional()
+            .describe(
+              `progress: add each train's rollout progress (\`progress\`: waves, steps running, what it waits for, allowed actions, latest canary analysis), so a dashboard of trains in flight needs no request per train. Costs a few reads per train, so it takes a limit of at most ${PROGRESS_LIMIT}.`,
+            ),
         }),
-        response: { 200: z.array(TrainSchema), 404: ProblemSchema },
+        response: { 200: z.array(TrainWithProgressSchema), 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => {
-      const { line, state, active, limit } = request.query;
+      const { line, state, active, limit, include } = request.query;
+      if (include === "progress" && limit > PROGRESS_LIMIT) {
+        throw new InvalidInputError(
+          `trains: include=progress takes limit ${PROGRESS_LIMIT} at most (asked ${limit}); filter by state or line`,
+          { field: "limit" },
+        );
+      }
       const trains = await railyard.trains({
         ...(line ? { line } : {}),
         ...(state ? { states: state.split(",").map((s) => TrainStateSchema.parse(s.trim())) } : {}),
         ...(active === "true" ? { active: true } : {}),
         limit,
       });
-      return trains.map((t) => railyard.present(t));
+      if (include !== "progress") return trains.map((t) => railyard.present(t));
+      return Promise.all(
+        trains.map(async (t) => ({ ...railyard.present(t), progress: await railyard.progress(t) })),
+      );
     },
   );
 

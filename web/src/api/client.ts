@@ -21,6 +21,12 @@ export type ManifestItem = Schemas["ManifestItem"];
 export type Deployment = Schemas["Deployment"];
 export type Problem = Schemas["Problem"];
 export type TrainAction = TrainDetail["allowedActions"][number];
+export type TrainProgress = Schemas["TrainProgress"];
+/** What the action buttons and the wave bar read of a train: its detail, or its progress (on-call). */
+export type TrainInFlight = Pick<
+  TrainDetail,
+  "train" | "waves" | "allowedActions" | "awaiting" | "waitingFor"
+>;
 
 const CSRF_KEY = "railyard.csrf";
 

@@ -3,11 +3,11 @@
  * 30 days" and "in 3 h" must be measured on it, not on the browser's clock. Read from
  * `/api/v1/health` and extrapolated at the clock's rate between reads.
  */
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap } from "./client";
 
-interface ServerClock {
+export interface ServerClock {
   /** The server's now at `readAt` (browser ms). */
   now: number;
   readAt: number;
@@ -21,24 +21,31 @@ export function useServerClockReading(): ServerClock | null {
   return useServerClockQuery().data ?? null;
 }
 
+/** The server's clock read from GET /api/v1/health (shared by the shell and the route prefetcher). */
+export const serverClockQuery = queryOptions({
+  queryKey: ["health"],
+  queryFn: async (): Promise<ServerClock> => {
+    const answer = await unwrap(api.GET("/api/v1/health"));
+    return {
+      now: Date.parse(answer.clock.now),
+      readAt: Date.now(),
+      simulated: answer.clock.simulated,
+      rate: answer.clock.simulated ? answer.clock.rate : 1,
+    };
+  },
+});
+
+/** The server's time in ms now, extrapolated from a reading at the clock's rate. */
+export function serverNowOf(reading: ServerClock): number {
+  return reading.now + (Date.now() - reading.readAt) * reading.rate;
+}
+
 /**
  * The query behind the reading, for the shell: it waits for the first reading before drawing any
  * view, so no view ever measures "now" on the browser's clock.
  */
 export function useServerClockQuery() {
-  return useQuery({
-    queryKey: ["health"],
-    queryFn: async (): Promise<ServerClock> => {
-      const answer = await unwrap(api.GET("/api/v1/health"));
-      return {
-        now: Date.parse(answer.clock.now),
-        readAt: Date.now(),
-        simulated: answer.clock.simulated,
-        rate: answer.clock.simulated ? answer.clock.rate : 1,
-      };
-    },
-    refetchInterval: 30_000,
-  });
+  return useQuery({ ...serverClockQuery, refetchInterval: 30_000 });
 }
 
 /**
@@ -52,6 +59,5 @@ export function useServerNow(tickMs = 1000): number {
     const timer = window.setInterval(() => setBeat((beat) => beat + 1), tickMs);
     return () => window.clearInterval(timer);
   }, [tickMs]);
-  if (!reading) return Date.now();
-  return reading.now + (Date.now() - reading.readAt) * reading.rate;
+  return reading ? serverNowOf(reading) : Date.now();
 }

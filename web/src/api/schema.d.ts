@@ -2964,6 +2964,8 @@ export interface paths {
                 query?: {
                     /** @description Only trains that have not ended */
                     active?: "true" | "false";
+                    /** @description progress: add each train's rollout progress (`progress`: waves, steps running, what it waits for, allowed actions, latest canary analysis), so a dashboard of trains in flight needs no request per train. Costs a few reads per train, so it takes a limit of at most 200. */
+                    include?: "progress";
                     limit?: number;
                     line?: string;
                     /** @description Comma-separated states, e.g. deploying,verifying */
@@ -2981,7 +2983,55 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Train"][];
+                        "application/json": {
+                            /** @description ISO 8601 UTC instant, e.g. 2026-01-06T09:00:00.000Z */
+                            createdAt: string;
+                            currentWave: number;
+                            /** @description ISO 8601 UTC instant, e.g. 2026-01-06T09:00:00.000Z */
+                            cutoffAt: string;
+                            /** @description When it departs: the scheduled instant, or where a blackout shifted it. */
+                            departureAt: string;
+                            endedAt: string | null;
+                            /** @description `<line>-<number>`, e.g. web-42; a hotfix train is `<line>-<n>-hotfix-<k>` */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "scheduled" | "hotfix";
+                            line: string;
+                            manifestRevision: number;
+                            /** @description Position in the line's timetable; for a hotfix train, the number of the train it follows */
+                            number: number;
+                            /** @description Why a paused train is paused: outside its window or in a blackout (the engine resumes it at resumeAt), the error budget burning (resumed when it recovers), an inconclusive canary analysis (a person promotes, resumes to re-run it, or rolls back), or by a person (only a person resumes it). */
+                            pauseCause: ("window" | "blackout" | "budget" | "analysis" | "incident" | "manual") | null;
+                            progress?: components["schemas"]["TrainProgress"];
+                            reason: string | null;
+                            /** @description When the engine resumes a train it paused. */
+                            resumeAt: string | null;
+                            /** @description Where a blocked or paused train returns. */
+                            resumeTo: ("scheduled" | "boarding" | "frozen" | "integrating" | "gating" | "awaiting_approval" | "deploying" | "verifying" | "released" | "blocked" | "paused" | "rolling_back" | "rolled_back" | "aborted" | "skipped") | null;
+                            /** @description The last rollback's scope: one wave, or null for the whole train. */
+                            rollbackScope: {
+                                wave: string;
+                            } | null;
+                            /** @description The timetable's instant of the departure; null for hotfix trains. */
+                            scheduledAt: string | null;
+                            /** @enum {string} */
+                            state: "scheduled" | "boarding" | "frozen" | "integrating" | "gating" | "awaiting_approval" | "deploying" | "verifying" | "released" | "blocked" | "paused" | "rolling_back" | "rolled_back" | "aborted" | "skipped";
+                            /** @description The state in words with its reason and, for a train the engine paused, when it resumes in the line's time zone: `paused: outside window — resumes 2026-03-03 10:00 CET (Europe/Berlin)` */
+                            statusText: string;
+                            /** @description ISO 8601 UTC instant, e.g. 2026-01-06T09:00:00.000Z */
+                            updatedAt: string;
+                            wakeAt: string | null;
+                            waveDeployedAt: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Default Response */
@@ -6510,6 +6560,56 @@ export interface components {
                 /** @description ISO 8601 UTC instant, e.g. 2026-01-06T09:00:00.000Z */
                 pushedAt: string;
                 version: string;
+            }[];
+        };
+        /** @description Where a train's rollout is, what runs and what it waits for, what people may do: the train detail's live parts without its manifest, evidence and audit trail. */
+        TrainProgress: {
+            allowedActions: ("approve" | "reject" | "pause" | "resume" | "abort" | "rollback" | "retry" | "drop" | "promote")[];
+            /** @description A rollout step waiting for a person: promote (POST /trains/{id}/promote) or approve (POST /trains/{id}/approvals). */
+            awaiting: {
+                /** @enum {string} */
+                kind: "promote" | "approval";
+                step: string;
+                wave: string;
+            } | null;
+            /** @description Its newest gate result holding a canary analysis, or null */
+            canary: components["schemas"]["GateResult"] | null;
+            /** @description When it entered its current state (its latest transition), or its creation */
+            enteredStateAt: string;
+            /** @description Its steps running now (deploys, gates, rollbacks), oldest first */
+            stepsInFlight: components["schemas"]["Step"][];
+            /** @description What it waits for, in words (null while working or ended) */
+            waitingFor: string | null;
+            waves: {
+                environments: string[];
+                name: string;
+                /** @enum {string} */
+                status: "pending" | "deploying" | "baking" | "verifying" | "done" | "failed" | "rolled_back";
+            }[];
+        };
+        /** @description Where a train's rollout is, what runs and what it waits for, what people may do: the train detail's live parts without its manifest, evidence and audit trail. */
+        TrainProgressInput: {
+            allowedActions: ("approve" | "reject" | "pause" | "resume" | "abort" | "rollback" | "retry" | "drop" | "promote")[];
+            /** @description A rollout step waiting for a person: promote (POST /trains/{id}/promote) or approve (POST /trains/{id}/approvals). */
+            awaiting: {
+                /** @enum {string} */
+                kind: "promote" | "approval";
+                step: string;
+                wave: string;
+            } | null;
+            /** @description Its newest gate result holding a canary analysis, or null */
+            canary: components["schemas"]["GateResultInput"] | null;
+            /** @description When it entered its current state (its latest transition), or its creation */
+            enteredStateAt: string;
+            /** @description Its steps running now (deploys, gates, rollbacks), oldest first */
+            stepsInFlight: components["schemas"]["StepInput"][];
+            /** @description What it waits for, in words (null while working or ended) */
+            waitingFor: string | null;
+            waves: {
+                environments: string[];
+                name: string;
+                /** @enum {string} */
+                status: "pending" | "deploying" | "baking" | "verifying" | "done" | "failed" | "rolled_back";
             }[];
         };
         /** @description A finding accepted on the record for one component until an expiry; the security gate does not count it meanwhile. */

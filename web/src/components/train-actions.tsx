@@ -1,12 +1,12 @@
 /**
  * The buttons for what a person may do to a train now (the train's `allowedActions` from
- * GET /api/v1/trains/{id}): approve, reject, pause, resume, roll back (whole train or the wave in
+ * GET /api/v1/trains/{id}, or its `progress` from GET /api/v1/trains?include=progress): approve, reject, pause, resume, roll back (whole train or the wave in
  * progress), retry, abort and promote. Each asks before it acts, says what will happen, is
  * disabled with the reason when the user's roles may not take it, and shows the server's refusal.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { api, type TrainAction, type TrainDetail, unwrap } from "../api/client";
+import { api, type TrainAction, type TrainInFlight, unwrap } from "../api/client";
 import { mayTake, useSession } from "../auth";
 import { ConfirmButton, Time } from "./ui";
 import "./train-actions.css";
@@ -34,12 +34,12 @@ function list(items: string[]): string {
 }
 
 /** Environments the train deployed to (or is deploying to), in rollout order. */
-export function environmentsReached(detail: TrainDetail): string[] {
+export function environmentsReached(detail: TrainInFlight): string[] {
   return detail.waves.filter((wave) => WAVE_REACHED.has(wave.status)).flatMap((wave) => wave.environments);
 }
 
 /** The wave the train is in while it has changed production there, else null. */
-export function waveInProgress(detail: TrainDetail): TrainDetail["waves"][number] | null {
+export function waveInProgress(detail: TrainInFlight): TrainInFlight["waves"][number] | null {
   const wave = detail.waves[detail.train.currentWave];
   return wave && WAVE_IN_PROGRESS.has(wave.status) ? wave : null;
 }
@@ -67,7 +67,7 @@ export function TrainActions({
   only,
   emptyText = "No action is open to people in this state.",
 }: {
-  detail: TrainDetail;
+  detail: TrainInFlight;
   only?: TrainAction[];
   emptyText?: string | null;
 }) {

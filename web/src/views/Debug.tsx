@@ -8,7 +8,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { useSearchParams } from "react-router";
-import { api, unwrap } from "../api/client";
+import { debugTrainsQuery } from "../api/queries";
 import { Card, Empty, PageHeader, QueryView } from "../components/ui";
 import { formatDate } from "../format";
 import { ErrorRateChart, RecentFailures, TimingChart, TrainsTable, VersionBreakdown } from "./debug-parts";
@@ -84,20 +84,7 @@ export default function DebugView() {
     ...new Set((lines.data ?? []).filter((l) => line === "" || l.name === line).flatMap((l) => l.components)),
   ].sort();
   const trains = useQuery({
-    queryKey: ["metrics", "trains", { line, component, limit: 50 }],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/metrics/trains", {
-          params: {
-            query: {
-              limit: 50,
-              include: "failures",
-              ...(line ? { line } : {}),
-              ...(component ? { component } : {}),
-            },
-          },
-        }),
-      ),
+    ...debugTrainsQuery({ line, component }),
     placeholderData: (previous) => previous,
   });
 

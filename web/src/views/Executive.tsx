@@ -16,12 +16,11 @@ import {
   type MetricsPeriod,
   type ReleaseMetrics,
   TREND_WEEKS,
+  trendFrom,
   useLines,
   useRecentMetrics,
   useServerTime,
   useWeeklyMetrics,
-  WEEK,
-  weekStart,
 } from "./executive-data";
 import { CriticalIncidents, SloHeatmap, UpcomingCalendar } from "./executive-panels";
 import "./executive.css";
@@ -260,7 +259,7 @@ export default function ExecutiveView() {
   const { now, ready } = useServerTime();
   const metrics = useRecentMetrics();
   const lines = useLines();
-  const from = ready ? new Date(weekStart(now) - (TREND_WEEKS - 1) * WEEK).toISOString() : null;
+  const from = ready ? trendFrom(now) : null;
   const weekly = useWeeklyMetrics(from);
   const period = metrics.data?.query;
 

@@ -2,30 +2,27 @@
  * The on-call dashboard (route `/on-call`), for rapid triage and rollback: the trains changing
  * production or stopped on the way (with pause, resume and rollback at hand), the canary analysis
  * of their rollout, the open incidents with what the policy did to trains, and what runs in each
- * environment. Data: GET /api/v1/trains (state filter), GET /api/v1/trains/{id},
- * GET /api/v1/incidents(/{id}), GET /api/v1/events, GET /api/v1/deployments, GET /api/v1/config,
+ * environment. Data: GET /api/v1/trains (state filter, include=progress: one request gives every
+ * train in flight with its waves, steps and latest canary), GET /api/v1/incidents(/{id}), GET /api/v1/events, GET /api/v1/deployments, GET /api/v1/config,
  * GET /api/v1/timetable, GET /api/v1/gate-results (the latest canary analysis). Everything
  * refreshes live.
  */
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, type Deployment, type Incident, type Train, type TrainDetail, unwrap } from "../api/client";
-import { CanaryAnalysis, canaryDetailOf, latestCanary } from "../components/canary";
-import { TrainActions } from "../components/train-actions";
+import { api, type Deployment, type Incident, type Train, type TrainProgress, unwrap } from "../api/client";
 import {
-  Card,
-  Empty,
-  ErrorState,
-  Kpi,
-  Loading,
-  PageHeader,
-  QueryView,
-  StateBadge,
-  Time,
-} from "../components/ui";
+  configQuery,
+  deploymentsQuery,
+  type InFlightTrain,
+  incidentsQuery,
+  latestCanaryQuery,
+  onCallTrainsQuery,
+} from "../api/queries";
+import { CanaryAnalysis, canaryDetailOf } from "../components/canary";
+import { TrainActions } from "../components/train-actions";
+import { Card, Empty, Kpi, Loading, PageHeader, QueryView, StateBadge, Time } from "../components/ui";
 import { formatDuration, words } from "../format";
-import { enteredStateAt, Since, stepsInFlight, WaveProgress, waitingSentence } from "./train-parts";
-import { ON_CALL_STATES } from "./train-words";
+import { Since, WaveProgress, waitingSentence } from "./train-parts";
 import "./oncall.css";
 import "./train.css";
 
@@ -33,29 +30,11 @@ const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice
 const trainPath = (id: string) => `/trains/${encodeURIComponent(id)}`;
 const IN_PRODUCTION: Train["state"][] = ["deploying", "verifying", "rolling_back"];
 
-/** The train's detail (GET /api/v1/trains/{id}), shared with the train page's cache. */
-const trainQuery = (id: string) => ({
-  queryKey: ["train", id],
-  queryFn: () => unwrap(api.GET("/api/v1/trains/{id}", { params: { path: { id } } })),
-});
-
 /** The on-call dashboard: deployments in flight, canary metrics, active alerts, production versions. */
 export default function OnCallView() {
-  const active = useQuery({
-    queryKey: ["trains", { state: ON_CALL_STATES }],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/trains", { params: { query: { state: ON_CALL_STATES.join(","), limit: 100 } } }),
-      ),
-  });
+  const active = useQuery(onCallTrainsQuery);
   const trains = active.data ?? [];
-  const details = useQueries({ queries: trains.map((train) => trainQuery(train.id)) });
-  const detailOf = new Map<string, TrainDetail>();
-  for (const d of details) if (d.data) detailOf.set(d.data.train.id, d.data);
-  const incidents = useQuery({
-    queryKey: ["incidents", { status: "open" }],
-    queryFn: () => unwrap(api.GET("/api/v1/incidents", { params: { query: { status: "open" } } })),
-  });
+  const incidents = useQuery(incidentsQuery("open"));
 
   const inProduction = trains.filter((t) => IN_PRODUCTION.includes(t.state)).length;
   const needPerson = trains.length - inProduction;
@@ -95,18 +74,9 @@ export default function OnCallView() {
               <NothingDeploying />
             ) : (
               <div className="oncall-trains">
-                {list.map((train, index) => {
-                  const query = details[index];
-                  return (
-                    <TrainCard
-                      key={train.id}
-                      train={train}
-                      detail={detailOf.get(train.id)}
-                      error={query?.error ?? null}
-                      retry={() => void query?.refetch()}
-                    />
-                  );
-                })}
+                {list.map((train) => (
+                  <TrainCard key={train.id} train={train} />
+                ))}
               </div>
             )
           }
@@ -119,7 +89,7 @@ export default function OnCallView() {
           </QueryView>
         </Card>
         <Card title="Canary metrics" className="span-8">
-          <CanarySection active={trains} detailOf={detailOf} loading={active.isPending} />
+          <CanarySection active={trains} loading={active.isPending} />
         </Card>
       </div>
       <Card title="What runs in production">
@@ -153,18 +123,9 @@ function NothingDeploying() {
   );
 }
 
-function TrainCard({
-  train,
-  detail,
-  error,
-  retry,
-}: {
-  train: Train;
-  detail: TrainDetail | undefined;
-  error: unknown;
-  retry: () => void;
-}) {
+function TrainCard({ train }: { train: InFlightTrain }) {
   const headingId = `oncall-${train.id}`;
+  const detail = { train, ...train.progress };
   return (
     <article className="oncall-train" aria-labelledby={headingId}>
       <header className="oncall-train-head">
@@ -176,32 +137,24 @@ function TrainCard({
         <span className="muted">line {train.line}</span>
       </header>
       <p className="oncall-status">{train.statusText}</p>
-      {error ? (
-        <ErrorState error={error} retry={retry} />
-      ) : !detail ? (
-        <Loading label={`Loading ${train.id}`} />
-      ) : (
-        <>
-          <p className="oncall-since">
-            {sentenceCase(words(train.state))} for{" "}
-            <strong>
-              <Since at={enteredStateAt(detail)} />
-            </strong>{" "}
-            <span className="muted">
-              (since <Time at={enteredStateAt(detail)} />)
-            </span>
-          </p>
-          <WaveProgress detail={detail} />
-          <InFlight detail={detail} />
-          <TrainActions detail={detail} />
-        </>
-      )}
+      <p className="oncall-since">
+        {sentenceCase(words(train.state))} for{" "}
+        <strong>
+          <Since at={train.progress.enteredStateAt} />
+        </strong>{" "}
+        <span className="muted">
+          (since <Time at={train.progress.enteredStateAt} />)
+        </span>
+      </p>
+      <WaveProgress detail={detail} />
+      <InFlight detail={detail} />
+      <TrainActions detail={detail} />
     </article>
   );
 }
 
-function InFlight({ detail }: { detail: TrainDetail }) {
-  const running = stepsInFlight(detail);
+function InFlight({ detail }: { detail: TrainProgress & { train: Train } }) {
+  const running = detail.stepsInFlight;
   const waiting = waitingSentence(detail);
   return (
     <div className="oncall-inflight">
@@ -231,41 +184,23 @@ function InFlight({ detail }: { detail: TrainDetail }) {
  * any train (GET /api/v1/gate-results?type=canary&limit=1, asked at once rather than after the
  * trains in flight are known, so the view does not wait on two rounds of requests).
  */
-function CanarySection({
-  active,
-  detailOf,
-  loading,
-}: {
-  active: Train[];
-  detailOf: Map<string, TrainDetail>;
-  loading: boolean;
-}) {
-  const live = active
-    .map((train) => detailOf.get(train.id))
-    .filter((d): d is TrainDetail => d !== undefined)
-    .map((d) => ({ detail: d, canary: latestCanary(d.gates) }))
-    .filter((x) => x.canary !== null);
-  const latest = useQuery({
-    queryKey: ["gate-results", { type: "canary", limit: 1 }],
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/gate-results", { params: { query: { type: "canary", limit: 1 } } })),
+function CanarySection({ active, loading }: { active: InFlightTrain[]; loading: boolean }) {
+  const live = active.flatMap((train) => {
+    const gate = train.progress.canary;
+    const detail = gate ? canaryDetailOf(gate.detail) : null;
+    return gate && detail ? [{ train, gate, detail }] : [];
   });
+  const latest = useQuery(latestCanaryQuery);
 
   if (loading) return <Loading label="Loading canary analyses" />;
   if (live.length > 0)
     return (
       <div className="stack">
-        {live.map(({ detail, canary }) => (
-          <CanaryAnalysis
-            key={detail.train.id}
-            gate={canary!.gate}
-            detail={canary!.detail}
-            trainId={detail.train.id}
-          />
+        {live.map(({ train, gate, detail }) => (
+          <CanaryAnalysis key={train.id} gate={gate} detail={detail} trainId={train.id} />
         ))}
       </div>
     );
-  if (detailOf.size < active.length) return <Loading label="Looking for canary analyses" />;
   return (
     <QueryView query={latest} label="Looking for the latest canary analysis">
       {(results) => {
@@ -300,10 +235,7 @@ function CanarySection({
 }
 
 function Alerts({ open }: { open: Incident[] }) {
-  const resolved = useQuery({
-    queryKey: ["incidents", { status: "resolved" }],
-    queryFn: () => unwrap(api.GET("/api/v1/incidents", { params: { query: { status: "resolved" } } })),
-  });
+  const resolved = useQuery(incidentsQuery("resolved"));
   const latest = (resolved.data ?? []).slice(0, 3);
   return (
     <div className="stack">
@@ -443,15 +375,8 @@ function policyWords(to: string): string {
 }
 
 function Production() {
-  const deployments = useQuery({
-    queryKey: ["deployments"],
-    queryFn: () => unwrap(api.GET("/api/v1/deployments")),
-  });
-  const config = useQuery({
-    queryKey: ["config"],
-    queryFn: () => unwrap(api.GET("/api/v1/config")),
-    staleTime: 5 * 60_000,
-  });
+  const deployments = useQuery(deploymentsQuery);
+  const config = useQuery(configQuery);
   const kinds = environmentKinds(config.data?.config);
   return (
     <QueryView query={deployments} label="Loading deployments">

@@ -9,6 +9,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiError, api, type GateResult, type StoredEvent, type TrainDetail, unwrap } from "../api/client";
+import { trainQuery } from "../api/queries";
 import { CanaryAnalysis, canaryDetailOf, latestCanary } from "../components/canary";
 import { TrainActions } from "../components/train-actions";
 import { Card, Empty, ErrorState, Loading, PageHeader, StateBadge, Time } from "../components/ui";
@@ -21,8 +22,7 @@ import "./train.css";
 export default function TrainView() {
   const { id = "" } = useParams();
   const query = useQuery({
-    queryKey: ["train", id],
-    queryFn: () => unwrap(api.GET("/api/v1/trains/{id}", { params: { path: { id } } })),
+    ...trainQuery(id),
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
   if (query.isPending)

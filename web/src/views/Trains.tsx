@@ -6,46 +6,25 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
-import { api, unwrap } from "../api/client";
+import { linesQuery, trainsFilter, trainsListQuery } from "../api/queries";
 import { Card, Empty, PageHeader, QueryView, StateBadge, Time } from "../components/ui";
 import { words } from "../format";
 import { withTimes } from "./train-parts";
 import { TRAIN_STATES } from "./train-words";
 import "./trains.css";
 
-const PAGE = 100;
 const ACTIVE = "active";
 
 /** The trains table with its line and state filters (GET /api/v1/trains). */
 export default function TrainsView() {
   const [params, setParams] = useSearchParams();
-  const line = params.get("line") ?? "";
-  const state = params.get("state") ?? "";
-  const limit = Math.min(1000, Math.max(PAGE, Number(params.get("limit")) || PAGE));
+  const filter = trainsFilter(params);
+  const { line, state, limit } = filter;
   const lineId = useId();
   const stateId = useId();
 
-  const lines = useQuery({
-    queryKey: ["lines"],
-    queryFn: () => unwrap(api.GET("/api/v1/lines")),
-    staleTime: 60_000,
-  });
-  const trains = useQuery({
-    queryKey: ["trains", { line, state, limit }],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/trains", {
-          params: {
-            query: {
-              ...(line ? { line } : {}),
-              ...(state === ACTIVE ? { active: "true" as const } : state ? { state } : {}),
-              limit,
-            },
-          },
-        }),
-      ),
-    placeholderData: (previous) => previous,
-  });
+  const lines = useQuery(linesQuery);
+  const trains = useQuery({ ...trainsListQuery(filter), placeholderData: (previous) => previous });
 
   const set = (key: string, value: string) => {
     // The address, not this render's params: two quick changes must not lose the first.

@@ -3,7 +3,8 @@
  * it names, and an error state that says which role may see a section when the server answers 403.
  */
 import { useQuery } from "@tanstack/react-query";
-import { ApiError, api, unwrap } from "../api/client";
+import { ApiError } from "../api/client";
+import { configQuery } from "../api/queries";
 import { ErrorState } from "../components/ui";
 
 export interface Person {
@@ -23,8 +24,7 @@ export interface PeopleConfig {
 /** The configuration in force, narrowed to people, teams and component names. */
 export function usePeople() {
   return useQuery({
-    queryKey: ["config"],
-    queryFn: () => unwrap(api.GET("/api/v1/config")),
+    ...configQuery,
     select: (answer): PeopleConfig => {
       const teams = (answer.config.teams ?? {}) as Record<
         string,

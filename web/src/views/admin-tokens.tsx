@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client";
 import { useServerNow } from "../api/clock";
+import { tokensQuery } from "../api/queries";
 import type { Me } from "../auth";
 import { ConfirmButton, copyText, Empty, Loading, Time } from "../components/ui";
 import { everyone, type PeopleConfig, SectionError } from "./admin-shared";
@@ -274,7 +275,7 @@ export function TokensSection({ me, config }: { me: Me; config: PeopleConfig | u
   const [created, setCreated] = useState<{ token: string; record: Token } | null>(null);
   const [showEnded, setShowEnded] = useState(true);
   const showId = useId();
-  const tokens = useQuery({ queryKey: ["tokens"], queryFn: () => unwrap(api.GET("/api/v1/tokens")) });
+  const tokens = useQuery(tokensQuery);
   const revoke = async (token: Token) => {
     await unwrap(api.DELETE("/api/v1/tokens/{id}", { params: { path: { id: token.id } } }));
     await client.invalidateQueries({ queryKey: ["tokens"] });

@@ -13,6 +13,7 @@ import {
   type Train,
   unwrap,
 } from "../api/client";
+import { configQuery, linesQuery, recentTrainsQuery } from "../api/queries";
 
 export type Spans = Schemas["TimetableSpans"];
 export type BlackoutSpan = Schemas["BlackoutSpan"];
@@ -70,8 +71,7 @@ function list<T>(value: unknown): T[] {
 /** The configuration in force (GET /api/v1/config), read defensively into {@link ConfigView}. */
 export function useConfig() {
   return useQuery({
-    queryKey: ["config"],
-    queryFn: () => unwrap(api.GET("/api/v1/config")),
+    ...configQuery,
     select: (answer): ConfigView => ({
       source: answer.source,
       hash: answer.hash,
@@ -86,7 +86,7 @@ export function useConfig() {
 
 /** Lines with their next departures and active trains (GET /api/v1/lines). */
 export function useLines() {
-  return useQuery({ queryKey: ["lines"], queryFn: () => unwrap(api.GET("/api/v1/lines")) });
+  return useQuery(linesQuery);
 }
 
 /** Departures of every line in [from, to) (GET /api/v1/timetable). */
@@ -124,10 +124,7 @@ export function useSpans(from: string, to: string) {
 
 /** The newest trains (GET /api/v1/trains), to link departures to the trains that exist. */
 export function useRecentTrains() {
-  return useQuery({
-    queryKey: ["trains", { limit: 400 }],
-    queryFn: () => unwrap(api.GET("/api/v1/trains", { params: { query: { limit: 400 } } })),
-  });
+  return useQuery(recentTrainsQuery);
 }
 
 export type { LineSummary, TimetableDeparture, Train };

@@ -4,8 +4,8 @@
  * the server's clock (which may be simulated), rounded so query keys do not change every second.
  */
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client";
 import { useServerClockReading, useServerNow } from "../api/clock";
+import { linesQuery, recentMetricsQuery, weeklyMetricsQuery } from "../api/queries";
 import type { paths } from "../api/schema";
 
 export type ReleaseMetrics =
@@ -16,17 +16,7 @@ export type TrainMetrics =
   paths["/api/v1/metrics/trains"]["get"]["responses"][200]["content"]["application/json"];
 export type TrainMetricsRow = TrainMetrics["trains"][number];
 
-export const DAY = 86_400_000;
-export const WEEK = 7 * DAY;
-/** How many weeks the trend chart and the heatmap show (the current one included). */
-export const TREND_WEEKS = 12;
-
-/** Monday 00:00 UTC of the ISO week `ms` falls in (the metrics' weeks). */
-export function weekStart(ms: number): number {
-  const day = Math.floor(ms / DAY) * DAY;
-  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return day - weekday * DAY;
-}
+export { DAY, TREND_WEEKS, trendFrom, upcomingTo, WEEK, weekStart } from "../api/queries";
 
 /**
  * The server's clock: `now` (ms, re-rendered every `tickMs`), and `ready` once it was read (before
@@ -40,10 +30,7 @@ export function useServerTime(tickMs = 5000): { now: number; ready: boolean } {
 
 /** The release metrics of the last 30 days on the server's clock (its default period). */
 export function useRecentMetrics() {
-  return useQuery({
-    queryKey: ["metrics", "releases", "last-30-days"],
-    queryFn: () => unwrap(api.GET("/api/v1/metrics/releases")),
-  });
+  return useQuery(recentMetricsQuery);
 }
 
 /**
@@ -52,25 +39,12 @@ export function useRecentMetrics() {
  * `from` is the Monday of the first week (it changes once a week).
  */
 export function useWeeklyMetrics(from: string | null) {
-  return useQuery({
-    queryKey: ["metrics", "releases", "weekly", from, "by-line"],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/metrics/releases", {
-          params: { query: { groupBy: "week", breakdown: "line", from: from as string } },
-        }),
-      ),
-    enabled: from !== null,
-  });
+  return useQuery({ ...weeklyMetricsQuery(from ?? ""), enabled: from !== null });
 }
 
 /** The lines with their next departures and active trains (GET /api/v1/lines). */
 export function useLines() {
-  return useQuery({
-    queryKey: ["lines"],
-    queryFn: () => unwrap(api.GET("/api/v1/lines")),
-    staleTime: 60_000,
-  });
+  return useQuery(linesQuery);
 }
 
 /** Tone of a DORA performance cluster: elite and high read good, medium watch, low bad. */

@@ -6,7 +6,8 @@
  */
 import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, type LineSummary, type TimetableDeparture, unwrap } from "../api/client";
+import type { LineSummary, TimetableDeparture } from "../api/client";
+import { incidentsQuery, upcomingQuery, upcomingTo } from "../api/queries";
 import { Card, Empty, Loading, QueryView, StateBadge, Time } from "../components/ui";
 import { formatDate, formatDuration, percent } from "../format";
 import { DAY, type MetricsPeriod, type ReleaseMetrics, TREND_WEEKS, WEEK } from "./executive-data";
@@ -99,11 +100,8 @@ export function UpcomingCalendar({
   lines: UseQueryResult<LineSummary[]>;
   className?: string;
 }) {
-  // The end of the 14th day from now (changes once a day on the server's clock).
-  const to = new Date(Math.ceil((now + 14 * DAY) / DAY) * DAY).toISOString();
   const timetable = useQuery({
-    queryKey: ["timetable", "upcoming", to],
-    queryFn: () => unwrap(api.GET("/api/v1/timetable", { params: { query: { to } } })),
+    ...upcomingQuery(upcomingTo(now)),
     enabled: ready,
     placeholderData: (previous) => previous,
   });
@@ -308,10 +306,7 @@ export function CriticalIncidents({
   ready: boolean;
   className?: string;
 }) {
-  const incidents = useQuery({
-    queryKey: ["incidents", "all"],
-    queryFn: () => unwrap(api.GET("/api/v1/incidents")),
-  });
+  const incidents = useQuery(incidentsQuery("all"));
   const since = now - 30 * DAY;
   return (
     <Card title="Critical incidents, last 30 days" className={className}>

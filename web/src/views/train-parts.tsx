@@ -1,10 +1,10 @@
 /**
- * Pieces of a train shown both on the train page and in the on-call view, all from
- * GET /api/v1/trains/{id}: the rollout's waves as a progress bar with words, the steps in flight,
- * how long the train has been in its state, and what it waits for.
+ * Pieces of a train shown both on the train page (from GET /api/v1/trains/{id}) and in the
+ * on-call view (from GET /api/v1/trains?include=progress): the rollout's waves as a progress bar
+ * with words, how long the train has been in its state, and what it waits for.
  */
 import type { ReactNode } from "react";
-import type { TrainDetail } from "../api/client";
+import type { TrainDetail, TrainInFlight } from "../api/client";
 import { useServerNow } from "../api/clock";
 import { StateBadge, Time } from "../components/ui";
 import { formatDuration, words } from "../format";
@@ -20,7 +20,7 @@ const SEGMENT: Record<string, string> = {
 };
 
 /** The rollout's waves: a segmented bar (decorative) and each wave's status and environments in words. */
-export function WaveProgress({ detail }: { detail: TrainDetail }) {
+export function WaveProgress({ detail }: { detail: Pick<TrainInFlight, "train" | "waves"> }) {
   const { waves } = detail;
   if (waves.length === 0)
     return <p className="muted">No rollout waves: the train's line is not in the configuration in force.</p>;
@@ -45,11 +45,6 @@ export function WaveProgress({ detail }: { detail: TrainDetail }) {
       </ol>
     </div>
   );
-}
-
-/** The steps running now (deploys, gates, rollbacks), newest last. */
-export function stepsInFlight(detail: TrainDetail): TrainDetail["steps"] {
-  return detail.steps.filter((step) => step.status === "running");
 }
 
 /** When the train entered its current state (its latest transition), or its creation. */
@@ -84,7 +79,7 @@ export function withTimes(text: string): ReactNode {
 }
 
 /** What the train waits for, in one sentence, or null when it waits for nothing. */
-export function waitingSentence(detail: TrainDetail): ReactNode {
+export function waitingSentence(detail: TrainInFlight): ReactNode {
   const { awaiting, waitingFor, train } = detail;
   if (awaiting) {
     return awaiting.kind === "promote"

@@ -3,21 +3,14 @@
  * lifecycle order, which of them are "in flight" for on-call, and each audit event type and
  * payload as a short sentence.
  */
-import type { StoredEvent, TrainState } from "../api/client";
+import type { StoredEvent } from "../api/client";
 import { formatDuration, words } from "../format";
 
 /** Every train state, in lifecycle order: the domain's own list (pure code, bundled as is). */
 export { TRAIN_STATES } from "../../../src/domain/train-state.js";
 
-/** The states on-call watches: changing production, or stopped on the way there. */
-export const ON_CALL_STATES: TrainState[] = [
-  "deploying",
-  "verifying",
-  "rolling_back",
-  "paused",
-  "blocked",
-  "awaiting_approval",
-];
+/** The states on-call watches (kept with the queries, which the shell's code holds). */
+export { ON_CALL_STATES } from "../api/queries";
 
 /** Event types in words ("train.transitioned" → "State changed"). */
 const EVENT_WORDS: Record<string, string> = {
