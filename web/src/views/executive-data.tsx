@@ -16,7 +16,7 @@ export type TrainMetrics =
   paths["/api/v1/metrics/trains"]["get"]["responses"][200]["content"]["application/json"];
 export type TrainMetricsRow = TrainMetrics["trains"][number];
 
-export { DAY, TREND_WEEKS, trendFrom, upcomingTo, WEEK, weekStart } from "../api/queries";
+export { DAY, TREND_WEEKS, trendFrom, WEEK } from "../api/queries";
 
 /**
  * The server's clock: `now` (ms, re-rendered every `tickMs`), and `ready` once it was read (before

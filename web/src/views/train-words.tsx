@@ -1,6 +1,6 @@
 /**
  * Words for trains shared by the trains list, the train page and the on-call view: the states in
- * lifecycle order, which of them are "in flight" for on-call, and each audit event type and
+ * lifecycle order (on-call's states are in `api/queries.ts`), and each audit event type and
  * payload as a short sentence.
  */
 import type { StoredEvent } from "../api/client";
@@ -8,9 +8,6 @@ import { formatDuration, words } from "../format";
 
 /** Every train state, in lifecycle order: the domain's own list (pure code, bundled as is). */
 export { TRAIN_STATES } from "../../../src/domain/train-state.js";
-
-/** The states on-call watches (kept with the queries, which the shell's code holds). */
-export { ON_CALL_STATES } from "../api/queries";
 
 /** Event types in words ("train.transitioned" → "State changed"). */
 const EVENT_WORDS: Record<string, string> = {
