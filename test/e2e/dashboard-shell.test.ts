@@ -213,6 +213,80 @@ describe("the dashboard's shell in Chromium", () => {
     w.expectNoProblems("the phone menu");
   });
 
+  /**
+   * Records, in the page, every loading state drawn inside `main` (its label) and when the view's
+   * heading first appeared, from the first byte of the page on.
+   */
+  const RECORD_LOADING = `(() => {
+    window.__loadingSeen = [];
+    window.__headingAt = null;
+    new MutationObserver(() => {
+      for (const state of document.querySelectorAll("main .state-loading")) {
+        const label = (state.textContent || "").trim();
+        if (!window.__loadingSeen.includes(label)) window.__loadingSeen.push(label);
+      }
+      if (window.__headingAt === null && document.querySelector("main h1")) window.__headingAt = performance.now();
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  })()`;
+
+  /** Holds the page's requests to `path` until `release()`; `asked` resolves at the first one. */
+  async function hold(page: Page, pattern: RegExp) {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = () => {};
+    const firstAsked = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    await page.route(pattern, async (route) => {
+      asked();
+      await released;
+      await route.continue();
+    });
+    return { asked: firstAsked, release };
+  }
+
+  it("draws a view's first screen once, whole, when its data is in: no panel shows a loading state", async () => {
+    const w = await open();
+    const { page } = w;
+    await logIn(w, coordinator);
+    await page.addInitScript(RECORD_LOADING);
+    const incidents = await hold(page, /\/api\/v1\/incidents(\?|$)/);
+    await page.goto("/", { waitUntil: "commit" });
+    // The route's data was asked for before any view was drawn; while one answer is missing
+    // the page says it is opening, and no view or panel is drawn.
+    await incidents.asked;
+    expect(await page.getByRole("main").count()).toBe(0);
+    expect((await page.getByRole("status").first().textContent())?.trim()).toBe("Opening Railyard…");
+    incidents.release();
+    await page.getByRole("heading", { name: "Executive overview", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Critical incidents, last 30 days" }).waitFor();
+    expect(await page.evaluate("window.__loadingSeen")).toEqual([]);
+    await page.unroute(/\/api\/v1\/incidents(\?|$)/);
+    w.expectNoProblems("the first screen");
+  });
+
+  it("does not wait for a slow answer past its deadline: the rest is drawn, the slow panel says it is loading", async () => {
+    const w = await open();
+    const { page } = w;
+    await logIn(w, coordinator);
+    await page.addInitScript(RECORD_LOADING);
+    const incidents = await hold(page, /\/api\/v1\/incidents(\?|$)/);
+    await page.goto("/", { waitUntil: "commit" });
+    await incidents.asked;
+    // Held until the view is drawn: the shell stops waiting at its deadline (1.5 s).
+    await page.getByRole("heading", { name: "Executive overview", level: 1 }).waitFor();
+    const loading = page.locator("main .state-loading");
+    await textBecomes(loading, "Loading incidents…");
+    expect(await loading.count()).toBe(1);
+    incidents.release();
+    await loading.waitFor({ state: "detached" });
+    expect(await page.evaluate("window.__loadingSeen")).toEqual(["Loading incidents…"]);
+    await page.unroute(/\/api\/v1\/incidents(\?|$)/);
+    w.expectNoProblems("a slow first screen");
+  });
+
   it("keeps the session across a reload and a bookmarked page", async () => {
     const w = await open();
     const { page } = w;

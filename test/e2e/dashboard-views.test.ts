@@ -151,6 +151,16 @@ describe("the dashboard's views in Chromium", () => {
     const badge = page.locator(".page-header .badge").first();
     expect(await badge.getAttribute("data-state")).toBe("awaiting_approval");
 
+    // Each step's log is drawn when its row is opened.
+    const [step] = (await detail("shop-1")).steps;
+    expect(step, "shop-1 has run its integration steps").toBeDefined();
+    const row = page.locator(".step-list details").first();
+    expect(await row.locator("summary").textContent()).toContain(step?.key ?? "");
+    expect(await row.locator(".facts").count()).toBe(0);
+    await row.locator("summary").click();
+    await row.getByText(step?.idempotencyKey ?? "", { exact: true }).waitFor();
+    expect(await row.textContent()).toMatch(step?.output ? step.output.slice(0, 40) : /No output/);
+
     await page.getByRole("button", { name: "Approve shop-1", exact: true }).first().click();
     const dialog = page.getByRole("dialog", { name: "Approve shop-1?" });
     await dialog.waitFor();

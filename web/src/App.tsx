@@ -66,8 +66,9 @@ function preloadOtherViews(): void {
 /**
  * Starts fetching the code of the view `pathname` shows, so it arrives while the session and the
  * server's clock are asked for instead of after them (the first paint waits for all three).
+ * Resolves once it has arrived or failed (the route then loads it again and shows the error).
  */
-export function preloadView(pathname: string): void {
+export function preloadView(pathname: string): Promise<void> {
   const [, first = "", second] = pathname.split("/");
   const view =
     first === ""
@@ -85,9 +86,10 @@ export function preloadView(pathname: string): void {
               : first === "admin"
                 ? views.admin
                 : null;
-  void view?.load().catch(() => {
-    // The route loads it again and shows the error if it fails for good.
-  });
+  return (view?.load() ?? Promise.resolve()).then(
+    () => {},
+    () => {},
+  );
 }
 
 const NAV = [

@@ -8,6 +8,12 @@ import { prefetchRoute } from "./api/queries";
 import { SessionProvider } from "./auth";
 import "./styles.css";
 
+/**
+ * How long the first screen waits for its view's code and data before it is drawn anyway, with
+ * a loading state in each panel still waiting (index.html shows "Opening Railyard…" until then).
+ */
+const FIRST_SCREEN_WAIT_MS = 1500;
+
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
@@ -20,19 +26,26 @@ const queryClient = new QueryClient({
   },
 });
 
-preloadView(window.location.pathname);
-prefetchRoute(queryClient, window.location.pathname, window.location.search);
-
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <SessionProvider>
-          <App />
-        </SessionProvider>
-      </BrowserRouter>
-    </QueryClientProvider>
-  </StrictMode>,
+
+// The first screen is drawn once, whole, when the route's code and data are in (as a router's
+// loaders would): drawn as each answer arrives, it was laid out four to six times over.
+const firstScreen = Promise.all([
+  preloadView(window.location.pathname),
+  prefetchRoute(queryClient, window.location.pathname, window.location.search),
+]);
+const deadline = new Promise((resolve) => window.setTimeout(resolve, FIRST_SCREEN_WAIT_MS));
+void Promise.race([firstScreen, deadline]).then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <SessionProvider>
+            <App />
+          </SessionProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

@@ -14,7 +14,16 @@
  */
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { sessionQuery } from "../auth";
-import { api, type Train, type TrainProgress, type TrainState, unwrap } from "./client";
+import { calendarAnchor, calendarWindow } from "./calendar-range";
+import {
+  ApiError,
+  api,
+  type Schemas,
+  type Train,
+  type TrainProgress,
+  type TrainState,
+  unwrap,
+} from "./client";
 import { serverClockQuery, serverNowOf } from "./clock";
 
 export const DAY = 86_400_000;
@@ -162,6 +171,38 @@ export const upcomingQuery = (to: string) =>
     queryFn: () => unwrap(api.GET("/api/v1/timetable", { params: { query: { to } } })),
   });
 
+/** Departures of every line in [from, to) (GET /api/v1/timetable): the calendar's. */
+export const timetableQuery = (from: string, to: string) =>
+  queryOptions({
+    queryKey: ["timetable", { from, to }],
+    queryFn: () => unwrap(api.GET("/api/v1/timetable", { params: { query: { from, to } } })),
+  });
+
+/** Windows and blackout occurrences (GET /api/v1/timetable/spans). */
+export type Spans = Schemas["TimetableSpans"];
+
+/**
+ * Windows and blackout occurrences in [from, to) (GET /api/v1/timetable/spans); `null` when the
+ * server is older than that route (404 without problem code for the path).
+ */
+export const spansQuery = (from: string, to: string) =>
+  queryOptions({
+    queryKey: ["timetable-spans", { from, to }],
+    queryFn: async (): Promise<Spans | null> => {
+      try {
+        return await unwrap(api.GET("/api/v1/timetable/spans", { params: { query: { from, to } } }));
+      } catch (error) {
+        if (
+          error instanceof ApiError &&
+          error.status === 404 &&
+          !error.problem?.detail?.startsWith("no line")
+        )
+          return null;
+        throw error;
+      }
+    },
+  });
+
 /** The debug view's trains: the newest 50 with their failures, of a line and/or a component. */
 export const debugTrainsQuery = (filter: { line: string; component: string }) =>
   queryOptions({
@@ -202,51 +243,70 @@ export function trainsFilter(params: URLSearchParams): { line: string; state: st
 /**
  * Starts the first-paint queries of the route at `pathname` + `search`, once the session says
  * someone is logged in (and, for queries measured on the server's clock, once it is read).
- * Never throws: a failed prefetch leaves the error in the cache and the view asks again.
+ * Resolves when every one of them has settled (answered or failed), so the app can draw the first
+ * screen once, whole, instead of once per answer; never rejects: a failed prefetch leaves the
+ * error in the cache and the view shows it or asks again.
  */
-export function prefetchRoute(client: QueryClient, pathname: string, search: string): void {
+export function prefetchRoute(client: QueryClient, pathname: string, search: string): Promise<void> {
   const params = new URLSearchParams(search);
   const [, first = "", second] = pathname.split("/");
   // prefetchQuery never rejects: a failure stays in the cache for the view to show or retry.
-  const start = (...prefetches: Array<Promise<void>>) => void Promise.all(prefetches);
+  const all = async (...prefetches: Array<Promise<unknown>>) => {
+    await Promise.all(prefetches);
+  };
   const get = client.prefetchQuery.bind(client);
-  const now = () => client.fetchQuery(serverClockQuery).then(serverNowOf);
-  void client
+  // The shell draws no view before the server's clock is read (it is preloaded by index.html).
+  const clock = client.fetchQuery(serverClockQuery);
+  clock.catch(() => {}); // a logged-out visitor never waits for it; the shell shows its error
+  const routeQueries = (): Promise<void> => {
+    switch (first) {
+      case "":
+        return all(
+          get(recentMetricsQuery),
+          get(linesQuery),
+          get(incidentsQuery("all")),
+          clock
+            .then(serverNowOf)
+            .then((at) => all(get(weeklyMetricsQuery(trendFrom(at))), get(upcomingQuery(upcomingTo(at))))),
+        );
+      case "on-call":
+        return all(
+          get(onCallTrainsQuery),
+          get(incidentsQuery("open")),
+          get(incidentsQuery("resolved")),
+          get(latestCanaryQuery),
+          get(deploymentsQuery),
+          get(configQuery),
+        );
+      case "trains":
+        return second
+          ? all(get(trainQuery(decodeURIComponent(second))))
+          : all(get(linesQuery), get(trainsListQuery(trainsFilter(params))));
+      case "calendar":
+        return all(
+          get(configQuery),
+          get(linesQuery),
+          get(recentTrainsQuery),
+          clock.then(serverNowOf).then((at) => {
+            const { mode, anchor } = calendarAnchor(params, at);
+            const shown = calendarWindow(mode, anchor);
+            return all(get(timetableQuery(shown.from, shown.readTo)), get(spansQuery(shown.from, shown.to)));
+          }),
+        );
+      case "debug":
+        return all(
+          get(linesQuery),
+          get(debugTrainsQuery({ line: params.get("line") ?? "", component: params.get("component") ?? "" })),
+        );
+      case "admin":
+        return all(get(configQuery), get(tokensQuery));
+      default:
+        return Promise.resolve();
+    }
+  };
+  return client
     .fetchQuery(sessionQuery)
-    .then((me) => {
-      if (!me) return;
-      switch (first) {
-        case "":
-          start(get(recentMetricsQuery), get(linesQuery), get(incidentsQuery("all")));
-          return now().then((at) =>
-            start(get(weeklyMetricsQuery(trendFrom(at))), get(upcomingQuery(upcomingTo(at)))),
-          );
-        case "on-call":
-          return start(
-            get(onCallTrainsQuery),
-            get(incidentsQuery("open")),
-            get(incidentsQuery("resolved")),
-            get(latestCanaryQuery),
-            get(deploymentsQuery),
-            get(configQuery),
-          );
-        case "trains":
-          return second
-            ? start(get(trainQuery(decodeURIComponent(second))))
-            : start(get(linesQuery), get(trainsListQuery(trainsFilter(params))));
-        case "calendar":
-          return start(get(configQuery), get(linesQuery), get(recentTrainsQuery));
-        case "debug":
-          return start(
-            get(linesQuery),
-            get(
-              debugTrainsQuery({ line: params.get("line") ?? "", component: params.get("component") ?? "" }),
-            ),
-          );
-        case "admin":
-          return start(get(configQuery), get(tokensQuery));
-      }
-    })
+    .then((me) => (me ? all(clock, routeQueries()) : undefined))
     .catch(() => {
       // The shell shows the session's or the clock's error; the views ask again.
     });

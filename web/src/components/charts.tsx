@@ -3,7 +3,8 @@
  * over instants) and a bar chart (bars, optionally a line, over categories such as train IDs).
  * Each is a <figure> with a caption that names it, an optional summary sentence, a
  * keyboard-focusable plot (arrow keys walk the tooltip, Escape hides it), an HTML legend, and the
- * same numbers as a visually-hidden table for screen readers. Colours come from the theme
+ * same numbers as a visually-hidden table for screen readers (drawn with the plot, one frame after
+ * the view). Colours come from the theme
  * (var(--chart-1..4), --border, --muted, …), read from the figure's computed style because a
  * canvas cannot use var(…); the plot is redrawn when the colour scheme changes.
  */
@@ -602,11 +603,13 @@ function ChartFrame(
           {summary}
         </p>
       ) : null}
+      {/* The table (hidden but for screen readers) comes with the plot, a frame after the view:
+          a canary chart's is ~170 elements, which the first paint need not lay out. */}
       <AfterPaint height={height + (compact ? 24 : 30)}>
         <ChartPlot {...props} height={height} summaryId={described} />
         <ChartLegend series={series} defaultKind={props.defaultKind} />
+        <ChartTable title={title} rows={rows} series={series} xLabel={xLabel} xFormat={rowFormat} />
       </AfterPaint>
-      <ChartTable title={title} rows={rows} series={series} xLabel={xLabel} xFormat={rowFormat} />
     </figure>
   );
 }

@@ -329,6 +329,36 @@ export function AfterPaint({ height, children }: { height: number; children: Rea
   return <div className="chart-pending" style={{ height }} data-chart-pending="" aria-hidden="true" />;
 }
 
+/**
+ * A `<details>` whose body is drawn only once it has been opened (then kept): a train's dozens of
+ * closed step logs and older analyses cost the first paint nothing. `open` opens it at first.
+ */
+export function LazyDetails({
+  open = false,
+  summary,
+  className,
+  children,
+}: {
+  open?: boolean;
+  summary: ReactNode;
+  className?: string;
+  children: () => ReactNode;
+}) {
+  const [opened, setOpened] = useState(open);
+  return (
+    <details
+      open={open}
+      className={className}
+      onToggle={(event) => {
+        if (event.currentTarget.open) setOpened(true);
+      }}
+    >
+      <summary>{summary}</summary>
+      {opened || open ? children() : null}
+    </details>
+  );
+}
+
 /** Copies text to the clipboard, falling back to selecting it in `field` (an input showing it). */
 export async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
   try {

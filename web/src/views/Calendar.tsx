@@ -6,26 +6,21 @@
  */
 import { useId, useMemo, useSyncExternalStore } from "react";
 import { useSearchParams } from "react-router";
+import { addDays, calendarAnchor, calendarWindow, dayKey } from "../api/calendar-range";
 import { useServerNow } from "../api/clock";
 import { useSession } from "../auth";
 import { Card, ErrorState, Loading, PageHeader, QueryView } from "../components/ui";
 import {
-  addDays,
-  type CalendarMode,
-  dayKey,
   lineSlots,
   mergeBlackouts,
   monthTitle,
-  parseDayKey,
   shortDay,
-  startOfDay,
   useConfig,
   useLines,
   useRecentTrains,
   useSpans,
   useTimetable,
   viewerZone,
-  viewRange,
 } from "./calendar-data";
 import { Agenda, type CalendarData, Legend, MonthGrid, WeekList } from "./calendar-grid";
 import { ConfiguredBlackouts, CutoffTable, LinesSummary, SubscribePanel } from "./calendar-panels";
@@ -45,9 +40,6 @@ function useMediaQuery(query: string): boolean {
   );
 }
 
-/** How far past the shown range departures are read, so a cut-off days before its departure shows. */
-const CUTOFF_REACH_DAYS = 14;
-
 /** The calendar page (route `/calendar`); view, date and line live in the URL's query. */
 export default function CalendarView() {
   const [params, setParams] = useSearchParams();
@@ -57,18 +49,14 @@ export default function CalendarView() {
   const headingId = useId();
   const lineSelectId = useId();
 
-  const mode: CalendarMode = params.get("view") === "week" ? "week" : "month";
+  const { mode, anchor } = calendarAnchor(params, now);
   const todayKey = dayKey(new Date(now));
-  const anchor = parseDayKey(params.get("date")) ?? startOfDay(now);
   const anchorKey = dayKey(anchor);
   const lineFilter = params.get("line") ?? "";
 
   // Re-derive the range only when the day, mode or anchor changes (not every second).
   // biome-ignore lint/correctness/useExhaustiveDependencies: anchorKey names anchor's day
-  const range = useMemo(() => viewRange(mode, anchor), [mode, anchorKey]);
-  const from = range.start.toISOString();
-  const to = range.end.toISOString();
-  const readTo = addDays(range.end, CUTOFF_REACH_DAYS).toISOString();
+  const { range, from, to, readTo } = useMemo(() => calendarWindow(mode, anchor), [mode, anchorKey]);
 
   const config = useConfig();
   const lines = useLines();

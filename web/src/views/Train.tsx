@@ -8,11 +8,28 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, api, type GateResult, type StoredEvent, type TrainDetail, unwrap } from "../api/client";
+import {
+  ApiError,
+  api,
+  type GateResult,
+  type Step,
+  type StoredEvent,
+  type TrainDetail,
+  unwrap,
+} from "../api/client";
 import { trainQuery } from "../api/queries";
 import { CanaryAnalysis, canaryDetailOf, latestCanary } from "../components/canary";
 import { TrainActions } from "../components/train-actions";
-import { Card, Empty, ErrorState, Loading, PageHeader, StateBadge, Time } from "../components/ui";
+import {
+  Card,
+  Empty,
+  ErrorState,
+  LazyDetails,
+  Loading,
+  PageHeader,
+  StateBadge,
+  Time,
+} from "../components/ui";
 import { formatDuration, utc } from "../format";
 import { enteredStateAt, Since, WaveProgress, waitingSentence, withTimes } from "./train-parts";
 import { eventSummary, eventWords } from "./train-words";
@@ -319,23 +336,18 @@ function GateItem({ gate, trainId, latest }: { gate: GateResult; trainId: string
         latest ? (
           <CanaryAnalysis gate={gate} detail={canary} trainId={trainId} withHeading={false} />
         ) : (
-          <details>
-            <summary>Charts of this analysis (a later one is shown open)</summary>
-            <CanaryAnalysis gate={gate} detail={canary} trainId={trainId} withHeading={false} />
-          </details>
+          <LazyDetails summary="Charts of this analysis (a later one is shown open)">
+            {() => <CanaryAnalysis gate={gate} detail={canary} trainId={trainId} withHeading={false} />}
+          </LazyDetails>
         )
       ) : null}
       {rest.length > 0 ? (
-        <details open={bad && !canary}>
-          <summary>Evidence ({rest.length} more lines)</summary>
-          <pre>{rest.join("\n")}</pre>
-        </details>
+        <LazyDetails open={bad && !canary} summary={`Evidence (${rest.length} more lines)`}>
+          {() => <pre>{rest.join("\n")}</pre>}
+        </LazyDetails>
       ) : null}
       {!canary && gate.detail !== null && gate.detail !== undefined ? (
-        <details>
-          <summary>Structured evidence</summary>
-          <DetailView value={gate.detail} />
-        </details>
+        <LazyDetails summary="Structured evidence">{() => <DetailView value={gate.detail} />}</LazyDetails>
       ) : null}
     </li>
   );
@@ -534,6 +546,39 @@ function Approvals({ detail }: { detail: TrainDetail }) {
   );
 }
 
+/** A step's times, idempotency key, error and output (drawn when its row is opened). */
+function StepLog({ step }: { step: Step }) {
+  return (
+    <>
+      <dl className="facts facts-compact">
+        <Fact label="Started">
+          <Time at={step.startedAt} />
+        </Fact>
+        <Fact label="Finished">
+          <Time at={step.finishedAt} />
+        </Fact>
+        <Fact label="Idempotency key">
+          <span className="mono">{step.idempotencyKey}</span>
+        </Fact>
+      </dl>
+      {step.error ? (
+        <>
+          <h4 className="step-log-title">Error</h4>
+          <pre className="step-error">{step.error}</pre>
+        </>
+      ) : null}
+      {step.output ? (
+        <>
+          <h4 className="step-log-title">Output</h4>
+          <pre>{step.output}</pre>
+        </>
+      ) : step.error ? null : (
+        <p className="muted">No output{step.status === "running" ? " yet" : ""}.</p>
+      )}
+    </>
+  );
+}
+
 function Steps({ detail }: { detail: TrainDetail }) {
   if (detail.steps.length === 0)
     return (
@@ -543,42 +588,22 @@ function Steps({ detail }: { detail: TrainDetail }) {
     <ul className="step-list">
       {detail.steps.map((step) => (
         <li key={step.id}>
-          <details open={step.status === "failed"}>
-            <summary>
-              <StateBadge state={step.status} /> <span className="step-kind">{step.kind}</span>{" "}
-              <span className="mono step-key">{step.key}</span>
-              <span className="muted">
-                {" "}
-                · attempt {step.attempt} ·{" "}
-                {step.durationMs === null ? "running" : formatDuration(step.durationMs)}
-              </span>
-            </summary>
-            <dl className="facts facts-compact">
-              <Fact label="Started">
-                <Time at={step.startedAt} />
-              </Fact>
-              <Fact label="Finished">
-                <Time at={step.finishedAt} />
-              </Fact>
-              <Fact label="Idempotency key">
-                <span className="mono">{step.idempotencyKey}</span>
-              </Fact>
-            </dl>
-            {step.error ? (
+          <LazyDetails
+            open={step.status === "failed"}
+            summary={
               <>
-                <h4 className="step-log-title">Error</h4>
-                <pre className="step-error">{step.error}</pre>
+                <StateBadge state={step.status} /> <span className="step-kind">{step.kind}</span>{" "}
+                <span className="mono step-key">{step.key}</span>
+                <span className="muted">
+                  {" "}
+                  · attempt {step.attempt} ·{" "}
+                  {step.durationMs === null ? "running" : formatDuration(step.durationMs)}
+                </span>
               </>
-            ) : null}
-            {step.output ? (
-              <>
-                <h4 className="step-log-title">Output</h4>
-                <pre>{step.output}</pre>
-              </>
-            ) : step.error ? null : (
-              <p className="muted">No output{step.status === "running" ? " yet" : ""}.</p>
-            )}
-          </details>
+            }
+          >
+            {() => <StepLog step={step} />}
+          </LazyDetails>
         </li>
       ))}
     </ul>

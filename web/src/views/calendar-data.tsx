@@ -4,18 +4,10 @@
  * line's colour; schedules, cut-off rules and windows in words.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import {
-  ApiError,
-  api,
-  type LineSummary,
-  type Schemas,
-  type TimetableDeparture,
-  type Train,
-  unwrap,
-} from "../api/client";
-import { configQuery, linesQuery, recentTrainsQuery } from "../api/queries";
+import type { LineSummary, Schemas, TimetableDeparture, Train } from "../api/client";
+import { configQuery, linesQuery, recentTrainsQuery, spansQuery, timetableQuery } from "../api/queries";
 
-export type Spans = Schemas["TimetableSpans"];
+export type { Spans } from "../api/queries";
 export type BlackoutSpan = Schemas["BlackoutSpan"];
 export type WindowSpan = Schemas["WindowSpan"];
 
@@ -89,37 +81,14 @@ export function useLines() {
   return useQuery(linesQuery);
 }
 
-/** Departures of every line in [from, to) (GET /api/v1/timetable). */
+/** Departures of every line in [from, to), the previous range's kept on screen while it loads. */
 export function useTimetable(from: string, to: string) {
-  return useQuery({
-    queryKey: ["timetable", { from, to }],
-    queryFn: () => unwrap(api.GET("/api/v1/timetable", { params: { query: { from, to } } })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...timetableQuery(from, to), placeholderData: keepPreviousData });
 }
 
-/**
- * Windows and blackout occurrences in [from, to) (GET /api/v1/timetable/spans); `null` when the
- * server is older than that route (404 without problem code for the path).
- */
+/** Windows and blackout occurrences in [from, to) (`null` from a server without the route). */
 export function useSpans(from: string, to: string) {
-  return useQuery({
-    queryKey: ["timetable-spans", { from, to }],
-    queryFn: async (): Promise<Spans | null> => {
-      try {
-        return await unwrap(api.GET("/api/v1/timetable/spans", { params: { query: { from, to } } }));
-      } catch (error) {
-        if (
-          error instanceof ApiError &&
-          error.status === 404 &&
-          !error.problem?.detail?.startsWith("no line")
-        )
-          return null;
-        throw error;
-      }
-    },
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...spansQuery(from, to), placeholderData: keepPreviousData });
 }
 
 /** The newest trains (GET /api/v1/trains), to link departures to the trains that exist. */
@@ -128,54 +97,6 @@ export function useRecentTrains() {
 }
 
 export type { LineSummary, TimetableDeparture, Train };
-
-// Dates in the viewer's time zone -------------------------------------------------------------
-
-export const DAY_MS = 86_400_000;
-
-/** Local midnight of the day holding `at`. */
-export function startOfDay(at: number | Date): Date {
-  const d = new Date(at);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
-}
-/** The same local day `n` days later (DST-safe: by calendar, not by 24 h). */
-export function addDays(d: Date, n: number): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
-}
-/** The Monday of the week holding `d`. */
-export function startOfWeek(d: Date): Date {
-  return addDays(startOfDay(d), -((d.getDay() + 6) % 7));
-}
-const pad = (n: number) => String(n).padStart(2, "0");
-/** `2026-03-09` for the local day of `d`. */
-export function dayKey(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-/** The local day a `YYYY-MM-DD` key names, or null. */
-export function parseDayKey(text: string | null): Date | null {
-  const match = text ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null;
-  if (!match) return null;
-  const d = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
-export type CalendarMode = "month" | "week";
-
-/** The days a view shows: whole weeks around the month, or the week of `anchor`. */
-export function viewRange(mode: CalendarMode, anchor: Date): { start: Date; end: Date; days: Date[] } {
-  let start: Date;
-  let end: Date;
-  if (mode === "week") {
-    start = startOfWeek(anchor);
-    end = addDays(start, 7);
-  } else {
-    start = startOfWeek(new Date(anchor.getFullYear(), anchor.getMonth(), 1));
-    end = addDays(startOfWeek(new Date(anchor.getFullYear(), anchor.getMonth() + 1, 0)), 7);
-  }
-  const days: Date[] = [];
-  for (let d = start; d < end; d = addDays(d, 1)) days.push(d);
-  return { start, end, days };
-}
 
 export const monthTitle = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric" });
 export const dayTitle = new Intl.DateTimeFormat(undefined, {

@@ -5,12 +5,11 @@
  */
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { addDays, dayKey } from "../api/calendar-range";
 import { StateBadge } from "../components/ui";
 import { formatInstant, utc } from "../format";
 import {
-  addDays,
   clock,
-  dayKey,
   dayTitle,
   type MergedBlackout,
   overlaps,
