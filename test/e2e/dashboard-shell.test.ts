@@ -229,8 +229,18 @@ describe("the dashboard's shell in Chromium", () => {
     }).observe(document, { subtree: true, childList: true, characterData: true });
   })()`;
 
-  /** Holds the page's requests to `path` until `release()`; `asked` resolves at the first one. */
-  async function hold(page: Page, pattern: RegExp) {
+  const INCIDENTS = /\/api\/v1\/incidents(\?|$)/;
+
+  /**
+   * Logs in, then opens the executive view afresh with its incidents' answer held: returns once
+   * the page has asked for them (its code has run and the route's data is on its way), with
+   * `release()` to let the answer through. The page records the loading states it draws.
+   */
+  async function openWithIncidentsHeld(): Promise<{ w: WatchedPage; page: Page; release: () => void }> {
+    const w = await open();
+    const { page } = w;
+    await logIn(w, coordinator);
+    await page.addInitScript(RECORD_LOADING);
     let release = () => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;
@@ -239,51 +249,41 @@ describe("the dashboard's shell in Chromium", () => {
     const firstAsked = new Promise<void>((resolve) => {
       asked = resolve;
     });
-    await page.route(pattern, async (route) => {
+    await page.route(INCIDENTS, async (route) => {
       asked();
       await released;
       await route.continue();
     });
-    return { asked: firstAsked, release };
+    await page.goto("/", { waitUntil: "commit" });
+    await firstAsked;
+    return { w, page, release };
   }
 
   it("draws a view's first screen once, whole, when its data is in: no panel shows a loading state", async () => {
-    const w = await open();
-    const { page } = w;
-    await logIn(w, coordinator);
-    await page.addInitScript(RECORD_LOADING);
-    const incidents = await hold(page, /\/api\/v1\/incidents(\?|$)/);
-    await page.goto("/", { waitUntil: "commit" });
+    const { w, page, release } = await openWithIncidentsHeld();
     // The route's data was asked for before any view was drawn; while one answer is missing
     // the page says it is opening, and no view or panel is drawn.
-    await incidents.asked;
     expect(await page.getByRole("main").count()).toBe(0);
     expect((await page.getByRole("status").first().textContent())?.trim()).toBe("Opening Railyard…");
-    incidents.release();
+    release();
     await page.getByRole("heading", { name: "Executive overview", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "Critical incidents, last 30 days" }).waitFor();
     expect(await page.evaluate("window.__loadingSeen")).toEqual([]);
-    await page.unroute(/\/api\/v1\/incidents(\?|$)/);
+    await page.unroute(INCIDENTS);
     w.expectNoProblems("the first screen");
   });
 
   it("does not wait for a slow answer past its deadline: the rest is drawn, the slow panel says it is loading", async () => {
-    const w = await open();
-    const { page } = w;
-    await logIn(w, coordinator);
-    await page.addInitScript(RECORD_LOADING);
-    const incidents = await hold(page, /\/api\/v1\/incidents(\?|$)/);
-    await page.goto("/", { waitUntil: "commit" });
-    await incidents.asked;
+    const { w, page, release } = await openWithIncidentsHeld();
     // Held until the view is drawn: the shell stops waiting at its deadline (1.5 s).
     await page.getByRole("heading", { name: "Executive overview", level: 1 }).waitFor();
     const loading = page.locator("main .state-loading");
     await textBecomes(loading, "Loading incidents…");
     expect(await loading.count()).toBe(1);
-    incidents.release();
+    release();
     await loading.waitFor({ state: "detached" });
     expect(await page.evaluate("window.__loadingSeen")).toEqual(["Loading incidents…"]);
-    await page.unroute(/\/api\/v1\/incidents(\?|$)/);
+    await page.unroute(INCIDENTS);
     w.expectNoProblems("a slow first screen");
   });
 
