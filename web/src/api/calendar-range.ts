@@ -52,10 +52,8 @@ export function viewRange(mode: CalendarMode, anchor: Date): { start: Date; end:
 /** How far past the shown range departures are read, so a cut-off days before its departure shows. */
 export const CUTOFF_REACH_DAYS = 14;
 
-/** What a calendar URL shows: its mode, the day it is anchored on (today by default) and when. */
+/** The days a calendar view shows, and the instants its queries ask for. */
 export interface CalendarWindow {
-  mode: CalendarMode;
-  anchor: Date;
   range: { start: Date; end: Date; days: Date[] };
   /** The timetable's spans are read over [from, to). */
   from: string;
@@ -76,8 +74,6 @@ export function calendarAnchor(params: URLSearchParams, now: number): { mode: Ca
 export function calendarWindow(mode: CalendarMode, anchor: Date): CalendarWindow {
   const range = viewRange(mode, anchor);
   return {
-    mode,
-    anchor,
     range,
     from: range.start.toISOString(),
     to: range.end.toISOString(),

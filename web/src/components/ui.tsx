@@ -336,19 +336,16 @@ export function AfterPaint({ height, children }: { height: number; children: Rea
 export function LazyDetails({
   open = false,
   summary,
-  className,
   children,
 }: {
   open?: boolean;
   summary: ReactNode;
-  className?: string;
   children: () => ReactNode;
 }) {
   const [opened, setOpened] = useState(open);
   return (
     <details
       open={open}
-      className={className}
       onToggle={(event) => {
         if (event.currentTarget.open) setOpened(true);
       }}

@@ -1,7 +1,7 @@
 /**
  * The calendar's data and vocabulary: queries on the timetable, its windows and blackouts, the
- * lines and the configuration; dates in the viewer's time zone (weeks start on Monday); each
- * line's colour; schedules, cut-off rules and windows in words.
+ * lines and the configuration; date formats in the viewer's time zone (its days and ranges are in
+ * `../api/calendar-range`); each line's colour; schedules, cut-off rules and windows in words.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { LineSummary, Schemas, TimetableDeparture, Train } from "../api/client";
